@@ -1,0 +1,634 @@
+//! The tenant in memory: users, groups, service principals, administrative units, role assignments and
+//! settings, with the indices the permission engine needs (assignments by principal and by scope,
+//! memberships by user) so that no decision scans the whole tenant.
+//!
+//! Entities are addressed by dense indices (`u32`); deleted AUs, assignments and users stay as
+//! tombstones so that indices held elsewhere never shift.
+
+use std::collections::HashMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::password::PasswordPolicy;
+use crate::phone::PhoneType;
+use crate::roles::Role;
+
+/// Anything that can hold a role or be an AU member.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Principal {
+    User(u32),
+    Group(u32),
+    ServicePrincipal(u32),
+}
+
+/// Where a role assignment applies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Scope {
+    Tenant,
+    Au(u32),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct TenantInfo {
+    pub id: String,
+    pub display_name: String,
+    pub default_domain: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum MyStaffAccess {
+    All,
+    Selected,
+    None,
+}
+
+impl MyStaffAccess {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MyStaffAccess::All => "all",
+            MyStaffAccess::Selected => "selected",
+            MyStaffAccess::None => "none",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct MyStaffSetting {
+    pub access: MyStaffAccess,
+    /// Users or groups (only meaningful with `Selected`).
+    pub selected: Vec<Principal>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct PhoneSignIn {
+    #[serde(default = "yes")]
+    pub sms_sign_in: bool,
+    #[serde(default = "yes")]
+    pub mfa: bool,
+    #[serde(default = "yes")]
+    pub self_service_password_reset: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+impl Default for PhoneSignIn {
+    fn default() -> Self {
+        PhoneSignIn {
+            sms_sign_in: true,
+            mfa: true,
+            self_service_password_reset: true,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Settings {
+    pub my_staff: MyStaffSetting,
+    pub phone_sign_in: PhoneSignIn,
+    pub password_writeback: bool,
+    pub password_policy: PasswordPolicy,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum UserType {
+    Member,
+    Guest,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct PhoneMethod {
+    pub phone_type: PhoneType,
+    pub phone_number: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct PasswordState {
+    /// UTC RFC 3339 time of the last change or admin reset, if known.
+    pub last_changed: Option<String>,
+    pub force_change_next_sign_in: bool,
+    /// argon2id PHC string of an admin-set password; never the password itself.
+    pub hash: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct User {
+    pub id: String,
+    pub upn: String,
+    pub display_name: String,
+    pub user_type: UserType,
+    pub job_title: Option<String>,
+    pub department: Option<String>,
+    pub office_location: Option<String>,
+    pub account_enabled: bool,
+    pub synced: bool,
+    pub sam_account_name: Option<String>,
+    pub licenses: Vec<String>,
+    pub phones: Vec<PhoneMethod>,
+    pub password: PasswordState,
+    pub deleted: bool,
+}
+
+impl User {
+    pub fn phone(&self, t: PhoneType) -> Option<&PhoneMethod> {
+        self.phones.iter().find(|p| p.phone_type == t)
+    }
+    /// Microsoft Entra ID P1 or P2, needed by AU-scoped admins (spec 7).
+    pub fn has_premium_license(&self) -> bool {
+        self.licenses.iter().any(|l| {
+            let l = l.to_ascii_uppercase();
+            l.starts_with("AAD_PREMIUM") || l.starts_with("ENTRA_ID_P") || l == "EMS"
+        })
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Group {
+    pub id: String,
+    pub display_name: String,
+    pub role_assignable: bool,
+    pub members: Vec<u32>,
+    pub owners: Vec<u32>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ServicePrincipal {
+    pub id: String,
+    pub display_name: String,
+    pub app_id: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct AdminUnit {
+    pub id: String,
+    pub display_name: String,
+    pub description: Option<String>,
+    pub restricted: bool,
+    /// Direct members: users or groups.
+    pub members: Vec<Principal>,
+    pub deleted: bool,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Assignment {
+    pub id: String,
+    pub role: Role,
+    pub principal: Principal,
+    pub scope: Scope,
+    pub deleted: bool,
+}
+
+/// What an id refers to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Object {
+    User(u32),
+    Group(u32),
+    ServicePrincipal(u32),
+    Au(u32),
+    Assignment(u32),
+}
+
+#[derive(Debug, Clone, Default)]
+struct Indices {
+    by_id: HashMap<String, Object>,
+    user_by_upn: HashMap<String, u32>,
+    /// Direct AU memberships of each user (groups do not expand: spec 3).
+    user_aus: Vec<Vec<u32>>,
+    user_groups: Vec<Vec<u32>>,
+    user_owned_groups: Vec<Vec<u32>>,
+    /// AUs a group is a direct member of.
+    group_aus: Vec<Vec<u32>>,
+    by_principal: HashMap<Principal, Vec<u32>>,
+    by_scope: HashMap<Scope, Vec<u32>>,
+    /// Mobile numbers in use, for the tenant-wide uniqueness rule (spec 6).
+    mobile_owner: HashMap<String, u32>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Tenant {
+    pub info: TenantInfo,
+    pub settings: Settings,
+    pub users: Vec<User>,
+    pub groups: Vec<Group>,
+    pub service_principals: Vec<ServicePrincipal>,
+    pub aus: Vec<AdminUnit>,
+    pub assignments: Vec<Assignment>,
+    idx: Indices,
+}
+
+fn remove_value<T: PartialEq>(v: &mut Vec<T>, x: &T) {
+    if let Some(p) = v.iter().position(|e| e == x) {
+        v.remove(p);
+    }
+}
+
+impl Tenant {
+    /// Builds the indices. The caller (fixture loading) has validated references.
+    pub fn new(
+        info: TenantInfo,
+        settings: Settings,
+        users: Vec<User>,
+        groups: Vec<Group>,
+        service_principals: Vec<ServicePrincipal>,
+        aus: Vec<AdminUnit>,
+        assignments: Vec<Assignment>,
+    ) -> Tenant {
+        let mut t = Tenant {
+            info,
+            settings,
+            users,
+            groups,
+            service_principals,
+            aus,
+            assignments,
+            idx: Indices::default(),
+        };
+        t.reindex();
+        t
+    }
+
+    fn reindex(&mut self) {
+        let mut idx = Indices {
+            user_aus: vec![Vec::new(); self.users.len()],
+            user_groups: vec![Vec::new(); self.users.len()],
+            user_owned_groups: vec![Vec::new(); self.users.len()],
+            group_aus: vec![Vec::new(); self.groups.len()],
+            ..Indices::default()
+        };
+        idx.by_id.reserve(self.users.len() + self.aus.len() + self.assignments.len());
+        idx.user_by_upn.reserve(self.users.len());
+        for (i, u) in self.users.iter().enumerate() {
+            if u.deleted {
+                continue;
+            }
+            idx.by_id.insert(u.id.to_ascii_lowercase(), Object::User(i as u32));
+            idx.user_by_upn.insert(u.upn.to_lowercase(), i as u32);
+            for p in &u.phones {
+                if p.phone_type == PhoneType::Mobile {
+                    idx.mobile_owner.insert(p.phone_number.clone(), i as u32);
+                }
+            }
+        }
+        for (i, g) in self.groups.iter().enumerate() {
+            idx.by_id.insert(g.id.to_ascii_lowercase(), Object::Group(i as u32));
+            for &m in &g.members {
+                idx.user_groups[m as usize].push(i as u32);
+            }
+            for &o in &g.owners {
+                idx.user_owned_groups[o as usize].push(i as u32);
+            }
+        }
+        for (i, s) in self.service_principals.iter().enumerate() {
+            idx.by_id.insert(s.id.to_ascii_lowercase(), Object::ServicePrincipal(i as u32));
+        }
+        for (i, a) in self.aus.iter().enumerate() {
+            if a.deleted {
+                continue;
+            }
+            idx.by_id.insert(a.id.to_ascii_lowercase(), Object::Au(i as u32));
+            for m in &a.members {
+                match *m {
+                    Principal::User(u) => idx.user_aus[u as usize].push(i as u32),
+                    Principal::Group(g) => idx.group_aus[g as usize].push(i as u32),
+                    Principal::ServicePrincipal(_) => {}
+                }
+            }
+        }
+        for (i, a) in self.assignments.iter().enumerate() {
+            if a.deleted {
+                continue;
+            }
+            idx.by_id.insert(a.id.to_ascii_lowercase(), Object::Assignment(i as u32));
+            idx.by_principal.entry(a.principal).or_default().push(i as u32);
+            idx.by_scope.entry(a.scope).or_default().push(i as u32);
+        }
+        self.idx = idx;
+    }
+
+    // ---- lookups -------------------------------------------------------------------------------
+
+    pub fn object(&self, id: &str) -> Option<Object> {
+        self.idx.by_id.get(&id.trim().to_ascii_lowercase()).copied()
+    }
+
+    /// A user by UPN (case-insensitive) or id.
+    pub fn find_user(&self, key: &str) -> Option<u32> {
+        let key = key.trim();
+        if let Some(&u) = self.idx.user_by_upn.get(&key.to_lowercase()) {
+            return Some(u);
+        }
+        match self.object(key) {
+            Some(Object::User(u)) => Some(u),
+            _ => None,
+        }
+    }
+
+    /// An AU by id or display name (case-insensitive). A name shared by several AUs is ambiguous.
+    pub fn find_au(&self, key: &str) -> Result<u32, String> {
+        if let Some(Object::Au(a)) = self.object(key) {
+            return Ok(a);
+        }
+        let want = key.trim().to_lowercase();
+        let hits: Vec<u32> = self
+            .live_aus()
+            .filter(|&a| self.aus[a as usize].display_name.to_lowercase() == want)
+            .collect();
+        match hits.as_slice() {
+            [a] => Ok(*a),
+            [] => Err(format!("no administrative unit has the id or name '{}'", key.trim())),
+            _ => Err(format!(
+                "{} administrative units are named '{}': use the id",
+                hits.len(),
+                key.trim()
+            )),
+        }
+    }
+
+    /// A principal by user UPN/id, group id/name, or service principal id/name/appId.
+    pub fn find_principal(&self, key: &str) -> Result<Principal, String> {
+        if let Some(u) = self.find_user(key) {
+            return Ok(Principal::User(u));
+        }
+        match self.object(key) {
+            Some(Object::Group(g)) => return Ok(Principal::Group(g)),
+            Some(Object::ServicePrincipal(s)) => return Ok(Principal::ServicePrincipal(s)),
+            _ => {}
+        }
+        let want = key.trim().to_lowercase();
+        let mut hits: Vec<Principal> = Vec::new();
+        for (i, g) in self.groups.iter().enumerate() {
+            if g.display_name.to_lowercase() == want {
+                hits.push(Principal::Group(i as u32));
+            }
+        }
+        for (i, s) in self.service_principals.iter().enumerate() {
+            if s.display_name.to_lowercase() == want || s.app_id.eq_ignore_ascii_case(&want) {
+                hits.push(Principal::ServicePrincipal(i as u32));
+            }
+        }
+        match hits.as_slice() {
+            [p] => Ok(*p),
+            [] => Err(format!(
+                "no user, group or service principal matches '{}'",
+                key.trim()
+            )),
+            _ => Err(format!("'{}' names more than one principal: use the id", key.trim())),
+        }
+    }
+
+    pub fn user(&self, u: u32) -> &User {
+        &self.users[u as usize]
+    }
+    pub fn au(&self, a: u32) -> &AdminUnit {
+        &self.aus[a as usize]
+    }
+    pub fn assignment(&self, i: u32) -> &Assignment {
+        &self.assignments[i as usize]
+    }
+
+    pub fn live_users(&self) -> impl Iterator<Item = u32> + '_ {
+        (0..self.users.len() as u32).filter(|&u| !self.users[u as usize].deleted)
+    }
+    pub fn live_aus(&self) -> impl Iterator<Item = u32> + '_ {
+        (0..self.aus.len() as u32).filter(|&a| !self.aus[a as usize].deleted)
+    }
+
+    pub fn principal_id(&self, p: Principal) -> &str {
+        match p {
+            Principal::User(u) => &self.users[u as usize].id,
+            Principal::Group(g) => &self.groups[g as usize].id,
+            Principal::ServicePrincipal(s) => &self.service_principals[s as usize].id,
+        }
+    }
+    /// A human name: the UPN for users, the display name otherwise.
+    pub fn principal_name(&self, p: Principal) -> &str {
+        match p {
+            Principal::User(u) => &self.users[u as usize].upn,
+            Principal::Group(g) => &self.groups[g as usize].display_name,
+            Principal::ServicePrincipal(s) => &self.service_principals[s as usize].display_name,
+        }
+    }
+    pub fn principal_kind(&self, p: Principal) -> &'static str {
+        match p {
+            Principal::User(_) => "user",
+            Principal::Group(_) => "group",
+            Principal::ServicePrincipal(_) => "servicePrincipal",
+        }
+    }
+
+    pub fn scope_id(&self, s: Scope) -> String {
+        match s {
+            Scope::Tenant => "/".to_string(),
+            Scope::Au(a) => format!("/administrativeUnits/{}", self.aus[a as usize].id),
+        }
+    }
+    /// "tenant-wide" or "scoped to Portland".
+    pub fn scope_phrase(&self, s: Scope) -> String {
+        match s {
+            Scope::Tenant => "tenant-wide".to_string(),
+            Scope::Au(a) => format!("scoped to {}", self.aus[a as usize].display_name),
+        }
+    }
+
+    /// Direct AU memberships of a user.
+    pub fn user_aus(&self, u: u32) -> &[u32] {
+        &self.idx.user_aus[u as usize]
+    }
+    pub fn user_groups(&self, u: u32) -> &[u32] {
+        &self.idx.user_groups[u as usize]
+    }
+    pub fn user_owned_groups(&self, u: u32) -> &[u32] {
+        &self.idx.user_owned_groups[u as usize]
+    }
+    pub fn group_aus(&self, g: u32) -> &[u32] {
+        &self.idx.group_aus[g as usize]
+    }
+    pub fn is_direct_member(&self, u: u32, au: u32) -> bool {
+        self.user_aus(u).contains(&au)
+    }
+
+    /// Live assignments held directly by a principal.
+    pub fn assignments_of(&self, p: Principal) -> &[u32] {
+        self.idx.by_principal.get(&p).map_or(&[], |v| v.as_slice())
+    }
+    /// Live assignments at a scope.
+    pub fn assignments_at(&self, s: Scope) -> &[u32] {
+        self.idx.by_scope.get(&s).map_or(&[], |v| v.as_slice())
+    }
+
+    /// Every live assignment that reaches a user: direct ones and those of the role-assignable
+    /// groups the user is a member of. Returned with the group it came through, if any.
+    pub fn effective_assignments(&self, u: u32) -> Vec<(u32, Option<u32>)> {
+        let mut out: Vec<(u32, Option<u32>)> = self
+            .assignments_of(Principal::User(u))
+            .iter()
+            .map(|&a| (a, None))
+            .collect();
+        for &g in self.user_groups(u) {
+            if self.groups[g as usize].role_assignable {
+                out.extend(
+                    self.assignments_of(Principal::Group(g))
+                        .iter()
+                        .map(|&a| (a, Some(g))),
+                );
+            }
+        }
+        out
+    }
+
+    pub fn mobile_owner(&self, number: &str) -> Option<u32> {
+        self.idx.mobile_owner.get(number).copied()
+    }
+
+    // ---- changes (validated by the operations layer before they get here) ----------------------
+
+    pub fn set_phone(&mut self, u: u32, method: PhoneMethod) {
+        let user = &mut self.users[u as usize];
+        if let Some(old) = user.phones.iter().position(|p| p.phone_type == method.phone_type) {
+            let old = user.phones.remove(old);
+            if old.phone_type == PhoneType::Mobile {
+                self.idx.mobile_owner.remove(&old.phone_number);
+            }
+        }
+        if method.phone_type == PhoneType::Mobile {
+            self.idx.mobile_owner.insert(method.phone_number.clone(), u);
+        }
+        let user = &mut self.users[u as usize];
+        user.phones.push(method);
+        user.phones.sort_by_key(|p| p.phone_type);
+    }
+
+    pub fn remove_phone(&mut self, u: u32, t: PhoneType) {
+        let user = &mut self.users[u as usize];
+        if let Some(p) = user.phones.iter().position(|p| p.phone_type == t) {
+            let old = user.phones.remove(p);
+            if t == PhoneType::Mobile {
+                self.idx.mobile_owner.remove(&old.phone_number);
+            }
+        }
+    }
+
+    pub fn set_password_state(&mut self, u: u32, state: PasswordState) {
+        self.users[u as usize].password = state;
+    }
+
+    pub fn create_au(&mut self, au: AdminUnit) -> u32 {
+        let i = self.aus.len() as u32;
+        self.idx.by_id.insert(au.id.to_ascii_lowercase(), Object::Au(i));
+        self.aus.push(au);
+        i
+    }
+
+    /// Deletes an AU with its memberships and the role assignments scoped to it.
+    pub fn delete_au(&mut self, a: u32) {
+        let members = std::mem::take(&mut self.aus[a as usize].members);
+        for m in members {
+            self.unlink_member(a, m);
+        }
+        for asg in self.assignments_at(Scope::Au(a)).to_vec() {
+            self.remove_assignment(asg);
+        }
+        let au = &mut self.aus[a as usize];
+        au.deleted = true;
+        let id = au.id.to_ascii_lowercase();
+        self.idx.by_id.remove(&id);
+    }
+
+    pub fn add_au_member(&mut self, a: u32, m: Principal) {
+        self.aus[a as usize].members.push(m);
+        match m {
+            Principal::User(u) => self.idx.user_aus[u as usize].push(a),
+            Principal::Group(g) => self.idx.group_aus[g as usize].push(a),
+            Principal::ServicePrincipal(_) => {}
+        }
+    }
+
+    pub fn remove_au_member(&mut self, a: u32, m: Principal) {
+        remove_value(&mut self.aus[a as usize].members, &m);
+        self.unlink_member(a, m);
+    }
+
+    fn unlink_member(&mut self, a: u32, m: Principal) {
+        match m {
+            Principal::User(u) => remove_value(&mut self.idx.user_aus[u as usize], &a),
+            Principal::Group(g) => remove_value(&mut self.idx.group_aus[g as usize], &a),
+            Principal::ServicePrincipal(_) => {}
+        }
+    }
+
+    pub fn add_assignment(&mut self, asg: Assignment) -> u32 {
+        let i = self.assignments.len() as u32;
+        self.idx.by_id.insert(asg.id.to_ascii_lowercase(), Object::Assignment(i));
+        self.idx.by_principal.entry(asg.principal).or_default().push(i);
+        self.idx.by_scope.entry(asg.scope).or_default().push(i);
+        self.assignments.push(asg);
+        i
+    }
+
+    pub fn remove_assignment(&mut self, i: u32) {
+        let asg = &mut self.assignments[i as usize];
+        if asg.deleted {
+            return;
+        }
+        asg.deleted = true;
+        let (p, s, id) = (asg.principal, asg.scope, asg.id.to_ascii_lowercase());
+        if let Some(v) = self.idx.by_principal.get_mut(&p) {
+            remove_value(v, &i);
+        }
+        if let Some(v) = self.idx.by_scope.get_mut(&s) {
+            remove_value(v, &i);
+        }
+        self.idx.by_id.remove(&id);
+    }
+
+    pub fn add_user(&mut self, user: User) -> u32 {
+        let i = self.users.len() as u32;
+        self.idx.by_id.insert(user.id.to_ascii_lowercase(), Object::User(i));
+        self.idx.user_by_upn.insert(user.upn.to_lowercase(), i);
+        for p in &user.phones {
+            if p.phone_type == PhoneType::Mobile {
+                self.idx.mobile_owner.insert(p.phone_number.clone(), i);
+            }
+        }
+        self.users.push(user);
+        self.idx.user_aus.push(Vec::new());
+        self.idx.user_groups.push(Vec::new());
+        self.idx.user_owned_groups.push(Vec::new());
+        i
+    }
+
+    /// Deletes a user with their AU memberships, group memberships/ownerships and role assignments.
+    pub fn delete_user(&mut self, u: u32) {
+        for a in self.user_aus(u).to_vec() {
+            remove_value(&mut self.aus[a as usize].members, &Principal::User(u));
+        }
+        self.idx.user_aus[u as usize].clear();
+        for g in std::mem::take(&mut self.idx.user_groups[u as usize]) {
+            remove_value(&mut self.groups[g as usize].members, &u);
+        }
+        for g in std::mem::take(&mut self.idx.user_owned_groups[u as usize]) {
+            remove_value(&mut self.groups[g as usize].owners, &u);
+        }
+        for asg in self.assignments_of(Principal::User(u)).to_vec() {
+            self.remove_assignment(asg);
+        }
+        let user = &mut self.users[u as usize];
+        for p in &user.phones {
+            if p.phone_type == PhoneType::Mobile {
+                self.idx.mobile_owner.remove(&p.phone_number);
+            }
+        }
+        user.deleted = true;
+        let (id, upn) = (user.id.to_ascii_lowercase(), user.upn.to_lowercase());
+        self.idx.by_id.remove(&id);
+        self.idx.user_by_upn.remove(&upn);
+        self.settings
+            .my_staff
+            .selected
+            .retain(|p| *p != Principal::User(u));
+    }
+}

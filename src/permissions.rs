@@ -1,0 +1,711 @@
+//! The permission engine: who may do what to whom. Every rule of `docs/RULES.md` lives here once;
+//! the CLI, the operations and the TUI only ask. Pure: no I/O, no clock, no randomness.
+//!
+//! Decisions for manager actions (open My Staff, view a profile, reset a password, manage phones)
+//! start with the My Staff access gate; directory administration (AUs, scoped role members, users,
+//! the My Staff setting) is gated by role alone.
+
+use std::fmt;
+use std::str::FromStr;
+
+use crate::model::{MyStaffAccess, Principal, Scope, Tenant, UserType};
+use crate::roles::{Column, Role, Row};
+
+/// The text My Staff shows to someone who may not use it (spec section 4).
+pub const OOPS: &str = "Oops, seems you're not authorized to see My Staff at this time. Please contact your admin for more information.";
+
+pub const RESTRICTED_AU: &str = "This user is a member of a restricted management administrative unit. Management rights are limited to administrators scoped on that administrative unit.";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Action {
+    OpenMyStaff,
+    ViewProfile,
+    ResetPassword,
+    ManagePhone,
+    ListAuRoles,
+    ManageAuRoles,
+    ManageAuMembers,
+    CreateAu,
+    DeleteAu,
+    ManageSettings,
+    CreateUser,
+    DeleteUser,
+}
+
+impl Action {
+    pub const ALL: [Action; 12] = [
+        Action::OpenMyStaff,
+        Action::ViewProfile,
+        Action::ResetPassword,
+        Action::ManagePhone,
+        Action::ListAuRoles,
+        Action::ManageAuRoles,
+        Action::ManageAuMembers,
+        Action::CreateAu,
+        Action::DeleteAu,
+        Action::ManageSettings,
+        Action::CreateUser,
+        Action::DeleteUser,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Action::OpenMyStaff => "open-my-staff",
+            Action::ViewProfile => "view-profile",
+            Action::ResetPassword => "reset-password",
+            Action::ManagePhone => "manage-phone",
+            Action::ListAuRoles => "list-au-roles",
+            Action::ManageAuRoles => "manage-au-roles",
+            Action::ManageAuMembers => "manage-au-members",
+            Action::CreateAu => "create-au",
+            Action::DeleteAu => "delete-au",
+            Action::ManageSettings => "manage-settings",
+            Action::CreateUser => "create-user",
+            Action::DeleteUser => "delete-user",
+        }
+    }
+
+    /// Does the action need a user target?
+    pub fn needs_user(self) -> bool {
+        matches!(
+            self,
+            Action::ViewProfile | Action::ResetPassword | Action::ManagePhone | Action::DeleteUser
+        )
+    }
+
+    /// Gerund for messages: "resetting passwords".
+    fn doing(self) -> &'static str {
+        match self {
+            Action::OpenMyStaff => "opening My Staff",
+            Action::ViewProfile => "viewing profiles",
+            Action::ResetPassword => "resetting passwords",
+            Action::ManagePhone => "managing phone numbers",
+            Action::ListAuRoles => "listing scoped role members",
+            Action::ManageAuRoles => "assigning roles scoped to administrative units",
+            Action::ManageAuMembers => "changing administrative unit members",
+            Action::CreateAu => "creating administrative units",
+            Action::DeleteAu => "deleting administrative units",
+            Action::ManageSettings => "changing the My Staff access setting",
+            Action::CreateUser => "creating users",
+            Action::DeleteUser => "deleting users",
+        }
+    }
+}
+
+impl FromStr for Action {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        Action::ALL
+            .into_iter()
+            .find(|a| a.as_str().eq_ignore_ascii_case(s.trim()))
+            .ok_or_else(|| {
+                let all: Vec<_> = Action::ALL.iter().map(|a| a.as_str()).collect();
+                format!("unknown action `{s}` (expected one of: {})", all.join(", "))
+            })
+    }
+}
+
+impl fmt::Display for Action {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Target {
+    None,
+    User(u32),
+    Au(u32),
+}
+
+/// One role assignment that (would) grant the action.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Grant {
+    pub assignment: u32,
+    pub role: Role,
+    pub scope: Scope,
+    /// The role-assignable group the role reaches the actor through, if any.
+    pub via_group: Option<u32>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Decision {
+    pub allowed: bool,
+    pub reason: String,
+    pub granted_by: Vec<Grant>,
+}
+
+impl Decision {
+    fn allow(reason: impl Into<String>, granted_by: Vec<Grant>) -> Decision {
+        Decision {
+            allowed: true,
+            reason: reason.into(),
+            granted_by,
+        }
+    }
+    fn refuse(reason: impl Into<String>) -> Decision {
+        Decision {
+            allowed: false,
+            reason: reason.into(),
+            granted_by: Vec::new(),
+        }
+    }
+}
+
+/// What an AU-scoped holder of a reset role may act on inside its unit (spec 3, following the seed
+/// document "Assign scoped roles to an administrative unit").
+enum AuTargets {
+    /// Only users with no admin role at all.
+    NonAdminsOnly,
+    /// Non-admins, and users whose only roles are AU-scoped roles from this list.
+    NonAdminsAnd(&'static [Role]),
+    /// Anyone in the unit who holds no tenant-scope role.
+    Anyone,
+}
+
+fn au_targets(column: Column) -> AuTargets {
+    match column {
+        Column::Helpdesk => AuTargets::NonAdminsAnd(&[Role::HELPDESK_ADMINISTRATOR]),
+        Column::Password => AuTargets::NonAdminsAnd(&[Role::PASSWORD_ADMINISTRATOR]),
+        // "Limited admins": the AU-scopable roles of the User column.
+        Column::User => AuTargets::NonAdminsAnd(&[
+            Role::HELPDESK_ADMINISTRATOR,
+            Role::PASSWORD_ADMINISTRATOR,
+            Role::GROUPS_ADMINISTRATOR,
+            Role::USER_ADMINISTRATOR,
+        ]),
+        Column::Auth => AuTargets::NonAdminsOnly,
+        Column::PrivAuth | Column::Global => AuTargets::Anyone,
+    }
+}
+
+/// Every role that reaches a principal, directly or (for users) through role-assignable groups.
+pub fn grants_of(t: &Tenant, p: Principal) -> Vec<Grant> {
+    let pairs: Vec<(u32, Option<u32>)> = match p {
+        Principal::User(u) => t.effective_assignments(u),
+        _ => t.assignments_of(p).iter().map(|&a| (a, None)).collect(),
+    };
+    let mut out: Vec<Grant> = pairs
+        .into_iter()
+        .map(|(a, via_group)| {
+            let asg = t.assignment(a);
+            Grant {
+                assignment: a,
+                role: asg.role,
+                scope: asg.scope,
+                via_group,
+            }
+        })
+        .collect();
+    out.sort_by_key(|g| (g.role, g.scope, g.via_group));
+    out
+}
+
+/// "Helpdesk Administrator (scoped to Portland)".
+pub fn describe_grant(t: &Tenant, g: &Grant) -> String {
+    let mut s = format!("{} ({}", g.role.name(), t.scope_phrase(g.scope));
+    if let Some(group) = g.via_group {
+        s.push_str(&format!(", through group {}", t.groups[group as usize].display_name));
+    }
+    s.push(')');
+    s
+}
+
+fn describe_grants(t: &Tenant, grants: &[Grant]) -> String {
+    if grants.is_empty() {
+        return "no directory role".to_string();
+    }
+    let v: Vec<String> = grants.iter().map(|g| describe_grant(t, g)).collect();
+    v.join(", ")
+}
+
+fn article(name: &str) -> &'static str {
+    match name.chars().next() {
+        Some('A' | 'E' | 'I' | 'O' | 'U') => "an",
+        _ => "a",
+    }
+}
+
+fn user_name(t: &Tenant, u: u32) -> &str {
+    let upn = &t.user(u).upn;
+    upn.split('@').next().unwrap_or(upn)
+}
+
+/// The My Staff access gate (spec 4): a user holding at least one directory role, enabled by the
+/// tenant setting. Returns the actor's roles when open.
+fn my_staff_gate(t: &Tenant, actor: Principal) -> Result<Vec<Grant>, Decision> {
+    let Principal::User(u) = actor else {
+        return Err(Decision::refuse(format!(
+            "{OOPS} ({} is not a user; service principals cannot sign in to My Staff.)",
+            t.principal_name(actor)
+        )));
+    };
+    let user = t.user(u);
+    if !user.account_enabled {
+        return Err(Decision::refuse(format!(
+            "{} is disabled (accountEnabled: false) and cannot sign in to My Staff.",
+            user.upn
+        )));
+    }
+    let grants = grants_of(t, actor);
+    if grants.is_empty() {
+        return Err(Decision::refuse(format!(
+            "{OOPS} ({} holds no directory role; only administrators can use My Staff.)",
+            user.upn
+        )));
+    }
+    let setting = &t.settings.my_staff;
+    match setting.access {
+        MyStaffAccess::All => Ok(grants),
+        MyStaffAccess::None => Err(Decision::refuse(format!(
+            "{OOPS} (The tenant setting \"Administrators can access My Staff\" is set to no one.)"
+        ))),
+        MyStaffAccess::Selected => {
+            let selected = setting.selected.iter().any(|p| match *p {
+                Principal::User(s) => s == u,
+                Principal::Group(g) => t.user_groups(u).contains(&g),
+                Principal::ServicePrincipal(_) => false,
+            });
+            if selected {
+                Ok(grants)
+            } else {
+                Err(Decision::refuse(format!(
+                    "{OOPS} (The tenant setting \"Administrators can access My Staff\" is limited to selected users and groups, and {} is not among them.)",
+                    user.upn
+                )))
+            }
+        }
+    }
+}
+
+/// A refusal with how specific it is: the most specific one explains a decision best.
+struct Refusal {
+    rank: u8,
+    reason: String,
+}
+
+const RANK_OUT_OF_SCOPE: u8 = 2;
+const RANK_GUEST: u8 = 3;
+const RANK_RESTRICTED: u8 = 4;
+const RANK_IN_SCOPE: u8 = 5;
+
+/// The rows of the reset table a target falls in, each with how to name it in a refusal.
+fn target_rows(t: &Tenant, target: u32) -> Vec<(Row, String)> {
+    let mut rows = Vec::new();
+    for g in grants_of(t, Principal::User(target)) {
+        let restricted = matches!(g.scope, Scope::Au(a) if t.au(a).restricted);
+        if restricted {
+            rows.push((
+                Row::RoleScopedToRestrictedAu,
+                format!(
+                    "{} {} scoped to the restricted management unit {}",
+                    article(g.role.name()),
+                    g.role.name(),
+                    t.scope_phrase(g.scope).trim_start_matches("scoped to ")
+                ),
+            ));
+        } else {
+            rows.push((
+                g.role.def().row,
+                format!("{} {}", article(g.role.name()), g.role.name()),
+            ));
+        }
+    }
+    if let Some(g) = protecting_group(t, target) {
+        rows.push((
+            Row::RoleAssignableGroupMemberOrOwner,
+            format!("a member or owner of the role-assignable group {g}"),
+        ));
+    }
+    if rows.is_empty() {
+        rows.push((Row::NoAdminRole, "a user without an admin role".to_string()));
+    }
+    rows
+}
+
+fn protecting_group(t: &Tenant, u: u32) -> Option<&str> {
+    t.user_groups(u)
+        .iter()
+        .chain(t.user_owned_groups(u))
+        .map(|&g| &t.groups[g as usize])
+        .find(|g| g.role_assignable)
+        .map(|g| g.display_name.as_str())
+}
+
+fn in_restricted_au(t: &Tenant, u: u32) -> bool {
+    t.user_aus(u).iter().any(|&a| t.au(a).restricted)
+}
+
+fn verb(action: Action) -> &'static str {
+    match action {
+        Action::ManagePhone => "manage the phone numbers of",
+        Action::DeleteUser => "delete",
+        _ => "reset the password of",
+    }
+}
+
+/// The column an actor's grant acts with for this action, if the role has the power at all.
+fn power(action: Action, role: Role) -> Option<Column> {
+    let column = role.def().column?;
+    match action {
+        Action::ResetPassword => Some(column),
+        Action::ManagePhone => column.manages_phones().then_some(column),
+        // Deleting users: Microsoft's "sensitive actions" table uses the same columns; only the
+        // User and Global Administrator roles can delete users at all.
+        Action::DeleteUser => matches!(column, Column::User | Column::Global).then_some(column),
+        _ => None,
+    }
+}
+
+fn roles_with_power(action: Action) -> String {
+    let names: Vec<&str> = Role::all()
+        .filter(|r| power(action, *r).is_some())
+        .map(|r| r.name())
+        .collect();
+    match names.split_last() {
+        Some((last, rest)) if !rest.is_empty() => format!("{} or {last}", rest.join(", ")),
+        Some((last, _)) => last.to_string(),
+        None => String::new(),
+    }
+}
+
+/// Judges one grant of the actor against a target user.
+fn judge(t: &Tenant, action: Action, g: &Grant, column: Column, target: u32) -> Result<(), Refusal> {
+    let who = describe_grant(t, g);
+    let name = user_name(t, target);
+    let in_restricted = in_restricted_au(t, target);
+    match g.scope {
+        Scope::Tenant => {
+            if in_restricted {
+                return Err(Refusal {
+                    rank: RANK_RESTRICTED,
+                    reason: RESTRICTED_AU.to_string(),
+                });
+            }
+            for (row, desc) in target_rows(t, target) {
+                if !column.allows(row) {
+                    return Err(Refusal {
+                        rank: RANK_IN_SCOPE,
+                        reason: format!("{who} cannot {} {desc}.", verb(action)),
+                    });
+                }
+            }
+            Ok(())
+        }
+        Scope::Au(au) => {
+            if !t.is_direct_member(target, au) {
+                let through = t
+                    .user_groups(target)
+                    .iter()
+                    .find(|&&grp| t.group_aus(grp).contains(&au));
+                let reason = match through {
+                    Some(&grp) => format!(
+                        "{name} is in {} only through the group {}; roles scoped to an administrative unit cover its direct members only.",
+                        t.au(au).display_name,
+                        t.groups[grp as usize].display_name
+                    ),
+                    None => String::new(),
+                };
+                return Err(Refusal {
+                    rank: RANK_OUT_OF_SCOPE,
+                    reason,
+                });
+            }
+            if in_restricted && !t.au(au).restricted {
+                return Err(Refusal {
+                    rank: RANK_RESTRICTED,
+                    reason: RESTRICTED_AU.to_string(),
+                });
+            }
+            let target_grants = grants_of(t, Principal::User(target));
+            if let Some(tg) = target_grants.iter().find(|tg| tg.scope == Scope::Tenant) {
+                return Err(Refusal {
+                    rank: RANK_IN_SCOPE,
+                    reason: format!(
+                        "{who} cannot {} {name}, who holds {} {} tenant-wide; administrative-unit admins never manage tenant-scope admins.",
+                        verb(action),
+                        article(tg.role.name()),
+                        tg.role.name()
+                    ),
+                });
+            }
+            if let Some(group) = protecting_group(t, target) {
+                return Err(Refusal {
+                    rank: RANK_IN_SCOPE,
+                    reason: format!(
+                        "{who} cannot {} {name}, a member or owner of the role-assignable group {group}; only tenant-wide Privileged Authentication or Global Administrators can.",
+                        verb(action)
+                    ),
+                });
+            }
+            let blocked = match au_targets(column) {
+                AuTargets::Anyone => None,
+                AuTargets::NonAdminsOnly => target_grants.first(),
+                AuTargets::NonAdminsAnd(ok) => target_grants.iter().find(|tg| {
+                    let restricted = matches!(tg.scope, Scope::Au(a) if t.au(a).restricted);
+                    restricted || !ok.contains(&tg.role)
+                }),
+            };
+            if let Some(tg) = blocked {
+                return Err(Refusal {
+                    rank: RANK_IN_SCOPE,
+                    reason: format!(
+                        "{who} cannot {} {} {} ({name} holds {}).",
+                        verb(action),
+                        article(tg.role.name()),
+                        tg.role.name(),
+                        describe_grant(t, tg)
+                    ),
+                });
+            }
+            Ok(())
+        }
+    }
+}
+
+/// A guest's AU-scoped role works only if the guest also reads the directory at tenant scope.
+fn guest_without_directory_read(t: &Tenant, actor: Principal, grants: &[Grant]) -> bool {
+    let Principal::User(u) = actor else {
+        return false;
+    };
+    t.user(u).user_type == UserType::Guest
+        && !grants
+            .iter()
+            .any(|g| g.scope == Scope::Tenant && g.role.def().reads_directory)
+}
+
+/// Reset a password, manage phones, delete a user: the per-target rules of spec sections 2 and 3.
+fn decide_on_user(
+    t: &Tenant,
+    actor: Principal,
+    grants: &[Grant],
+    action: Action,
+    target: u32,
+) -> Decision {
+    if actor == Principal::User(target) {
+        return Decision::refuse(match action {
+            Action::ManagePhone => "You cannot change your own phone numbers in My Staff; use your own security info page (self-service).".to_string(),
+            Action::DeleteUser => "You cannot delete your own account.".to_string(),
+            _ => "You cannot reset your own password in My Staff; use self-service password reset.".to_string(),
+        });
+    }
+    let guest_blocked = guest_without_directory_read(t, actor, grants);
+    let mut granted = Vec::new();
+    let mut best: Option<Refusal> = None;
+    let mut managed_aus: Vec<String> = Vec::new();
+    let consider = |r: Refusal, best: &mut Option<Refusal>| {
+        if best.as_ref().is_none_or(|b| r.rank > b.rank) {
+            *best = Some(r);
+        }
+    };
+    for g in grants {
+        let Some(column) = power(action, g.role) else {
+            continue;
+        };
+        if action == Action::DeleteUser && g.scope != Scope::Tenant {
+            continue;
+        }
+        if let Scope::Au(a) = g.scope {
+            managed_aus.push(t.au(a).display_name.clone());
+            if guest_blocked {
+                consider(
+                    Refusal {
+                        rank: RANK_GUEST,
+                        reason: format!(
+                            "{} is a guest: its {} works only together with a directory-read role (such as Directory Readers) at tenant scope.",
+                            user_name(t, match actor { Principal::User(u) => u, _ => target }),
+                            describe_grant(t, g)
+                        ),
+                    },
+                    &mut best,
+                );
+                continue;
+            }
+        }
+        match judge(t, action, g, column, target) {
+            Ok(()) => granted.push(*g),
+            Err(r) => consider(r, &mut best),
+        }
+    }
+    if !granted.is_empty() {
+        let first = describe_grant(t, &granted[0]);
+        return Decision::allow(
+            format!("{first} may {} {}.", verb(action), user_name(t, target)),
+            granted,
+        );
+    }
+    match best {
+        Some(r) if !r.reason.is_empty() => Decision::refuse(r.reason),
+        Some(_) => {
+            managed_aus.sort();
+            managed_aus.dedup();
+            Decision::refuse(format!(
+                "{} is not in an administrative unit you manage (you manage: {}).",
+                user_name(t, target),
+                managed_aus.join(", ")
+            ))
+        }
+        None => {
+            let scope_note = if action == Action::DeleteUser {
+                " at tenant scope"
+            } else {
+                ""
+            };
+            Decision::refuse(format!(
+                "{} takes {}{scope_note}; you hold {}.",
+                capitalize(action.doing()),
+                roles_with_power(action),
+                describe_grants(t, grants)
+            ))
+        }
+    }
+}
+
+fn capitalize(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().chain(c).collect(),
+        None => String::new(),
+    }
+}
+
+/// Actions gated by holding one of `roles` at tenant scope.
+fn decide_by_tenant_role(t: &Tenant, actor: Principal, action: Action, roles: &[Role]) -> Decision {
+    if let Principal::User(u) = actor
+        && !t.user(u).account_enabled
+    {
+        return Decision::refuse(format!(
+            "{} is disabled (accountEnabled: false) and cannot sign in.",
+            t.user(u).upn
+        ));
+    }
+    let grants = grants_of(t, actor);
+    let granted: Vec<Grant> = grants
+        .iter()
+        .filter(|g| g.scope == Scope::Tenant && roles.contains(&g.role))
+        .copied()
+        .collect();
+    let names: Vec<&str> = roles.iter().map(|r| r.name()).collect();
+    if granted.is_empty() {
+        Decision::refuse(format!(
+            "{} takes {} at tenant scope; you hold {}.",
+            capitalize(action.doing()),
+            names.join(" or "),
+            describe_grants(t, &grants)
+        ))
+    } else {
+        Decision::allow(
+            format!("{} may do {}.", describe_grant(t, &granted[0]), action.doing()),
+            granted,
+        )
+    }
+}
+
+/// The one question everything asks: may `actor` do `action` to `target`?
+pub fn decide(t: &Tenant, actor: Principal, action: Action, target: Target) -> Decision {
+    match action {
+        Action::OpenMyStaff | Action::ViewProfile | Action::ListAuRoles => {
+            match my_staff_gate(t, actor) {
+                Err(d) => d,
+                Ok(grants) => Decision::allow(
+                    match action {
+                        Action::OpenMyStaff => "You can open My Staff.",
+                        Action::ViewProfile => {
+                            "Anyone who can open My Staff can view every profile; only changes are scoped."
+                        }
+                        _ => "Anyone who can open My Staff can list scoped role members.",
+                    },
+                    grants,
+                ),
+            }
+        }
+        Action::ResetPassword | Action::ManagePhone => {
+            let grants = match my_staff_gate(t, actor) {
+                Ok(g) => g,
+                Err(d) => return d,
+            };
+            match target {
+                Target::User(u) => decide_on_user(t, actor, &grants, action, u),
+                _ => Decision::refuse(format!("{} needs a user as the target.", action)),
+            }
+        }
+        Action::ManageAuRoles
+        | Action::ManageAuMembers
+        | Action::CreateAu
+        | Action::DeleteAu => decide_by_tenant_role(
+            t,
+            actor,
+            action,
+            &[Role::PRIVILEGED_ROLE_ADMINISTRATOR, Role::GLOBAL_ADMINISTRATOR],
+        ),
+        Action::ManageSettings | Action::CreateUser => decide_by_tenant_role(
+            t,
+            actor,
+            action,
+            &[Role::USER_ADMINISTRATOR, Role::GLOBAL_ADMINISTRATOR],
+        ),
+        Action::DeleteUser => {
+            let gate = decide_by_tenant_role(
+                t,
+                actor,
+                action,
+                &[Role::USER_ADMINISTRATOR, Role::GLOBAL_ADMINISTRATOR],
+            );
+            match (gate.allowed, target) {
+                (false, _) => gate,
+                (true, Target::User(u)) => {
+                    let grants = grants_of(t, actor);
+                    decide_on_user(t, actor, &grants, action, u)
+                }
+                (true, _) => Decision::refuse("delete-user needs a user as the target."),
+            }
+        }
+    }
+}
+
+/// The AUs a person works in, for the locations list: AUs where they hold a usable scoped role,
+/// or every AU for someone holding a tenant-scope role. Each with the roles that apply there.
+pub fn locations(t: &Tenant, actor: Principal) -> Vec<(u32, Vec<Role>)> {
+    let grants = grants_of(t, actor);
+    let guest_blocked = guest_without_directory_read(t, actor, &grants);
+    let tenant_roles: Vec<Role> = grants
+        .iter()
+        .filter(|g| g.scope == Scope::Tenant)
+        .map(|g| g.role)
+        .collect();
+    let mut out: Vec<(u32, Vec<Role>)> = Vec::new();
+    let push = |au: u32, role: Role, out: &mut Vec<(u32, Vec<Role>)>| {
+        match out.iter_mut().find(|(a, _)| *a == au) {
+            Some((_, roles)) => {
+                if !roles.contains(&role) {
+                    roles.push(role)
+                }
+            }
+            None => out.push((au, vec![role])),
+        }
+    };
+    for g in &grants {
+        if let Scope::Au(a) = g.scope
+            && !guest_blocked
+        {
+            push(a, g.role, &mut out);
+        }
+    }
+    if !tenant_roles.is_empty() {
+        for a in t.live_aus() {
+            for &r in &tenant_roles {
+                push(a, r, &mut out);
+            }
+        }
+    }
+    out.sort_by(|x, y| {
+        t.au(x.0)
+            .display_name
+            .to_lowercase()
+            .cmp(&t.au(y.0).display_name.to_lowercase())
+    });
+    out
+}
+
+#[cfg(test)]
+mod tests;

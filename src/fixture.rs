@@ -221,7 +221,8 @@ pub fn load(file: &str, bytes: &[u8]) -> Result<Tenant, FixtureError> {
             e.line(),
             e.column(),
             match e.classify() {
-                serde_json::error::Category::Eof => "unexpected end of file (the JSON is cut off)".to_string(),
+                serde_json::error::Category::Eof =>
+                    "unexpected end of file (the JSON is cut off)".to_string(),
                 _ => strip_position(&e),
             }
         )])),
@@ -372,8 +373,7 @@ pub fn build(fx: FixtureFile) -> Result<Tenant, Vec<String>> {
         }
         let synced = u.on_premises_sync_enabled == Some(true);
         if synced
-            && u
-                .on_premises_sam_account_name
+            && u.on_premises_sam_account_name
                 .as_deref()
                 .is_none_or(|s| s.trim().is_empty())
         {
@@ -408,8 +408,12 @@ pub fn build(fx: FixtureFile) -> Result<Tenant, Vec<String>> {
                 Err(e) => p.push(format!("{path}.phoneNumber: {e}")),
             }
         }
-        if phones.iter().any(|m| m.phone_type == phone::PhoneType::AlternateMobile)
-            && !phones.iter().any(|m| m.phone_type == phone::PhoneType::Mobile)
+        if phones
+            .iter()
+            .any(|m| m.phone_type == phone::PhoneType::AlternateMobile)
+            && !phones
+                .iter()
+                .any(|m| m.phone_type == phone::PhoneType::Mobile)
         {
             p.push(format!(
                 "users[{i}].phoneMethods: an alternateMobile needs a mobile first"
@@ -499,7 +503,9 @@ pub fn build(fx: FixtureFile) -> Result<Tenant, Vec<String>> {
         claim_id(&a.id, format!("administrativeUnits[{i}].id"), &mut p);
         au_ix.insert(a.id.to_ascii_lowercase(), i as u32);
         if a.display_name.trim().is_empty() {
-            p.push(format!("administrativeUnits[{i}].displayName: must not be empty"));
+            p.push(format!(
+                "administrativeUnits[{i}].displayName: must not be empty"
+            ));
         }
         let mut members = Vec::with_capacity(a.members.len());
         let mut seen = HashSet::with_capacity(a.members.len());

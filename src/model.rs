@@ -259,13 +259,15 @@ impl Tenant {
             group_aus: vec![Vec::new(); self.groups.len()],
             ..Indices::default()
         };
-        idx.by_id.reserve(self.users.len() + self.aus.len() + self.assignments.len());
+        idx.by_id
+            .reserve(self.users.len() + self.aus.len() + self.assignments.len());
         idx.user_by_upn.reserve(self.users.len());
         for (i, u) in self.users.iter().enumerate() {
             if u.deleted {
                 continue;
             }
-            idx.by_id.insert(u.id.to_ascii_lowercase(), Object::User(i as u32));
+            idx.by_id
+                .insert(u.id.to_ascii_lowercase(), Object::User(i as u32));
             idx.user_by_upn.insert(u.upn.to_lowercase(), i as u32);
             for p in &u.phones {
                 if p.phone_type == PhoneType::Mobile {
@@ -274,7 +276,8 @@ impl Tenant {
             }
         }
         for (i, g) in self.groups.iter().enumerate() {
-            idx.by_id.insert(g.id.to_ascii_lowercase(), Object::Group(i as u32));
+            idx.by_id
+                .insert(g.id.to_ascii_lowercase(), Object::Group(i as u32));
             for &m in &g.members {
                 idx.user_groups[m as usize].push(i as u32);
             }
@@ -283,13 +286,17 @@ impl Tenant {
             }
         }
         for (i, s) in self.service_principals.iter().enumerate() {
-            idx.by_id.insert(s.id.to_ascii_lowercase(), Object::ServicePrincipal(i as u32));
+            idx.by_id.insert(
+                s.id.to_ascii_lowercase(),
+                Object::ServicePrincipal(i as u32),
+            );
         }
         for (i, a) in self.aus.iter().enumerate() {
             if a.deleted {
                 continue;
             }
-            idx.by_id.insert(a.id.to_ascii_lowercase(), Object::Au(i as u32));
+            idx.by_id
+                .insert(a.id.to_ascii_lowercase(), Object::Au(i as u32));
             for m in &a.members {
                 match *m {
                     Principal::User(u) => idx.user_aus[u as usize].push(i as u32),
@@ -302,8 +309,12 @@ impl Tenant {
             if a.deleted {
                 continue;
             }
-            idx.by_id.insert(a.id.to_ascii_lowercase(), Object::Assignment(i as u32));
-            idx.by_principal.entry(a.principal).or_default().push(i as u32);
+            idx.by_id
+                .insert(a.id.to_ascii_lowercase(), Object::Assignment(i as u32));
+            idx.by_principal
+                .entry(a.principal)
+                .or_default()
+                .push(i as u32);
             idx.by_scope.entry(a.scope).or_default().push(i as u32);
         }
         self.idx = idx;
@@ -339,7 +350,10 @@ impl Tenant {
             .collect();
         match hits.as_slice() {
             [a] => Ok(*a),
-            [] => Err(format!("no administrative unit has the id or name '{}'", key.trim())),
+            [] => Err(format!(
+                "no administrative unit has the id or name '{}'",
+                key.trim()
+            )),
             _ => Err(format!(
                 "{} administrative units are named '{}': use the id",
                 hits.len(),
@@ -376,7 +390,10 @@ impl Tenant {
                 "no user, group or service principal matches '{}'",
                 key.trim()
             )),
-            _ => Err(format!("'{}' names more than one principal: use the id", key.trim())),
+            _ => Err(format!(
+                "'{}' names more than one principal: use the id",
+                key.trim()
+            )),
         }
     }
 
@@ -488,7 +505,11 @@ impl Tenant {
 
     pub fn set_phone(&mut self, u: u32, method: PhoneMethod) {
         let user = &mut self.users[u as usize];
-        if let Some(old) = user.phones.iter().position(|p| p.phone_type == method.phone_type) {
+        if let Some(old) = user
+            .phones
+            .iter()
+            .position(|p| p.phone_type == method.phone_type)
+        {
             let old = user.phones.remove(old);
             if old.phone_type == PhoneType::Mobile {
                 self.idx.mobile_owner.remove(&old.phone_number);
@@ -518,7 +539,9 @@ impl Tenant {
 
     pub fn create_au(&mut self, au: AdminUnit) -> u32 {
         let i = self.aus.len() as u32;
-        self.idx.by_id.insert(au.id.to_ascii_lowercase(), Object::Au(i));
+        self.idx
+            .by_id
+            .insert(au.id.to_ascii_lowercase(), Object::Au(i));
         self.aus.push(au);
         i
     }
@@ -562,8 +585,14 @@ impl Tenant {
 
     pub fn add_assignment(&mut self, asg: Assignment) -> u32 {
         let i = self.assignments.len() as u32;
-        self.idx.by_id.insert(asg.id.to_ascii_lowercase(), Object::Assignment(i));
-        self.idx.by_principal.entry(asg.principal).or_default().push(i);
+        self.idx
+            .by_id
+            .insert(asg.id.to_ascii_lowercase(), Object::Assignment(i));
+        self.idx
+            .by_principal
+            .entry(asg.principal)
+            .or_default()
+            .push(i);
         self.idx.by_scope.entry(asg.scope).or_default().push(i);
         self.assignments.push(asg);
         i
@@ -587,7 +616,9 @@ impl Tenant {
 
     pub fn add_user(&mut self, user: User) -> u32 {
         let i = self.users.len() as u32;
-        self.idx.by_id.insert(user.id.to_ascii_lowercase(), Object::User(i));
+        self.idx
+            .by_id
+            .insert(user.id.to_ascii_lowercase(), Object::User(i));
         self.idx.user_by_upn.insert(user.upn.to_lowercase(), i);
         for p in &user.phones {
             if p.phone_type == PhoneType::Mobile {

@@ -205,7 +205,10 @@ pub fn grants_of(t: &Tenant, p: Principal) -> Vec<Grant> {
 pub fn describe_grant(t: &Tenant, g: &Grant) -> String {
     let mut s = format!("{} ({}", g.role.name(), t.scope_phrase(g.scope));
     if let Some(group) = g.via_group {
-        s.push_str(&format!(", through group {}", t.groups[group as usize].display_name));
+        s.push_str(&format!(
+            ", through group {}",
+            t.groups[group as usize].display_name
+        ));
     }
     s.push(')');
     s
@@ -370,7 +373,13 @@ fn roles_with_power(action: Action) -> String {
 }
 
 /// Judges one grant of the actor against a target user.
-fn judge(t: &Tenant, action: Action, g: &Grant, column: Column, target: u32) -> Result<(), Refusal> {
+fn judge(
+    t: &Tenant,
+    action: Action,
+    g: &Grant,
+    column: Column,
+    target: u32,
+) -> Result<(), Refusal> {
     let who = describe_grant(t, g);
     let name = user_name(t, target);
     let in_restricted = in_restricted_au(t, target);
@@ -513,7 +522,13 @@ fn decide_on_user(
                         rank: RANK_GUEST,
                         reason: format!(
                             "{} is a guest: its {} works only together with a directory-read role (such as Directory Readers) at tenant scope.",
-                            user_name(t, match actor { Principal::User(u) => u, _ => target }),
+                            user_name(
+                                t,
+                                match actor {
+                                    Principal::User(u) => u,
+                                    _ => target,
+                                }
+                            ),
                             describe_grant(t, g)
                         ),
                     },
@@ -595,7 +610,11 @@ fn decide_by_tenant_role(t: &Tenant, actor: Principal, action: Action, roles: &[
         ))
     } else {
         Decision::allow(
-            format!("{} may do {}.", describe_grant(t, &granted[0]), action.doing()),
+            format!(
+                "{} may do {}.",
+                describe_grant(t, &granted[0]),
+                action.doing()
+            ),
             granted,
         )
     }
@@ -629,15 +648,17 @@ pub fn decide(t: &Tenant, actor: Principal, action: Action, target: Target) -> D
                 _ => Decision::refuse(format!("{} needs a user as the target.", action)),
             }
         }
-        Action::ManageAuRoles
-        | Action::ManageAuMembers
-        | Action::CreateAu
-        | Action::DeleteAu => decide_by_tenant_role(
-            t,
-            actor,
-            action,
-            &[Role::PRIVILEGED_ROLE_ADMINISTRATOR, Role::GLOBAL_ADMINISTRATOR],
-        ),
+        Action::ManageAuRoles | Action::ManageAuMembers | Action::CreateAu | Action::DeleteAu => {
+            decide_by_tenant_role(
+                t,
+                actor,
+                action,
+                &[
+                    Role::PRIVILEGED_ROLE_ADMINISTRATOR,
+                    Role::GLOBAL_ADMINISTRATOR,
+                ],
+            )
+        }
         Action::ManageSettings | Action::CreateUser => decide_by_tenant_role(
             t,
             actor,
@@ -674,15 +695,16 @@ pub fn locations(t: &Tenant, actor: Principal) -> Vec<(u32, Vec<Role>)> {
         .map(|g| g.role)
         .collect();
     let mut out: Vec<(u32, Vec<Role>)> = Vec::new();
-    let push = |au: u32, role: Role, out: &mut Vec<(u32, Vec<Role>)>| {
-        match out.iter_mut().find(|(a, _)| *a == au) {
-            Some((_, roles)) => {
-                if !roles.contains(&role) {
-                    roles.push(role)
-                }
+    let push = |au: u32, role: Role, out: &mut Vec<(u32, Vec<Role>)>| match out
+        .iter_mut()
+        .find(|(a, _)| *a == au)
+    {
+        Some((_, roles)) => {
+            if !roles.contains(&role) {
+                roles.push(role)
             }
-            None => out.push((au, vec![role])),
         }
+        None => out.push((au, vec![role])),
     };
     for g in &grants {
         if let Scope::Au(a) = g.scope

@@ -200,9 +200,7 @@ impl Row {
     pub fn describe(self) -> &'static str {
         match self {
             R::NoAdminRole => "a user without an admin role",
-            R::RoleAssignableGroupMemberOrOwner => {
-                "a member or owner of a role-assignable group"
-            }
+            R::RoleAssignableGroupMemberOrOwner => "a member or owner of a role-assignable group",
             R::RoleScopedToRestrictedAu => {
                 "a user holding a role scoped to a restricted management administrative unit"
             }

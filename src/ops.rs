@@ -1,0 +1,876 @@
+//! Operations: each one re-checks the engine, validates its input, and plans a change plus the audit
+//! record of the attempt (refused attempts are audited too). Planning only reads the tenant; the
+//! session makes the change durable first and applies it after (`Change::apply`), so a failed write
+//! never leaves memory ahead of disk.
+
+use std::fmt;
+
+use rand::rngs::StdRng;
+use rand::{CryptoRng, RngCore};
+use serde::{Deserialize, Serialize};
+
+use crate::audit::{
+    Activity, AuditRecord, AuditResult, AuditUser, InitiatedBy, KeyValue, ModifiedProperty,
+    TargetResource,
+};
+use crate::model::{
+    AdminUnit, Assignment, MyStaffAccess, PasswordState, PhoneMethod, Principal, Scope, Tenant,
+};
+use crate::password;
+use crate::permissions::{self, Action, Target};
+use crate::phone::{self, PhoneType};
+use crate::roles::Role;
+
+/// Why an operation did not happen. Exit codes: Refused/Policy 1, Invalid 2, Storage 3.
+#[derive(Debug, Clone, PartialEq)]
+pub enum OpError {
+    /// The engine said no (which role or scope is missing is in the message).
+    Refused(String),
+    /// The request is malformed or names something that does not exist.
+    Invalid(String),
+    /// A tenant policy rejected it; every failed rule is listed.
+    Policy(Vec<String>),
+    Storage(String),
+}
+
+impl OpError {
+    pub fn exit_code(&self) -> i32 {
+        match self {
+            OpError::Refused(_) | OpError::Policy(_) => 1,
+            OpError::Invalid(_) => 2,
+            OpError::Storage(_) => 3,
+        }
+    }
+}
+
+impl fmt::Display for OpError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            OpError::Refused(s) | OpError::Invalid(s) | OpError::Storage(s) => f.write_str(s),
+            OpError::Policy(rules) if rules.len() == 1 => f.write_str(&rules[0]),
+            OpError::Policy(rules) => {
+                write!(f, "{} requirements are not met:", rules.len())?;
+                for r in rules {
+                    write!(f, "\n  - {r}")?;
+                }
+                Ok(())
+            }
+        }
+    }
+}
+
+impl std::error::Error for OpError {}
+
+/// What gets journaled: a change in terms of stable ids, replayable onto the fixture.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "camelCase")]
+pub enum Change {
+    #[serde(rename_all = "camelCase")]
+    PasswordReset {
+        user_id: String,
+        /// argon2id PHC string; never the password.
+        password_hash: String,
+        force_change_next_sign_in: bool,
+        at: String,
+    },
+    #[serde(rename_all = "camelCase")]
+    PhoneSet {
+        user_id: String,
+        phone_type: PhoneType,
+        phone_number: String,
+    },
+    #[serde(rename_all = "camelCase")]
+    PhoneRemoved {
+        user_id: String,
+        phone_type: PhoneType,
+    },
+    #[serde(rename_all = "camelCase")]
+    AuCreated {
+        id: String,
+        display_name: String,
+        description: Option<String>,
+        is_member_management_restricted: bool,
+    },
+    #[serde(rename_all = "camelCase")]
+    AuDeleted { id: String },
+    #[serde(rename_all = "camelCase")]
+    AuMemberAdded { au_id: String, member_id: String },
+    #[serde(rename_all = "camelCase")]
+    AuMemberRemoved { au_id: String, member_id: String },
+    #[serde(rename_all = "camelCase")]
+    RoleAssigned {
+        id: String,
+        role_definition_id: String,
+        principal_id: String,
+        directory_scope_id: String,
+    },
+    #[serde(rename_all = "camelCase")]
+    RoleUnassigned { id: String },
+    #[serde(rename_all = "camelCase")]
+    MyStaffAccessSet {
+        access: MyStaffAccess,
+        selected_principal_ids: Vec<String>,
+    },
+}
+
+fn user_ix(t: &Tenant, id: &str) -> Result<u32, String> {
+    t.find_user(id)
+        .ok_or_else(|| format!("user {id} no longer exists"))
+}
+
+impl Change {
+    /// Applies the change to the tenant. Fails (without changing anything) when the change no
+    /// longer fits, e.g. replayed onto a changed fixture.
+    pub fn apply(&self, t: &mut Tenant) -> Result<(), String> {
+        match self {
+            Change::PasswordReset {
+                user_id,
+                password_hash,
+                force_change_next_sign_in,
+                at,
+            } => {
+                let u = user_ix(t, user_id)?;
+                t.set_password_state(
+                    u,
+                    PasswordState {
+                        last_changed: Some(at.clone()),
+                        force_change_next_sign_in: *force_change_next_sign_in,
+                        hash: Some(password_hash.clone()),
+                    },
+                );
+            }
+            Change::PhoneSet {
+                user_id,
+                phone_type,
+                phone_number,
+            } => {
+                let u = user_ix(t, user_id)?;
+                if *phone_type == PhoneType::Mobile
+                    && let Some(other) = t.mobile_owner(phone_number)
+                    && other != u
+                {
+                    return Err(format!("mobile {phone_number} belongs to another user"));
+                }
+                t.set_phone(
+                    u,
+                    PhoneMethod {
+                        phone_type: *phone_type,
+                        phone_number: phone_number.clone(),
+                    },
+                );
+            }
+            Change::PhoneRemoved {
+                user_id,
+                phone_type,
+            } => {
+                let u = user_ix(t, user_id)?;
+                t.remove_phone(u, *phone_type);
+            }
+            Change::AuCreated {
+                id,
+                display_name,
+                description,
+                is_member_management_restricted,
+            } => {
+                if t.object(id).is_some() {
+                    return Err(format!("id {id} is already in use"));
+                }
+                t.create_au(AdminUnit {
+                    id: id.clone(),
+                    display_name: display_name.clone(),
+                    description: description.clone(),
+                    restricted: *is_member_management_restricted,
+                    members: Vec::new(),
+                    deleted: false,
+                });
+            }
+            Change::AuDeleted { id } => {
+                let a = au_ix(t, id)?;
+                t.delete_au(a);
+            }
+            Change::AuMemberAdded { au_id, member_id } => {
+                let a = au_ix(t, au_id)?;
+                let m = t.find_principal(member_id)?;
+                if !t.au(a).members.contains(&m) {
+                    t.add_au_member(a, m);
+                }
+            }
+            Change::AuMemberRemoved { au_id, member_id } => {
+                let a = au_ix(t, au_id)?;
+                let m = t.find_principal(member_id)?;
+                t.remove_au_member(a, m);
+            }
+            Change::RoleAssigned {
+                id,
+                role_definition_id,
+                principal_id,
+                directory_scope_id,
+            } => {
+                let role = Role::lookup(role_definition_id)
+                    .ok_or_else(|| format!("unknown role {role_definition_id}"))?;
+                let principal = t.find_principal(principal_id)?;
+                let scope = match directory_scope_id.strip_prefix("/administrativeUnits/") {
+                    Some(au) => Scope::Au(au_ix(t, au)?),
+                    None => Scope::Tenant,
+                };
+                if t.object(id).is_some() {
+                    return Err(format!("id {id} is already in use"));
+                }
+                t.add_assignment(Assignment {
+                    id: id.clone(),
+                    role,
+                    principal,
+                    scope,
+                    deleted: false,
+                });
+            }
+            Change::RoleUnassigned { id } => match t.object(id) {
+                Some(crate::model::Object::Assignment(a)) => t.remove_assignment(a),
+                _ => return Err(format!("role assignment {id} no longer exists")),
+            },
+            Change::MyStaffAccessSet {
+                access,
+                selected_principal_ids,
+            } => {
+                let mut selected = Vec::new();
+                for id in selected_principal_ids {
+                    selected.push(t.find_principal(id)?);
+                }
+                t.settings.my_staff.access = *access;
+                t.settings.my_staff.selected = selected;
+            }
+        }
+        Ok(())
+    }
+}
+
+fn au_ix(t: &Tenant, id: &str) -> Result<u32, String> {
+    match t.object(id) {
+        Some(crate::model::Object::Au(a)) => Ok(a),
+        _ => Err(format!("administrative unit {id} no longer exists")),
+    }
+}
+
+/// Everything an operation needs from outside: the clock, randomness, and who is calling.
+pub struct Ctx {
+    /// Now, UTC RFC 3339.
+    pub now: String,
+    pub rng: StdRng,
+    /// "cli" or "tui": recorded in the audit record's additionalDetails.
+    pub client: &'static str,
+}
+
+impl Ctx {
+    pub fn new_id(&mut self) -> String {
+        guid(&mut self.rng)
+    }
+}
+
+/// A random (version 4) GUID.
+pub fn guid<R: RngCore + CryptoRng + ?Sized>(rng: &mut R) -> String {
+    let mut b = [0u8; 16];
+    rng.fill_bytes(&mut b);
+    b[6] = (b[6] & 0x0f) | 0x40;
+    b[8] = (b[8] & 0x3f) | 0x80;
+    let h: String = b.iter().map(|x| format!("{x:02x}")).collect();
+    format!(
+        "{}-{}-{}-{}-{}",
+        &h[0..8],
+        &h[8..12],
+        &h[12..16],
+        &h[16..20],
+        &h[20..32]
+    )
+}
+
+/// The plan of one attempted operation.
+pub struct Planned<T> {
+    /// None when refused or invalid (nothing changes).
+    pub change: Option<Change>,
+    /// None only when the attempt names nothing that exists (nothing to audit against).
+    pub audit: Option<AuditRecord>,
+    pub result: Result<T, OpError>,
+}
+
+fn user_resource(t: &Tenant, u: u32, props: Vec<ModifiedProperty>) -> TargetResource {
+    let user = t.user(u);
+    TargetResource {
+        id: user.id.clone(),
+        kind: "User".to_string(),
+        user_principal_name: Some(user.upn.clone()),
+        display_name: Some(user.display_name.clone()),
+        modified_properties: props,
+    }
+}
+
+fn principal_resource(t: &Tenant, p: Principal) -> TargetResource {
+    match p {
+        Principal::User(u) => user_resource(t, u, Vec::new()),
+        _ => TargetResource {
+            id: t.principal_id(p).to_string(),
+            kind: match p {
+                Principal::Group(_) => "Group",
+                _ => "ServicePrincipal",
+            }
+            .to_string(),
+            user_principal_name: None,
+            display_name: Some(t.principal_name(p).to_string()),
+            modified_properties: Vec::new(),
+        },
+    }
+}
+
+fn au_resource(t: &Tenant, a: u32) -> TargetResource {
+    let au = t.au(a);
+    TargetResource {
+        id: au.id.clone(),
+        kind: "AdministrativeUnit".to_string(),
+        user_principal_name: None,
+        display_name: Some(au.display_name.clone()),
+        modified_properties: Vec::new(),
+    }
+}
+
+fn prop(name: &str, old: Option<String>, new: Option<String>) -> ModifiedProperty {
+    ModifiedProperty {
+        display_name: name.to_string(),
+        old_value: old,
+        new_value: new,
+    }
+}
+
+fn record(
+    t: &Tenant,
+    ctx: &mut Ctx,
+    actor: u32,
+    activity: Activity,
+    targets: Vec<TargetResource>,
+    outcome: Result<(), &OpError>,
+) -> AuditRecord {
+    let (name, category, service, op) = activity.names();
+    let actor = t.user(actor);
+    let (result, reason) = match outcome {
+        Ok(()) => (AuditResult::Success, String::new()),
+        Err(e) => (AuditResult::Failure, e.to_string()),
+    };
+    AuditRecord {
+        id: ctx.new_id(),
+        activity_date_time: ctx.now.clone(),
+        activity_display_name: name.to_string(),
+        category: category.to_string(),
+        logged_by_service: service.to_string(),
+        operation_type: op.to_string(),
+        result,
+        result_reason: reason,
+        initiated_by: InitiatedBy {
+            user: AuditUser {
+                id: actor.id.clone(),
+                user_principal_name: actor.upn.clone(),
+            },
+        },
+        target_resources: targets,
+        additional_details: vec![
+            KeyValue {
+                key: "AppId".to_string(),
+                value: "My Staff".to_string(),
+            },
+            KeyValue {
+                key: "Client".to_string(),
+                value: format!("mystaff {}", ctx.client),
+            },
+        ],
+    }
+}
+
+/// Turns a checked result into a plan with its audit record.
+fn finish<T>(
+    t: &Tenant,
+    ctx: &mut Ctx,
+    actor: u32,
+    activity: Activity,
+    targets: Vec<TargetResource>,
+    result: Result<(Change, T), OpError>,
+) -> Planned<T> {
+    match result {
+        Ok((change, value)) => Planned {
+            audit: Some(record(t, ctx, actor, activity, targets, Ok(()))),
+            change: Some(change),
+            result: Ok(value),
+        },
+        Err(e) => Planned {
+            audit: Some(record(t, ctx, actor, activity, targets, Err(&e))),
+            change: None,
+            result: Err(e),
+        },
+    }
+}
+
+fn check(t: &Tenant, actor: u32, action: Action, target: Target) -> Result<(), OpError> {
+    let d = permissions::decide(t, Principal::User(actor), action, target);
+    if d.allowed {
+        Ok(())
+    } else {
+        Err(OpError::Refused(d.reason))
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ResetOutcome {
+    /// Shown once, for cloud-only users; never stored.
+    pub temporary_password: Option<String>,
+    pub force_change_next_sign_in: bool,
+}
+
+/// Reset password (spec 5): cloud-only users get a generated temporary password; synced users need
+/// a caller-supplied one that meets the on-premises policy, and password writeback.
+pub fn reset_password(
+    t: &Tenant,
+    ctx: &mut Ctx,
+    actor: u32,
+    target: u32,
+    password: Option<&str>,
+) -> Planned<ResetOutcome> {
+    let result = (|| {
+        check(t, actor, Action::ResetPassword, Target::User(target))?;
+        let user = t.user(target);
+        let settings = &t.settings;
+        let (pw, temporary) = if user.synced {
+            if !settings.password_writeback {
+                return Err(OpError::Policy(vec![
+                    "on-premises password writeback is not configured for this tenant, so a synced user's password cannot be reset here".to_string(),
+                ]));
+            }
+            let Some(pw) = password else {
+                return Err(OpError::Invalid(format!(
+                    "{} is synced from on-premises Active Directory: supply a password that meets the on-premises policy (--password-stdin)",
+                    user.upn
+                )));
+            };
+            let checks = password::check_on_prem(
+                pw,
+                &settings.password_policy.on_premises,
+                user.sam_account_name.as_deref(),
+                &user.display_name,
+            );
+            let failed: Vec<String> = password::failures(&checks)
+                .into_iter()
+                .map(|s| s.to_string())
+                .collect();
+            if !failed.is_empty() {
+                return Err(OpError::Policy(
+                    std::iter::once(
+                        "the password does not meet the on-premises password policy".to_string(),
+                    )
+                    .chain(failed.into_iter().map(|f| format!("failed: {f}")))
+                    .collect(),
+                ));
+            }
+            (pw.to_string(), false)
+        } else {
+            if password.is_some() {
+                return Err(OpError::Invalid(format!(
+                    "{} is a cloud-only user: My Staff generates a temporary password for them; do not supply one",
+                    user.upn
+                )));
+            }
+            (
+                password::generate_temporary(&settings.password_policy.cloud, &mut ctx.rng),
+                true,
+            )
+        };
+        let hash = password::hash(&pw, &mut ctx.rng)
+            .map_err(|e| OpError::Storage(format!("cannot hash the new password: {e}")))?;
+        let change = Change::PasswordReset {
+            user_id: user.id.clone(),
+            password_hash: hash,
+            force_change_next_sign_in: temporary,
+            at: ctx.now.clone(),
+        };
+        Ok((
+            change,
+            ResetOutcome {
+                temporary_password: temporary.then_some(pw),
+                force_change_next_sign_in: temporary,
+            },
+        ))
+    })();
+    let force = matches!(&result, Ok((_, r)) if r.force_change_next_sign_in);
+    let props = if result.is_ok() {
+        vec![prop(
+            "forceChangePasswordNextSignIn",
+            None,
+            Some(force.to_string()),
+        )]
+    } else {
+        Vec::new()
+    };
+    let targets = vec![user_resource(t, target, props)];
+    finish(t, ctx, actor, Activity::ResetPassword, targets, result)
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PhoneMode {
+    Add,
+    Update,
+    /// Add or update, whichever applies (the TUI's edit dialog).
+    Set,
+}
+
+/// Add or change a phone method (spec 6).
+pub fn set_phone(
+    t: &Tenant,
+    ctx: &mut Ctx,
+    actor: u32,
+    target: u32,
+    kind: PhoneType,
+    number: &str,
+    mode: PhoneMode,
+) -> Planned<()> {
+    let user = t.user(target);
+    let existing = user.phone(kind).map(|p| p.phone_number.clone());
+    let adding = existing.is_none();
+    let result = (|| {
+        check(t, actor, Action::ManagePhone, Target::User(target))?;
+        let n = phone::validate_number(number).map_err(OpError::Invalid)?;
+        match (mode, &existing) {
+            (PhoneMode::Add, Some(_)) => {
+                return Err(OpError::Invalid(format!(
+                    "{} already has {} {} number; update it instead",
+                    user.upn,
+                    if kind == PhoneType::Office { "an" } else { "a" },
+                    kind.label().to_lowercase()
+                )));
+            }
+            (PhoneMode::Update, None) => {
+                return Err(OpError::Invalid(format!(
+                    "{} has no {} number to update; add one instead",
+                    user.upn,
+                    kind.label().to_lowercase()
+                )));
+            }
+            _ => {}
+        }
+        if kind == PhoneType::AlternateMobile && user.phone(PhoneType::Mobile).is_none() {
+            return Err(OpError::Policy(vec![format!(
+                "{} needs a mobile number before an alternate mobile number",
+                user.upn
+            )]));
+        }
+        if kind == PhoneType::Mobile
+            && let Some(owner) = t.mobile_owner(&n)
+            && owner != target
+        {
+            return Err(OpError::Policy(vec![
+                "Someone in the tenant has the same mobile number already".to_string(),
+            ]));
+        }
+        if existing.as_deref() == Some(n.as_str()) {
+            return Err(OpError::Invalid(format!(
+                "{} already has {n} as their {} number",
+                user.upn,
+                kind.label().to_lowercase()
+            )));
+        }
+        Ok((
+            Change::PhoneSet {
+                user_id: user.id.clone(),
+                phone_type: kind,
+                phone_number: n,
+            },
+            (),
+        ))
+    })();
+    // Numbers are masked in the audit log: it is widely readable, the journal's change is not.
+    let new = match &result {
+        Ok((Change::PhoneSet { phone_number, .. }, _)) => Some(phone::mask(phone_number)),
+        _ => None,
+    };
+    let props = vec![prop(
+        kind.as_str(),
+        existing.as_deref().map(phone::mask),
+        new,
+    )];
+    let activity = if adding {
+        Activity::PhoneAdded
+    } else {
+        Activity::PhoneUpdated
+    };
+    let targets = vec![user_resource(t, target, props)];
+    finish(t, ctx, actor, activity, targets, result)
+}
+
+pub fn remove_phone(
+    t: &Tenant,
+    ctx: &mut Ctx,
+    actor: u32,
+    target: u32,
+    kind: PhoneType,
+) -> Planned<()> {
+    let user = t.user(target);
+    let existing = user.phone(kind).map(|p| p.phone_number.clone());
+    let result = (|| {
+        check(t, actor, Action::ManagePhone, Target::User(target))?;
+        if existing.is_none() {
+            return Err(OpError::Invalid(format!(
+                "{} has no {} number",
+                user.upn,
+                kind.label().to_lowercase()
+            )));
+        }
+        if kind == PhoneType::Mobile && user.phone(PhoneType::AlternateMobile).is_some() {
+            return Err(OpError::Policy(vec![format!(
+                "{} has an alternate mobile number: remove it before the mobile number",
+                user.upn
+            )]));
+        }
+        Ok((
+            Change::PhoneRemoved {
+                user_id: user.id.clone(),
+                phone_type: kind,
+            },
+            (),
+        ))
+    })();
+    let props = vec![prop(
+        kind.as_str(),
+        existing.as_deref().map(phone::mask),
+        None,
+    )];
+    let targets = vec![user_resource(t, target, props)];
+    finish(t, ctx, actor, Activity::PhoneDeleted, targets, result)
+}
+
+/// Creates an administrative unit. Display names must be unique so scripts can use them.
+pub fn create_au(
+    t: &Tenant,
+    ctx: &mut Ctx,
+    actor: u32,
+    display_name: &str,
+    description: Option<&str>,
+    restricted: bool,
+) -> Planned<String> {
+    let id = ctx.new_id();
+    let name = display_name.trim().to_string();
+    let result = (|| {
+        check(t, actor, Action::CreateAu, Target::None)?;
+        if name.is_empty() {
+            return Err(OpError::Invalid(
+                "an administrative unit needs a display name".to_string(),
+            ));
+        }
+        if let Ok(a) = t.find_au(&name) {
+            return Err(OpError::Invalid(format!(
+                "an administrative unit named {name} already exists (id {})",
+                t.au(a).id
+            )));
+        }
+        Ok((
+            Change::AuCreated {
+                id: id.clone(),
+                display_name: name.clone(),
+                description: description.map(|d| d.to_string()),
+                is_member_management_restricted: restricted,
+            },
+            id.clone(),
+        ))
+    })();
+    let targets = vec![TargetResource {
+        id: id.clone(),
+        kind: "AdministrativeUnit".to_string(),
+        user_principal_name: None,
+        display_name: Some(name.clone()),
+        modified_properties: vec![prop(
+            "isMemberManagementRestricted",
+            None,
+            Some(restricted.to_string()),
+        )],
+    }];
+    finish(t, ctx, actor, Activity::AuCreated, targets, result)
+}
+
+pub fn delete_au(t: &Tenant, ctx: &mut Ctx, actor: u32, au: u32) -> Planned<()> {
+    let result = check(t, actor, Action::DeleteAu, Target::Au(au)).map(|()| {
+        (
+            Change::AuDeleted {
+                id: t.au(au).id.clone(),
+            },
+            (),
+        )
+    });
+    let targets = vec![au_resource(t, au)];
+    finish(t, ctx, actor, Activity::AuDeleted, targets, result)
+}
+
+pub fn add_au_member(
+    t: &Tenant,
+    ctx: &mut Ctx,
+    actor: u32,
+    au: u32,
+    member: Principal,
+) -> Planned<()> {
+    let result = (|| {
+        check(t, actor, Action::ManageAuMembers, Target::Au(au))?;
+        if let Principal::ServicePrincipal(_) = member {
+            return Err(OpError::Invalid(format!(
+                "{} is a service principal; administrative unit members are users or groups",
+                t.principal_name(member)
+            )));
+        }
+        if t.au(au).members.contains(&member) {
+            return Err(OpError::Invalid(format!(
+                "{} is already a member of {}",
+                t.principal_name(member),
+                t.au(au).display_name
+            )));
+        }
+        Ok((
+            Change::AuMemberAdded {
+                au_id: t.au(au).id.clone(),
+                member_id: t.principal_id(member).to_string(),
+            },
+            (),
+        ))
+    })();
+    let targets = vec![au_resource(t, au), principal_resource(t, member)];
+    finish(t, ctx, actor, Activity::AuMemberAdded, targets, result)
+}
+
+pub fn remove_au_member(
+    t: &Tenant,
+    ctx: &mut Ctx,
+    actor: u32,
+    au: u32,
+    member: Principal,
+) -> Planned<()> {
+    let result = (|| {
+        check(t, actor, Action::ManageAuMembers, Target::Au(au))?;
+        if !t.au(au).members.contains(&member) {
+            return Err(OpError::Invalid(format!(
+                "{} is not a member of {}",
+                t.principal_name(member),
+                t.au(au).display_name
+            )));
+        }
+        Ok((
+            Change::AuMemberRemoved {
+                au_id: t.au(au).id.clone(),
+                member_id: t.principal_id(member).to_string(),
+            },
+            (),
+        ))
+    })();
+    let targets = vec![au_resource(t, au), principal_resource(t, member)];
+    finish(t, ctx, actor, Activity::AuMemberRemoved, targets, result)
+}
+
+/// Adds a scoped role member (spec 7). Success may carry warnings (missing P1/P2 licence).
+pub fn assign_scoped_role(
+    t: &Tenant,
+    ctx: &mut Ctx,
+    actor: u32,
+    au: u32,
+    role: Role,
+    principal: Principal,
+) -> Planned<(String, Vec<String>)> {
+    let id = ctx.new_id();
+    let result = (|| {
+        check(t, actor, Action::ManageAuRoles, Target::Au(au))?;
+        if !role.def().au_scopable {
+            return Err(OpError::Invalid(format!(
+                "{} cannot be assigned at administrative-unit scope (The given built-in role is not supported to be assigned to a single resource scope.)",
+                role.name()
+            )));
+        }
+        if let Principal::Group(g) = principal
+            && !t.groups[g as usize].role_assignable
+        {
+            return Err(OpError::Invalid(format!(
+                "group {} is not role-assignable (isAssignableToRole: false) and cannot hold a role",
+                t.groups[g as usize].display_name
+            )));
+        }
+        let dup = t.assignments_of(principal).iter().any(|&a| {
+            let asg = t.assignment(a);
+            asg.role == role && asg.scope == Scope::Au(au)
+        });
+        if dup {
+            return Err(OpError::Invalid(format!(
+                "{} already holds {} scoped to {}",
+                t.principal_name(principal),
+                role.name(),
+                t.au(au).display_name
+            )));
+        }
+        let mut warnings = Vec::new();
+        if let Principal::User(u) = principal
+            && !t.user(u).has_premium_license()
+        {
+            warnings.push(format!(
+                "{} has no Microsoft Entra ID P1 or P2 licence, which administrative-unit admins need",
+                t.user(u).upn
+            ));
+        }
+        Ok((
+            Change::RoleAssigned {
+                id: id.clone(),
+                role_definition_id: role.template_id().to_string(),
+                principal_id: t.principal_id(principal).to_string(),
+                directory_scope_id: t.scope_id(Scope::Au(au)),
+            },
+            (id.clone(), warnings),
+        ))
+    })();
+    let mut role_target = principal_resource(t, principal);
+    role_target.modified_properties = vec![
+        prop("Role.DisplayName", None, Some(role.name().to_string())),
+        prop(
+            "Role.TemplateId",
+            None,
+            Some(role.template_id().to_string()),
+        ),
+        prop("Scope", None, Some(t.scope_id(Scope::Au(au)))),
+    ];
+    let targets = vec![role_target, au_resource(t, au)];
+    finish(t, ctx, actor, Activity::ScopedMemberAdded, targets, result)
+}
+
+/// Removes a scoped role member, by assignment.
+pub fn unassign(t: &Tenant, ctx: &mut Ctx, actor: u32, assignment: u32) -> Planned<()> {
+    let asg = t.assignment(assignment).clone();
+    let au = match asg.scope {
+        Scope::Au(a) => Some(a),
+        Scope::Tenant => None,
+    };
+    let result = (|| {
+        check(
+            t,
+            actor,
+            Action::ManageAuRoles,
+            au.map_or(Target::None, Target::Au),
+        )?;
+        if au.is_none() {
+            return Err(OpError::Invalid(format!(
+                "role assignment {} is tenant-wide, not scoped to an administrative unit",
+                asg.id
+            )));
+        }
+        Ok((Change::RoleUnassigned { id: asg.id.clone() }, ()))
+    })();
+    let mut role_target = principal_resource(t, asg.principal);
+    role_target.modified_properties = vec![
+        prop("Role.DisplayName", Some(asg.role.name().to_string()), None),
+        prop("Scope", Some(t.scope_id(asg.scope)), None),
+    ];
+    let mut targets = vec![role_target];
+    if let Some(a) = au {
+        targets.push(au_resource(t, a));
+    }
+    finish(
+        t,
+        ctx,
+        actor,
+        Activity::ScopedMemberRemoved,
+        targets,
+        result,
+    )
+}

@@ -1,0 +1,382 @@
+//! A session: the tenant (fixture + replayed journal), the audit log, and the durable state behind
+//! them. The CLI and the TUI both make every change through here, so a change is journaled
+//! (fsynced) before it is applied in memory or reported as done.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use rand::SeedableRng;
+use rand::rngs::StdRng;
+use serde_json::{Value, json};
+
+use crate::audit::AuditRecord;
+use crate::fixture::{self, FixtureError};
+use crate::model::{Principal, Tenant};
+use crate::ops::{self, Change, Ctx, OpError, PhoneMode, Planned};
+use crate::phone::PhoneType;
+use crate::roles::Role;
+use crate::storage::{self, Journal, StorageError};
+
+pub use crate::ops::ResetOutcome;
+
+/// The demo tenant, embedded so `mystaff` runs with no files at all.
+pub const CONTOSO_JSON: &[u8] = include_bytes!("../fixtures/contoso.json");
+pub const CONTOSO_NAME: &str = "contoso.json (embedded)";
+
+#[derive(Debug, Clone, Default)]
+pub struct OpenOptions {
+    /// None: the embedded Contoso tenant.
+    pub tenant_file: Option<PathBuf>,
+    /// None: the platform's per-user data directory under `mystaff/<tenant id>/`.
+    pub state_dir: Option<PathBuf>,
+    /// Keep nothing: no state directory is read or written.
+    pub ephemeral: bool,
+    /// Replay the journal onto a fixture that changed since the journal was started.
+    pub rebase: bool,
+}
+
+#[derive(Debug)]
+pub enum SessionError {
+    /// The fixture cannot be read or is invalid (exit 2).
+    Fixture(FixtureError),
+    /// The state directory cannot be used (exit 3).
+    Storage(StorageError),
+    /// No state directory could be chosen (exit 3).
+    NoStateDir(String),
+}
+
+impl SessionError {
+    pub fn exit_code(&self) -> i32 {
+        match self {
+            SessionError::Fixture(_) => 2,
+            SessionError::Storage(_) | SessionError::NoStateDir(_) => 3,
+        }
+    }
+}
+
+impl fmt::Display for SessionError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            SessionError::Fixture(e) => write!(f, "{e}"),
+            SessionError::Storage(e) => write!(f, "{e}"),
+            SessionError::NoStateDir(s) => f.write_str(s),
+        }
+    }
+}
+
+impl std::error::Error for SessionError {}
+
+impl From<StorageError> for SessionError {
+    fn from(e: StorageError) -> Self {
+        SessionError::Storage(e)
+    }
+}
+
+/// Reads and validates a fixture file (or the embedded one).
+pub fn load_fixture(path: Option<&Path>) -> Result<(Tenant, Vec<u8>, String), FixtureError> {
+    match path {
+        None => {
+            let t = fixture::load(CONTOSO_NAME, CONTOSO_JSON)?;
+            Ok((t, CONTOSO_JSON.to_vec(), CONTOSO_NAME.to_string()))
+        }
+        Some(p) => {
+            let name = p.display().to_string();
+            let bytes = std::fs::read(p).map_err(|e| FixtureError {
+                file: name.clone(),
+                problems: vec![format!("cannot read the file: {e}")],
+            })?;
+            let t = fixture::load(&name, &bytes)?;
+            Ok((t, bytes, name))
+        }
+    }
+}
+
+pub struct Session {
+    tenant: Tenant,
+    journal: Option<Journal>,
+    state_dir: Option<PathBuf>,
+    audit: Vec<AuditRecord>,
+    ctx: Ctx,
+    clock: fn() -> String,
+    prefs: serde_json::Map<String, Value>,
+    /// Things the user should know about the loaded state (torn journal tail, rebase, …).
+    pub warnings: Vec<String>,
+}
+
+/// Now, UTC, RFC 3339 with seconds.
+pub fn now_utc() -> String {
+    let now = time::OffsetDateTime::now_utc();
+    now.format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_else(|_| now.unix_timestamp().to_string())
+}
+
+impl Session {
+    pub fn open(opts: &OpenOptions, client: &'static str) -> Result<Session, SessionError> {
+        let (tenant, bytes, _name) =
+            load_fixture(opts.tenant_file.as_deref()).map_err(SessionError::Fixture)?;
+        let mut s = Session::in_memory(tenant, client);
+        if opts.ephemeral {
+            return Ok(s);
+        }
+        let dir = match &opts.state_dir {
+            Some(d) => d.clone(),
+            None => storage::default_state_dir(&s.tenant.info.id).ok_or_else(|| {
+                SessionError::NoStateDir(
+                    "cannot find a per-user data directory on this system: pass --state DIR or --ephemeral"
+                        .to_string(),
+                )
+            })?,
+        };
+        let digest = storage::fixture_digest(&bytes);
+        let opened = Journal::open(&dir, &s.tenant.info.id, &digest, opts.rebase)?;
+        s.warnings.extend(opened.warnings);
+        if opened.rebased {
+            s.warnings.push(format!(
+                "the fixture changed since this state was started; the journal in {} was replayed onto it (--rebase)",
+                dir.display()
+            ));
+        }
+        for (i, entry) in opened.entries.into_iter().enumerate() {
+            s.replay(entry, i + 1);
+        }
+        s.prefs = match storage::load_prefs(&dir) {
+            Ok(p) => p,
+            Err(e) => {
+                s.warnings
+                    .push(format!("{e}; starting with default preferences"));
+                Default::default()
+            }
+        };
+        s.journal = Some(opened.journal);
+        s.state_dir = Some(dir);
+        Ok(s)
+    }
+
+    /// A session over a tenant with no storage (ephemeral; also for tests).
+    pub fn in_memory(tenant: Tenant, client: &'static str) -> Session {
+        Session {
+            tenant,
+            journal: None,
+            state_dir: None,
+            audit: Vec::new(),
+            ctx: Ctx {
+                now: String::new(),
+                rng: StdRng::from_os_rng(),
+                client,
+            },
+            clock: now_utc,
+            prefs: Default::default(),
+            warnings: Vec::new(),
+        }
+    }
+
+    /// Fixed clock and seeded randomness, for reproducible tests.
+    pub fn with_test_clock(mut self, clock: fn() -> String, seed: u64) -> Session {
+        self.clock = clock;
+        self.ctx.rng = StdRng::seed_from_u64(seed);
+        self
+    }
+
+    pub fn tenant(&self) -> &Tenant {
+        &self.tenant
+    }
+    pub fn state_dir(&self) -> Option<&Path> {
+        self.state_dir.as_deref()
+    }
+    /// Oldest first.
+    pub fn audit(&self) -> &[AuditRecord] {
+        &self.audit
+    }
+
+    fn replay(&mut self, entry: Value, n: usize) {
+        apply_entry(
+            &mut self.tenant,
+            &mut self.audit,
+            &mut self.warnings,
+            entry,
+            n,
+        );
+    }
+
+    /// Catches up on entries other processes appended. Returns how many were applied.
+    pub fn refresh(&mut self) -> Result<usize, SessionError> {
+        let Some(j) = self.journal.as_mut() else {
+            return Ok(0);
+        };
+        let entries = j.refresh()?;
+        let n = entries.len();
+        for e in entries {
+            apply_entry(&mut self.tenant, &mut self.audit, &mut self.warnings, e, 0);
+        }
+        Ok(n)
+    }
+
+    /// Runs one planned operation: under the journal lock, catch up, plan against the fresh state,
+    /// append + fsync, then apply in memory.
+    fn run<T>(&mut self, plan: impl FnOnce(&Tenant, &mut Ctx) -> Planned<T>) -> Result<T, OpError> {
+        self.ctx.now = (self.clock)();
+        let Session {
+            tenant,
+            journal,
+            audit,
+            ctx,
+            warnings,
+            ..
+        } = self;
+        let planned = match journal.as_mut() {
+            None => plan(tenant, ctx),
+            Some(j) => {
+                let mut tx = j
+                    .transaction()
+                    .map_err(|e| OpError::Storage(e.to_string()))?;
+                for e in tx.take_new_entries() {
+                    apply_entry(tenant, audit, warnings, e, 0);
+                }
+                let planned = plan(tenant, ctx);
+                if let Some(record) = &planned.audit {
+                    tx.append(&json!({"change": planned.change, "audit": record}))
+                        .map_err(|e| OpError::Storage(e.to_string()))?;
+                }
+                planned
+            }
+        };
+        if let Some(c) = &planned.change {
+            c.apply(tenant).map_err(|e| {
+                OpError::Storage(format!(
+                    "the change was recorded but could not be applied: {e}"
+                ))
+            })?;
+        }
+        if let Some(a) = planned.audit {
+            audit.push(a);
+        }
+        planned.result
+    }
+
+    pub fn reset_password(
+        &mut self,
+        actor: u32,
+        target: u32,
+        password: Option<&str>,
+    ) -> Result<ResetOutcome, OpError> {
+        self.run(|t, c| ops::reset_password(t, c, actor, target, password))
+    }
+
+    pub fn phone(
+        &mut self,
+        actor: u32,
+        target: u32,
+        kind: PhoneType,
+        number: &str,
+        mode: PhoneMode,
+    ) -> Result<(), OpError> {
+        self.run(|t, c| ops::set_phone(t, c, actor, target, kind, number, mode))
+    }
+
+    /// Add or update, whichever applies.
+    pub fn set_phone(
+        &mut self,
+        actor: u32,
+        target: u32,
+        kind: PhoneType,
+        number: &str,
+    ) -> Result<(), OpError> {
+        self.phone(actor, target, kind, number, PhoneMode::Set)
+    }
+
+    pub fn remove_phone(
+        &mut self,
+        actor: u32,
+        target: u32,
+        kind: PhoneType,
+    ) -> Result<(), OpError> {
+        self.run(|t, c| ops::remove_phone(t, c, actor, target, kind))
+    }
+
+    pub fn create_au(
+        &mut self,
+        actor: u32,
+        name: &str,
+        description: Option<&str>,
+        restricted: bool,
+    ) -> Result<String, OpError> {
+        self.run(|t, c| ops::create_au(t, c, actor, name, description, restricted))
+    }
+
+    pub fn delete_au(&mut self, actor: u32, au: u32) -> Result<(), OpError> {
+        self.run(|t, c| ops::delete_au(t, c, actor, au))
+    }
+
+    pub fn add_au_member(&mut self, actor: u32, au: u32, m: Principal) -> Result<(), OpError> {
+        self.run(|t, c| ops::add_au_member(t, c, actor, au, m))
+    }
+
+    pub fn remove_au_member(&mut self, actor: u32, au: u32, m: Principal) -> Result<(), OpError> {
+        self.run(|t, c| ops::remove_au_member(t, c, actor, au, m))
+    }
+
+    /// Returns the new assignment's id and any warnings (missing licence).
+    pub fn assign_scoped_role(
+        &mut self,
+        actor: u32,
+        au: u32,
+        role: Role,
+        principal: Principal,
+    ) -> Result<(String, Vec<String>), OpError> {
+        self.run(|t, c| ops::assign_scoped_role(t, c, actor, au, role, principal))
+    }
+
+    pub fn unassign(&mut self, actor: u32, assignment: u32) -> Result<(), OpError> {
+        self.run(|t, c| ops::unassign(t, c, actor, assignment))
+    }
+
+    /// A per-person preference (e.g. the last location), kept in the state directory.
+    pub fn pref(&self, key: &str) -> Option<String> {
+        self.prefs
+            .get(key)
+            .and_then(|v| v.as_str())
+            .map(String::from)
+    }
+
+    /// Best effort: a preference that cannot be saved is not worth failing an action for.
+    pub fn set_pref(&mut self, key: &str, value: &str) {
+        self.prefs
+            .insert(key.to_string(), Value::String(value.to_string()));
+        if let Some(dir) = &self.state_dir
+            && let Err(e) = storage::save_prefs(dir, &self.prefs)
+        {
+            self.warnings.push(e.to_string());
+        }
+    }
+}
+
+/// Applies one journal entry: its change (if any) and its audit record.
+fn apply_entry(
+    tenant: &mut Tenant,
+    audit: &mut Vec<AuditRecord>,
+    warnings: &mut Vec<String>,
+    entry: Value,
+    n: usize,
+) {
+    let at = if n > 0 {
+        format!("journal entry {n}")
+    } else {
+        "a journal entry written by another mystaff".to_string()
+    };
+    if let Some(c) = entry.get("change").filter(|c| !c.is_null()) {
+        match serde_json::from_value::<Change>(c.clone()) {
+            Ok(change) => {
+                if let Err(e) = change.apply(tenant) {
+                    warnings.push(format!("{at} was skipped: {e}"));
+                }
+            }
+            Err(e) => warnings.push(format!("{at} has a change this mystaff cannot read: {e}")),
+        }
+    }
+    if let Some(a) = entry.get("audit") {
+        match serde_json::from_value::<AuditRecord>(a.clone()) {
+            Ok(r) => audit.push(r),
+            Err(e) => warnings.push(format!("{at} has an unreadable audit record: {e}")),
+        }
+    }
+}

@@ -1,5 +1,13 @@
-// TEMPORARY STUB — replaced by helper's module.
+//! Phone authentication methods: types, number format, masking (spec section 6).
+//!
+//! Pure: no I/O.
+
+use std::fmt;
+use std::str::FromStr;
+
 use serde::{Deserialize, Serialize};
+
+/// The three phone method types Graph knows, in display order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub enum PhoneType {
@@ -7,12 +15,15 @@ pub enum PhoneType {
     AlternateMobile,
     Office,
 }
+
 impl PhoneType {
     pub const ALL: [PhoneType; 3] = [
         PhoneType::Mobile,
         PhoneType::AlternateMobile,
         PhoneType::Office,
     ];
+
+    /// The Graph `phoneType` value.
     pub fn as_str(self) -> &'static str {
         match self {
             PhoneType::Mobile => "mobile",
@@ -20,6 +31,8 @@ impl PhoneType {
             PhoneType::Office => "office",
         }
     }
+
+    /// The label shown to people.
     pub fn label(self) -> &'static str {
         match self {
             PhoneType::Mobile => "Mobile",
@@ -28,35 +41,313 @@ impl PhoneType {
         }
     }
 }
-impl std::str::FromStr for PhoneType {
+
+impl fmt::Display for PhoneType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for PhoneType {
     type Err = String;
-    fn from_str(s: &str) -> Result<Self, String> {
-        PhoneType::ALL
-            .into_iter()
-            .find(|t| t.as_str().eq_ignore_ascii_case(s))
-            .ok_or_else(|| format!("unknown phone type {s}"))
+
+    /// Case-insensitive; `alternate-mobile` and `alternate_mobile` are accepted for typing on a
+    /// command line.
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "mobile" => Ok(PhoneType::Mobile),
+            "alternatemobile" | "alternate-mobile" | "alternate_mobile" => {
+                Ok(PhoneType::AlternateMobile)
+            }
+            "office" => Ok(PhoneType::Office),
+            _ => Err(format!(
+                "unknown phone type `{}`: expected one of mobile, alternateMobile, office",
+                shown(s)
+            )),
+        }
     }
 }
-pub fn validate_number(s: &str) -> Result<String, String> {
-    if s.starts_with('+') && s.contains(' ') {
-        Ok(s.trim().to_string())
-    } else {
-        Err(format!(
-            "`{s}` is not a valid phone number: expected +{{country code}} {{number}}"
-        ))
-    }
+
+/// The expected format, quoted in every validation error.
+pub const FORMAT_HINT: &str =
+    "expected +{country code} {number}[x{extension}], e.g. +1 2065555555 or +1 5555551234x123";
+
+/// E.164 allows at most 15 digits for country code plus subscriber number.
+const MAX_E164_DIGITS: usize = 15;
+const MAX_EXTENSION_DIGITS: usize = 10;
+const MIN_SUBSCRIBER_DIGITS: usize = 4;
+
+/// The parts of a valid number.
+struct Parts<'a> {
+    country: &'a str,
+    subscriber: &'a str,
+    extension: Option<&'a str>,
 }
-pub fn mask(number: &str) -> String {
-    let d: String = number
+
+fn is_digits(s: &str) -> bool {
+    !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// Splits a trimmed number into its parts, or says what is wrong with it.
+fn parse(s: &str) -> Result<Parts<'_>, &'static str> {
+    if s.is_empty() {
+        return Err("it is empty");
+    }
+    let Some(rest) = s.strip_prefix('+') else {
+        return Err("it must start with + and the country code");
+    };
+    let Some((country, rest)) = rest.split_once(' ') else {
+        return Err("put one space between the country code and the number");
+    };
+    if country.is_empty() {
+        return Err("the country code is missing");
+    }
+    if !is_digits(country) {
+        return Err("the country code may contain only digits");
+    }
+    if country.len() > 3 {
+        return Err("the country code must be 1 to 3 digits");
+    }
+    if country.starts_with('0') {
+        return Err("the country code cannot start with 0");
+    }
+    if rest.starts_with(char::is_whitespace) {
+        return Err("use a single space between the country code and the number");
+    }
+    let (subscriber, extension) = match rest.split_once(['x', 'X']) {
+        Some((sub, ext)) => (sub, Some(ext)),
+        None => (rest, None),
+    };
+    if subscriber.is_empty() {
+        return Err("the number is missing");
+    }
+    if !is_digits(subscriber) {
+        return Err("the number may contain only digits (no spaces, dashes, dots or brackets)");
+    }
+    if subscriber.len() < MIN_SUBSCRIBER_DIGITS || subscriber.len() > MAX_E164_DIGITS {
+        return Err("the number must be 4 to 15 digits");
+    }
+    if country.len() + subscriber.len() > MAX_E164_DIGITS {
+        return Err("the country code and number together may have at most 15 digits");
+    }
+    if let Some(ext) = extension
+        && (!is_digits(ext) || ext.len() > MAX_EXTENSION_DIGITS)
+    {
+        return Err("the extension after x must be 1 to 10 digits");
+    }
+    Ok(Parts {
+        country,
+        subscriber,
+        extension,
+    })
+}
+
+/// Echoes user input safely in a message: control characters replaced, long input shortened.
+fn shown(s: &str) -> String {
+    const MAX: usize = 40;
+    let mut out: String = s
         .chars()
-        .rev()
-        .take(4)
-        .collect::<Vec<_>>()
-        .into_iter()
-        .rev()
+        .take(MAX)
+        .map(|c| if c.is_control() { '?' } else { c })
         .collect();
-    format!("+• ••••••{d}")
+    if s.chars().count() > MAX {
+        out.push('…');
+    }
+    out
 }
+
+/// Validates a phone number in the `+{country code} {subscriber number}[x{extension}]` format
+/// and returns it normalized (surrounding whitespace trimmed, extension marker lowercase).
+pub fn validate_number(s: &str) -> Result<String, String> {
+    let trimmed = s.trim();
+    match parse(trimmed) {
+        Ok(p) => {
+            let mut out = format!("+{} {}", p.country, p.subscriber);
+            if let Some(ext) = p.extension {
+                out.push('x');
+                out.push_str(ext);
+            }
+            Ok(out)
+        }
+        Err(reason) => Err(format!(
+            "`{}` is not a valid phone number ({reason}): {FORMAT_HINT}",
+            shown(trimmed)
+        )),
+    }
+}
+
+/// Masks a number for someone who may not manage it: the country code stays, the subscriber
+/// number is bullets except its last digits, the extension is dropped, e.g. `+1 2065555555` →
+/// `+1 ••••••5555`. At most 4 digits, and never more than half the subscriber digits, are shown.
+/// Input that is not a valid number shows no country code and at most that many of its digits.
+pub fn mask(number: &str) -> String {
+    fn tail(digits: &str) -> String {
+        let n = digits.len();
+        let shown = (n / 2).min(4);
+        let mut out = "•".repeat(n - shown);
+        out.push_str(&digits[n - shown..]);
+        out
+    }
+    match parse(number.trim()) {
+        Ok(p) => format!("+{} {}", p.country, tail(p.subscriber)),
+        Err(_) => {
+            // Only the part before an extension marker, and only ASCII digits, so slicing is safe.
+            let before_ext = number.split(['x', 'X']).next().unwrap_or_default();
+            let digits: String = before_ext.chars().filter(char::is_ascii_digit).collect();
+            tail(&digits)
+        }
+    }
+}
+
+/// True if both are valid numbers and are identical once normalized — extension included, so
+/// `+1 2065550200x101` and `+1 2065550200x102` (two desks on one switchboard) are different.
+/// Invalid input is never the same as anything.
 pub fn same_number(a: &str, b: &str) -> bool {
-    a == b
+    match (validate_number(a), validate_number(b)) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn phone_type_names() {
+        assert_eq!(
+            PhoneType::ALL.map(PhoneType::as_str),
+            ["mobile", "alternateMobile", "office"]
+        );
+        assert_eq!(
+            PhoneType::ALL.map(PhoneType::label),
+            ["Mobile", "Alternate mobile", "Office"]
+        );
+        assert_eq!(PhoneType::AlternateMobile.to_string(), "alternateMobile");
+        for t in PhoneType::ALL {
+            let json = serde_json::to_string(&t).expect("serializes");
+            assert_eq!(json, format!("\"{}\"", t.as_str()));
+            assert_eq!(serde_json::from_str::<PhoneType>(&json).expect("parses"), t);
+        }
+        assert!(serde_json::from_str::<PhoneType>("\"Mobile\"").is_err());
+    }
+
+    #[test]
+    fn phone_type_from_str() {
+        assert_eq!("mobile".parse(), Ok(PhoneType::Mobile));
+        assert_eq!("MOBILE".parse(), Ok(PhoneType::Mobile));
+        assert_eq!("alternateMobile".parse(), Ok(PhoneType::AlternateMobile));
+        assert_eq!("alternate-mobile".parse(), Ok(PhoneType::AlternateMobile));
+        assert_eq!("Alternate_Mobile".parse(), Ok(PhoneType::AlternateMobile));
+        assert_eq!(" Office ".parse(), Ok(PhoneType::Office));
+        let err = "fax".parse::<PhoneType>().unwrap_err();
+        assert_eq!(
+            err,
+            "unknown phone type `fax`: expected one of mobile, alternateMobile, office"
+        );
+        assert!("".parse::<PhoneType>().is_err());
+    }
+
+    #[test]
+    fn valid_numbers_normalize() {
+        assert_eq!(
+            validate_number("+1 2065555555").as_deref(),
+            Ok("+1 2065555555")
+        );
+        assert_eq!(
+            validate_number("  +1 5555551234x123\n").as_deref(),
+            Ok("+1 5555551234x123")
+        );
+        assert_eq!(
+            validate_number("+1 5555551234X9").as_deref(),
+            Ok("+1 5555551234x9")
+        );
+        assert_eq!(
+            validate_number("+44 2079460000").as_deref(),
+            Ok("+44 2079460000")
+        );
+        assert_eq!(validate_number("+358 1234").as_deref(), Ok("+358 1234"));
+        // 3 + 12 = 15 digits is the E.164 maximum; 1 + 14 is too.
+        assert!(validate_number("+358 123456789012").is_ok());
+        assert!(validate_number("+1 12345678901234").is_ok());
+        assert!(validate_number("+1 2065550100x1234567890").is_ok());
+    }
+
+    fn reason(s: &str) -> String {
+        let err = validate_number(s).expect_err(s);
+        assert!(err.ends_with(FORMAT_HINT), "{err}");
+        err
+    }
+
+    #[test]
+    fn invalid_numbers_say_what_is_wrong_and_the_format() {
+        assert_eq!(
+            reason("206-555-0100"),
+            "`206-555-0100` is not a valid phone number (it must start with + and the country code): \
+             expected +{country code} {number}[x{extension}], e.g. +1 2065555555 or +1 5555551234x123"
+        );
+        assert!(reason("").contains("it is empty"));
+        assert!(reason("   ").contains("it is empty"));
+        assert!(reason("+12065555555").contains("put one space"));
+        assert!(reason("+ 2065555555").contains("country code is missing"));
+        assert!(reason("+1a 2065555555").contains("country code may contain only digits"));
+        assert!(reason("+1234 2065555555").contains("1 to 3 digits"));
+        assert!(reason("+01 2065555555").contains("cannot start with 0"));
+        assert!(reason("+1  2065555555").contains("single space"));
+        assert!(reason("+1 206 555 5555").contains("only digits"));
+        assert!(reason("+1 206-555-5555").contains("only digits"));
+        assert!(reason("+1 (206)5555555").contains("only digits"));
+        assert!(reason("+1 ２０６5555555").contains("only digits"));
+        assert!(reason("+1 123").contains("4 to 15 digits"));
+        assert!(reason("+1 1234567890123456").contains("4 to 15 digits"));
+        assert!(reason("+358 1234567890123").contains("at most 15 digits"));
+        assert!(reason("+1 x123").contains("number is missing"));
+        assert!(reason("+1 2065555555x").contains("extension"));
+        assert!(reason("+1 2065555555x12345678901").contains("extension"));
+        assert!(reason("+1 2065555555x12x3").contains("extension"));
+        assert!(reason("+1 2065555555 x123").contains("only digits"));
+    }
+
+    #[test]
+    fn error_echo_is_safe() {
+        let err = reason("\u{1b}[2J+1");
+        assert!(!err.contains('\u{1b}'));
+        let long = "9".repeat(500);
+        assert!(reason(&long).len() < 300);
+    }
+
+    #[test]
+    fn mask_keeps_country_code_and_last_four() {
+        assert_eq!(mask("+1 2065555555"), "+1 ••••••5555");
+        assert_eq!(mask("+1 2065550200x101"), "+1 ••••••0200");
+        assert_eq!(mask(" +44 2079460123 "), "+44 ••••••0123");
+        // Short subscriber numbers reveal at most half their digits.
+        assert_eq!(mask("+358 1234"), "+358 ••34");
+        assert_eq!(mask("+1 12345"), "+1 •••45");
+    }
+
+    #[test]
+    fn mask_odd_input_reveals_little() {
+        assert_eq!(mask("206-555-0100"), "••••••0100");
+        assert_eq!(mask("5555"), "••55");
+        assert_eq!(mask("x12345678"), "");
+        assert_eq!(mask(""), "");
+        assert_eq!(mask("call me"), "");
+        assert_eq!(mask("+1 206 555 0100x99"), "•••••••0100");
+        let masked = mask("+1 ２０６５５５０１００");
+        assert!(
+            !masked.chars().any(|c| c.is_numeric() && c != '•'),
+            "{masked}"
+        );
+    }
+
+    #[test]
+    fn same_number_compares_normalized_forms() {
+        assert!(same_number("+1 2065555555", " +1 2065555555 "));
+        assert!(same_number("+1 2065550200X101", "+1 2065550200x101"));
+        assert!(!same_number("+1 2065550200x101", "+1 2065550200x102"));
+        assert!(!same_number("+1 2065550200x101", "+1 2065550200"));
+        assert!(!same_number("+1 2065555555", "+44 2065555555"));
+        assert!(!same_number("206-555-5555", "206-555-5555"));
+    }
 }

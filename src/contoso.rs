@@ -48,8 +48,8 @@ const JOB_TITLES: [&str; 20] = [
     "Customer Service Associate",
 ];
 
-/// Role template ids (spec section 1).
-pub mod roles {
+/// Role template ids (spec section 1), kept local so this module needs nothing from the crate.
+mod role_ids {
     pub const GLOBAL_ADMINISTRATOR: &str = "62e90394-69f5-4237-9190-012177145e10";
     pub const PRIVILEGED_ROLE_ADMINISTRATOR: &str = "e8611ab8-c189-46e8-94e1-60213ab1f814";
     pub const PRIVILEGED_AUTHENTICATION_ADMINISTRATOR: &str =
@@ -61,7 +61,7 @@ pub mod roles {
     pub const GROUPS_ADMINISTRATOR: &str = "fdd7a751-b60b-444a-984c-02652fe8fa1c";
     pub const DIRECTORY_READERS: &str = "88d8e3e3-8f55-4a1e-953a-9b9898b8876b";
 }
-use roles::*;
+use role_ids::*;
 
 /// A deterministic GUID from a stable name: the first 16 bytes of its SHA-256, stamped as an
 /// RFC 9562 version-8 (custom) UUID so it looks like any other Graph id.

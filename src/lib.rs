@@ -1,7 +1,12 @@
 //! mystaff: My Staff for the terminal. See README.md for the tour and docs/ for the rules.
+//!
+//! Layers: `model` + `fixture` (the tenant), `roles` + `permissions` (the engine: who may do what),
+//! `ops` (operations that plan a change and its audit record), `storage` (the only disk access),
+//! `session` (ties them together durably), `search`, `cli`, and `tui` (state machine, render, driver).
 
 pub mod audit;
 pub mod cli;
+pub mod contoso;
 pub mod fixture;
 pub mod model;
 pub mod ops;

@@ -224,7 +224,8 @@ fn describe_grants(t: &Tenant, grants: &[Grant]) -> String {
 
 fn article(name: &str) -> &'static str {
     match name.chars().next() {
-        Some('A' | 'E' | 'I' | 'O' | 'U') => "an",
+        // "a User Administrator", "an Authentication Administrator".
+        Some('A' | 'E' | 'I' | 'O') => "an",
         _ => "a",
     }
 }

@@ -1,0 +1,840 @@
+//! Drawing: a function of the state and the tenant, nothing else. Lists draw only their visible
+//! rows, so a location with a million members costs what its window shows.
+
+use ratatui::Frame;
+use ratatui::buffer::Buffer;
+use ratatui::layout::{Alignment, Constraint, Layout, Rect};
+use ratatui::style::{Modifier, Style};
+use ratatui::text::{Line, Span, Text};
+use ratatui::widgets::{Block, BorderType, Borders, Clear, Paragraph, Wrap};
+
+use crate::model::{Principal, Tenant};
+use crate::password;
+use crate::permissions::{self, Action, Target};
+use crate::phone::PhoneType;
+
+use super::keymap::{self, Cmd, Ctx};
+use super::state::{
+    self, Areas, ConfirmKind, Dialog, HitKind, ListSel, Pane, PhoneMode, Screen, State, StatusKind, View,
+    MIN_HEIGHT, MIN_WIDTH,
+};
+use super::theme::{MARKER, NO_MARKER, Theme};
+
+/// Draws the whole frame.
+pub fn draw(f: &mut Frame, s: &State, t: &Tenant, theme: &Theme) {
+    let area = f.area();
+    if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
+        too_small(f, area, theme);
+        return;
+    }
+    let [header, body, status, hints] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Min(1),
+        Constraint::Length(1),
+        Constraint::Length(1),
+    ])
+    .areas(area);
+    draw_header(f, header, s, t, theme);
+    match s.screen {
+        Screen::SignIn => draw_sign_in(f, body, s, theme),
+        Screen::Denied => draw_denied(f, body, s, t, theme),
+        Screen::Main => match s.view {
+            View::Panes => draw_panes(f, body, s, t, theme),
+            View::Search => draw_search(f, body, s, t, theme),
+            View::Audit => draw_audit(f, body, s, theme),
+            View::Roles => draw_roles(f, body, s, t, theme),
+        },
+    }
+    for d in &s.dialogs {
+        draw_dialog(f, area, d, s, t, theme);
+    }
+    if s.help {
+        draw_help(f, area, s, theme);
+    }
+    draw_status(f, status, s, theme);
+    draw_hints(f, hints, s, t, theme);
+}
+
+fn too_small(f: &mut Frame, area: Rect, theme: &Theme) {
+    let text = vec![
+        Line::styled("Terminal too small", theme.title),
+        Line::raw(format!("mystaff needs {MIN_WIDTH}×{MIN_HEIGHT};")),
+        Line::raw(format!("this one is {}×{}.", area.width, area.height)),
+        Line::styled("Enlarge it, or press Ctrl-C to quit.", theme.dim),
+    ];
+    let h = (text.len() as u16).min(area.height);
+    let y = area.y + area.height.saturating_sub(h) / 2;
+    let r = Rect::new(area.x, y, area.width, h);
+    f.render_widget(
+        Paragraph::new(text).alignment(Alignment::Center).wrap(Wrap { trim: true }),
+        r,
+    );
+}
+
+fn draw_header(f: &mut Frame, area: Rect, s: &State, t: &Tenant, theme: &Theme) {
+    let crumbs = s.breadcrumbs(t);
+    let mut spans = vec![Span::styled(" mystaff ", theme.title.add_modifier(Modifier::REVERSED)), Span::raw(" ")];
+    for (i, c) in crumbs.iter().enumerate() {
+        if i > 0 {
+            spans.push(Span::styled(" › ", theme.dim));
+        }
+        let style = if i + 1 == crumbs.len() { theme.title } else { theme.text };
+        spans.push(Span::styled(c.clone(), style));
+    }
+    f.render_widget(Paragraph::new(Line::from(spans)), area);
+    if let Some(actor) = s.actor {
+        let who = format!("{} ", t.user(actor).upn);
+        let w = who.chars().count() as u16;
+        let used = Line::from(
+            std::iter::once(format!(" mystaff  {}", crumbs.join(" › ")))
+                .map(Span::raw)
+                .collect::<Vec<_>>(),
+        )
+        .width() as u16;
+        if used + w + 2 <= area.width {
+            let r = Rect::new(area.x + area.width - w, area.y, w, 1);
+            f.render_widget(Paragraph::new(Span::styled(who, theme.dim)), r);
+        }
+    }
+}
+
+fn draw_status(f: &mut Frame, area: Rect, s: &State, theme: &Theme) {
+    let Some(st) = &s.status else {
+        return;
+    };
+    let (mark, style) = match st.kind {
+        StatusKind::Info => ("", theme.text),
+        StatusKind::Ok => ("✓ ", theme.ok),
+        StatusKind::Error => ("✗ ", theme.error),
+    };
+    f.render_widget(
+        Paragraph::new(Line::from(vec![Span::raw(" "), Span::styled(format!("{mark}{}", st.text), style)])),
+        area,
+    );
+}
+
+fn draw_hints(f: &mut Frame, area: Rect, s: &State, t: &Tenant, theme: &Theme) {
+    let ctx = s.ctx();
+    let mut spans = vec![Span::raw(" ")];
+    let mut hints = keymap::hints(ctx, |c| s.enabled(t, c));
+    if ctx.is_text_entry() {
+        hints.insert(0, ("type".to_string(), "to filter"));
+    }
+    for (i, (k, label)) in hints.iter().enumerate() {
+        if i > 0 {
+            spans.push(Span::styled("  ", theme.dim));
+        }
+        spans.push(Span::styled(k.clone(), theme.key));
+        spans.push(Span::styled(format!(" {label}"), theme.dim));
+    }
+    f.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+fn block<'a>(title: impl Into<Line<'a>>, focused: bool, theme: &Theme) -> Block<'a> {
+    Block::default()
+        .borders(Borders::ALL)
+        .border_type(if focused { BorderType::Thick } else { BorderType::Plain })
+        .border_style(if focused { theme.focus_border } else { theme.border })
+        .title(title)
+}
+
+/// Text with the chars at `indices` in the match style.
+fn highlighted<'a>(text: &str, indices: &[usize], base: Style, hl: Style) -> Vec<Span<'a>> {
+    if indices.is_empty() {
+        return vec![Span::styled(text.to_string(), base)];
+    }
+    let mut spans = Vec::new();
+    let mut cur = String::new();
+    let mut cur_hl = false;
+    for (i, c) in text.chars().enumerate() {
+        let h = indices.contains(&i);
+        if h != cur_hl && !cur.is_empty() {
+            spans.push(Span::styled(std::mem::take(&mut cur), if cur_hl { hl } else { base }));
+        }
+        cur_hl = h;
+        cur.push(c);
+    }
+    if !cur.is_empty() {
+        spans.push(Span::styled(cur, if cur_hl { hl } else { base }));
+    }
+    spans
+}
+
+/// Draws the visible window of a list into `area` (no border), one row per item.
+fn draw_list<'a>(
+    buf: &mut Buffer,
+    area: Rect,
+    list: &ListSel,
+    len: usize,
+    focused: bool,
+    theme: &Theme,
+    mut row: impl FnMut(usize) -> Line<'a>,
+) {
+    let h = area.height as usize;
+    let off = state::scroll_offset(list.offset.get(), list.sel, h, len);
+    list.offset.set(off);
+    for (line_no, i) in (off..len.min(off + h)).enumerate() {
+        let y = area.y + line_no as u16;
+        let selected = i == list.sel;
+        let mut line = row(i);
+        line.spans.insert(0, Span::raw(if selected { MARKER } else { NO_MARKER }));
+        buf.set_line(area.x, y, &line, area.width);
+        if selected {
+            let style = if focused { theme.selected } else { theme.selected_unfocused };
+            buf.set_style(Rect::new(area.x, y, area.width, 1), style);
+        }
+    }
+    if len > h && h > 0 && area.width > 2 {
+        // A position hint in the bottom-right corner: "37/1200".
+        let pos = format!(" {}/{} ", list.sel + 1, len);
+        let w = pos.chars().count() as u16;
+        if w < area.width {
+            buf.set_string(area.x + area.width - w, area.y + area.height, pos, theme.dim);
+        }
+    }
+}
+
+fn input_line<'a>(label: &str, value: &str, active: bool, theme: &Theme) -> Line<'a> {
+    let mut spans = vec![Span::styled(format!("{label} "), theme.dim), Span::styled(value.to_string(), theme.text)];
+    if active {
+        spans.push(Span::styled("▏", theme.key));
+    }
+    Line::from(spans)
+}
+
+// ---- screens --------------------------------------------------------------------------------
+
+fn draw_sign_in(f: &mut Frame, area: Rect, s: &State, theme: &Theme) {
+    let b = block(" Sign in to My Staff — choose an account ", true, theme);
+    let inner = b.inner(area);
+    f.render_widget(b, area);
+    let [filter, note, list] =
+        Layout::vertical([Constraint::Length(1), Constraint::Length(1), Constraint::Min(0)]).areas(inner);
+    f.render_widget(Paragraph::new(input_line("Filter:", &s.signin.filter, true, theme)), filter);
+    f.render_widget(
+        Paragraph::new(Line::styled(
+            format!(
+                "{} of {} accounts · name · roles and scopes · sign-in name",
+                s.signin.shown.len(),
+                s.signin.accounts.len()
+            ),
+            theme.dim,
+        )),
+        note,
+    );
+    s.areas.set(Areas { list, ..Areas::default() });
+    let list_area = Rect { height: list.height.saturating_sub(0), ..list };
+    draw_list(f.buffer_mut(), list_area, &s.signin.list, s.signin.shown.len(), true, theme, |i| {
+        let (a, idx) = &s.signin.shown[i];
+        Line::from(highlighted(&s.signin.accounts[*a].label, idx, theme.text, theme.matched))
+    });
+}
+
+fn draw_denied(f: &mut Frame, area: Rect, s: &State, t: &Tenant, theme: &Theme) {
+    let w = area.width.saturating_sub(4).min(76);
+    let r = centered(area, w, 12.min(area.height));
+    let b = block(" Access denied ", true, theme);
+    let who = s.actor.map(|a| t.user(a).upn.clone()).unwrap_or_default();
+    let text = vec![
+        Line::styled(format!("Signed in as {who}"), theme.dim),
+        Line::raw(""),
+        Line::styled(s.denied_reason.clone(), theme.error),
+        Line::raw(""),
+        Line::from(vec![
+            Span::styled(keymap::key_for(Ctx::Denied, Cmd::SignOut).to_string(), theme.key),
+            Span::raw(" sign in as someone else    "),
+            Span::styled(keymap::key_for(Ctx::Denied, Cmd::Quit).to_string(), theme.key),
+            Span::raw(" quit"),
+        ]),
+    ];
+    f.render_widget(Paragraph::new(text).block(b).wrap(Wrap { trim: true }), r);
+}
+
+fn centered(area: Rect, w: u16, h: u16) -> Rect {
+    let w = w.min(area.width);
+    let h = h.min(area.height);
+    Rect::new(area.x + (area.width - w) / 2, area.y + (area.height - h) / 2, w, h)
+}
+
+fn short_role(name: &str) -> &str {
+    name.strip_suffix(" Administrator").unwrap_or(name)
+}
+
+fn draw_panes(f: &mut Frame, area: Rect, s: &State, t: &Tenant, theme: &Theme) {
+    let w = area.width;
+    let loc_w = (w * 26 / 100).clamp(18, 34);
+    let mem_w = (w * 30 / 100).clamp(20, 42);
+    let [loc, mem, prof] = Layout::horizontal([
+        Constraint::Length(loc_w),
+        Constraint::Length(mem_w),
+        Constraint::Min(10),
+    ])
+    .areas(area);
+    s.areas.set(Areas {
+        locations: loc,
+        members: mem,
+        profile: prof,
+        list: Rect::default(),
+    });
+    let pane = s.main.pane;
+
+    // Locations
+    let b = block(
+        format!(" Locations ({}) ", s.main.locations.len()),
+        pane == Pane::Locations,
+        theme,
+    );
+    let inner = b.inner(loc);
+    f.render_widget(b, loc);
+    if s.main.locations.is_empty() {
+        f.render_widget(
+            Paragraph::new(Text::styled("You manage no administrative unit.", theme.dim)).wrap(Wrap { trim: true }),
+            inner,
+        );
+    }
+    let name_w = (inner.width as usize).saturating_sub(2 + 12).max(6);
+    draw_list(f.buffer_mut(), inner, &s.main.loc, s.main.locations.len(), pane == Pane::Locations, theme, |i| {
+        let l = &s.main.locations[i];
+        let au = t.au(l.au);
+        let count = state::au_users(t, l.au).len();
+        let role = match l.roles.as_slice() {
+            [] => "read-only".to_string(),
+            [r] => short_role(r.name()).to_string(),
+            [r, ..] => format!("{}+{}", short_role(r.name()), l.roles.len() - 1),
+        };
+        let name: String = au.display_name.chars().take(name_w).collect();
+        let pad = name_w.saturating_sub(name.chars().count());
+        Line::from(vec![
+            Span::styled(name, theme.text),
+            Span::raw(" ".repeat(pad)),
+            Span::styled(format!("{count:>4} "), theme.dim),
+            Span::styled(role, theme.dim),
+        ])
+    });
+
+    // Members
+    let title = match s.location() {
+        Some(l) => format!(" Members of {} ({}) ", t.au(l.au).display_name, s.main.shown.len()),
+        None => " Members ".to_string(),
+    };
+    let b = block(title, pane == Pane::Members, theme);
+    let inner = b.inner(mem);
+    f.render_widget(b, mem);
+    let list = if s.main.filtering || !s.main.filter.is_empty() {
+        let [fl, rest] = Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(inner);
+        f.render_widget(Paragraph::new(input_line("Filter:", &s.main.filter, s.main.filtering, theme)), fl);
+        rest
+    } else {
+        inner
+    };
+    if s.main.shown.is_empty() && s.location().is_some() {
+        let msg = if s.main.filter.is_empty() { "No user members." } else { "No member matches the filter." };
+        f.render_widget(Paragraph::new(Text::styled(msg, theme.dim)), list);
+    }
+    draw_list(
+        f.buffer_mut(),
+        list,
+        &s.main.mem,
+        s.main.shown.len(),
+        pane == Pane::Members,
+        theme,
+        |i| {
+            let (u, idx) = &s.main.shown[i];
+            let user = t.user(*u);
+            let mut spans = highlighted(&user.display_name, idx, theme.text, theme.matched);
+            if !user.account_enabled {
+                spans.push(Span::styled(" (disabled)", theme.dim));
+            }
+            Line::from(spans)
+        },
+    );
+
+    // Profile
+    let b = block(" Profile ", pane == Pane::Profile, theme);
+    let inner = b.inner(prof);
+    f.render_widget(b, prof);
+    match (s.actor, s.profile_user()) {
+        (Some(actor), Some(u)) => {
+            let text = profile_text(t, actor, u, theme);
+            f.render_widget(
+                Paragraph::new(text).wrap(Wrap { trim: false }).scroll((s.main.profile_scroll, 0)),
+                inner,
+            );
+        }
+        _ => f.render_widget(
+            Paragraph::new(Text::styled("Select a member to see the profile.", theme.dim)).wrap(Wrap { trim: true }),
+            inner,
+        ),
+    }
+}
+
+fn field<'a>(label: &str, value: impl Into<String>, theme: &Theme) -> Line<'a> {
+    Line::from(vec![
+        Span::styled(format!("{label:<11}"), theme.dim),
+        Span::styled(value.into(), theme.text),
+    ])
+}
+
+/// Uses of a phone method the tenant allows (spec 6: depends on tenant settings).
+fn phone_uses(t: &Tenant, kind: PhoneType) -> String {
+    let ps = &t.settings.phone_sign_in;
+    let mut v = Vec::new();
+    if ps.sms_sign_in && kind == PhoneType::Mobile {
+        v.push("SMS sign-in");
+    }
+    if ps.mfa {
+        v.push("MFA");
+    }
+    if ps.self_service_password_reset {
+        v.push("SSPR");
+    }
+    if v.is_empty() { "not usable for sign-in".to_string() } else { v.join(", ") }
+}
+
+fn profile_text<'a>(t: &Tenant, actor: u32, u: u32, theme: &Theme) -> Text<'a> {
+    let user = t.user(u);
+    let mut lines = vec![
+        Line::styled(user.display_name.clone(), theme.title),
+        Line::styled(user.upn.clone(), theme.dim),
+        Line::raw(""),
+        field("Job title", user.job_title.clone().unwrap_or_else(|| "—".into()), theme),
+        field("Department", user.department.clone().unwrap_or_else(|| "—".into()), theme),
+        field("Office", user.office_location.clone().unwrap_or_else(|| "—".into()), theme),
+        field("Account", if user.account_enabled { "enabled" } else { "disabled" }, theme),
+        field(
+            "Source",
+            if user.synced {
+                match &user.sam_account_name {
+                    Some(sam) => format!("synced from on-premises ({sam})"),
+                    None => "synced from on-premises".to_string(),
+                }
+            } else {
+                "cloud-only".to_string()
+            },
+            theme,
+        ),
+        field(
+            "Password",
+            match (&user.password.last_changed, user.password.force_change_next_sign_in) {
+                (Some(when), true) => format!("last reset {when}; must change at next sign-in"),
+                (Some(when), false) => format!("last changed {when}"),
+                (None, true) => "must change at next sign-in".to_string(),
+                (None, false) => "never reset".to_string(),
+            },
+            theme,
+        ),
+        field("Roles", state::roles_summary(t, u), theme),
+    ];
+    let mut aus: Vec<&str> = t.user_aus(u).iter().map(|&a| t.au(a).display_name.as_str()).collect();
+    aus.sort_by_key(|a| a.to_lowercase());
+    lines.push(field(
+        "Locations",
+        if aus.is_empty() { "none".to_string() } else { aus.join(", ") },
+        theme,
+    ));
+    lines.push(Line::raw(""));
+    let visible = state::phones_visible(t, actor, u);
+    lines.push(Line::styled(
+        if visible { "Phone numbers" } else { "Phone numbers (masked)" },
+        theme.title,
+    ));
+    if user.phones.is_empty() {
+        lines.push(Line::styled("  none registered", theme.dim));
+    }
+    for p in &user.phones {
+        lines.push(Line::from(vec![
+            Span::styled(format!("  {:<17}", p.phone_type.label()), theme.dim),
+            Span::styled(state::shown_number(t, actor, u, &p.phone_number), theme.text),
+        ]));
+        lines.push(Line::styled(format!("  {:<17}{}", "", phone_uses(t, p.phone_type)), theme.dim));
+    }
+    lines.push(Line::raw(""));
+    lines.push(Line::styled("Actions", theme.title));
+    let actions = state::profile_actions(t, actor, u);
+    if !actions.iter().any(|a| a.allowed && a.cmd != Cmd::UserAudit) {
+        lines.push(Line::styled("  Read-only: you cannot change this user.", theme.warning));
+    }
+    for a in actions {
+        if a.allowed {
+            lines.push(Line::from(vec![
+                Span::raw("  "),
+                Span::styled(keymap::key_for(Ctx::Profile, a.cmd).to_string(), theme.key),
+                Span::raw("  "),
+                Span::styled(a.label, theme.text),
+            ]));
+        } else {
+            lines.push(Line::from(vec![
+                Span::styled("  -  ", theme.disabled),
+                Span::styled(format!("{} (unavailable)", a.label), theme.disabled),
+            ]));
+            lines.push(Line::styled(format!("     {}", a.reason), theme.dim));
+        }
+    }
+    Text::from(lines)
+}
+
+fn draw_search(f: &mut Frame, area: Rect, s: &State, t: &Tenant, theme: &Theme) {
+    let b = block(" Search all locations and users ", true, theme);
+    let inner = b.inner(area);
+    f.render_widget(b, area);
+    let [input, note, list] =
+        Layout::vertical([Constraint::Length(1), Constraint::Length(1), Constraint::Min(0)]).areas(inner);
+    f.render_widget(Paragraph::new(input_line("Search:", &s.search.query, true, theme)), input);
+    let status = if s.search.query.trim().is_empty() {
+        "Type a name, a sign-in name or a location.".to_string()
+    } else if s.search.pending {
+        "searching…".to_string()
+    } else {
+        format!("{} results", s.search.hits.len())
+    };
+    f.render_widget(Paragraph::new(Line::styled(status, theme.dim)), note);
+    draw_list(f.buffer_mut(), list, &s.search.list, s.search.hits.len(), true, theme, |i| {
+        let h = &s.search.hits[i];
+        let (kind, context) = match h.kind {
+            HitKind::User(u) => {
+                let mut aus: Vec<&str> = t.user_aus(u).iter().map(|&a| t.au(a).display_name.as_str()).collect();
+                aus.sort_by_key(|a| a.to_lowercase());
+                ("user    ", if aus.is_empty() { "no location".to_string() } else { aus.join(", ") })
+            }
+            HitKind::Au(a) => ("location", format!("{} members", state::au_users(t, a).len())),
+        };
+        let mut spans = vec![Span::styled(format!("{kind} "), theme.dim)];
+        spans.extend(highlighted(&h.text, &h.indices, theme.text, theme.matched));
+        spans.push(Span::styled(format!("  · {context}"), theme.dim));
+        Line::from(spans)
+    });
+}
+
+fn draw_audit(f: &mut Frame, area: Rect, s: &State, theme: &Theme) {
+    let b = block(format!(" Audit log ({} of {}) — newest first ", s.audit.shown.len(), s.audit.rows.len()), true, theme);
+    let inner = b.inner(area);
+    f.render_widget(b, area);
+    let [input, list] = Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(inner);
+    f.render_widget(Paragraph::new(input_line("Filter:", &s.audit.filter, s.audit.filtering, theme)), input);
+    if s.audit.shown.is_empty() {
+        let msg = if !s.audit.loaded {
+            "Loading…"
+        } else if s.audit.rows.is_empty() {
+            "No audit records yet."
+        } else {
+            "No record matches the filter."
+        };
+        f.render_widget(Paragraph::new(Line::styled(msg, theme.dim)), list);
+    }
+    draw_list(f.buffer_mut(), list, &s.audit.list, s.audit.shown.len(), true, theme, |i| {
+        let r = &s.audit.rows[s.audit.shown[i]];
+        let (mark, style) = if r.success { ("✓ success", theme.ok) } else { ("✗ failure", theme.error) };
+        let when: String = r.when.chars().take(19).collect();
+        let mut spans = vec![
+            Span::styled(format!("{when} "), theme.dim),
+            Span::styled(format!("{mark} "), style),
+            Span::styled(r.activity.clone(), theme.text),
+            Span::styled(format!("  {} → {}", r.initiated_by, r.target), theme.dim),
+        ];
+        if !r.reason.is_empty() {
+            spans.push(Span::styled(format!("  {}", r.reason), theme.dim));
+        }
+        Line::from(spans)
+    });
+}
+
+fn draw_roles(f: &mut Frame, area: Rect, s: &State, t: &Tenant, theme: &Theme) {
+    let Some(au) = s.roles.au else {
+        return;
+    };
+    let rows = state::au_assignments(t, au);
+    let b = block(format!(" Scoped role members of {} ({}) ", t.au(au).display_name, rows.len()), true, theme);
+    let inner = b.inner(area);
+    f.render_widget(b, area);
+    let [note, list] = Layout::vertical([Constraint::Length(2), Constraint::Min(0)]).areas(inner);
+    if let Some(actor) = s.actor {
+        let d = permissions::decide(t, Principal::User(actor), Action::ManageAuRoles, Target::Au(au));
+        let line = if d.allowed {
+            Line::styled(format!("You can add and remove assignments: {}", d.reason), theme.ok)
+        } else {
+            Line::styled(format!("Read-only: {}", d.reason), theme.dim)
+        };
+        f.render_widget(Paragraph::new(line).wrap(Wrap { trim: true }), note);
+    }
+    if rows.is_empty() {
+        f.render_widget(Paragraph::new(Line::styled("No role is scoped to this unit.", theme.dim)), list);
+    }
+    draw_list(f.buffer_mut(), list, &s.roles.list, rows.len(), true, theme, |i| {
+        let asg = t.assignment(rows[i]);
+        let role = format!("{:<40}", asg.role.name());
+        Line::from(vec![
+            Span::styled(role, theme.text),
+            Span::styled(format!("{:<17}", t.principal_kind(asg.principal)), theme.dim),
+            Span::styled(t.principal_name(asg.principal).to_string(), theme.text),
+        ])
+    });
+}
+
+// ---- dialogs ------------------------------------------------------------------------------
+
+fn popup(f: &mut Frame, area: Rect, w: u16, h: u16, title: &str, theme: &Theme) -> Rect {
+    let r = centered(area, w.min(area.width.saturating_sub(2)), h.min(area.height.saturating_sub(2)));
+    f.render_widget(Clear, r);
+    let b = Block::default()
+        .borders(Borders::ALL)
+        .border_type(BorderType::Double)
+        .border_style(theme.focus_border)
+        .title(Span::styled(format!(" {title} "), theme.title));
+    let inner = b.inner(r);
+    f.render_widget(b, r);
+    inner
+}
+
+fn buttons<'a>(cancel: &str, ok: &str, ok_focused: bool, theme: &Theme) -> Line<'a> {
+    let b = |label: &str, focused: bool| {
+        if focused {
+            Span::styled(format!("{MARKER}{label} "), theme.selected)
+        } else {
+            Span::styled(format!("{NO_MARKER}{label} "), theme.text)
+        }
+    };
+    Line::from(vec![b(cancel, !ok_focused), Span::raw("    "), b(ok, ok_focused)]).alignment(Alignment::Center)
+}
+
+fn draw_dialog(f: &mut Frame, area: Rect, d: &Dialog, s: &State, t: &Tenant, theme: &Theme) {
+    let w = area.width.saturating_sub(8).clamp(40, 72);
+    match d {
+        Dialog::Confirm { kind, ok_focused } => {
+            let (title, body, ok): (&str, Vec<Line>, &str) = match *kind {
+                ConfirmKind::Reset { target } => {
+                    let u = t.user(target);
+                    let how = if u.synced {
+                        "This account is synced from on-premises: you will type the new password, which must meet the on-premises policy."
+                    } else {
+                        "This account is cloud-only: a temporary password is generated and shown to you once. The user must change it at next sign-in."
+                    };
+                    (
+                        "Reset password",
+                        vec![
+                            Line::raw(format!("Reset the password of {}?", u.display_name)),
+                            Line::styled(u.upn.clone(), theme.dim),
+                            Line::raw(""),
+                            Line::raw(how),
+                        ],
+                        "Reset password",
+                    )
+                }
+                ConfirmKind::RemovePhone { target, kind } => {
+                    let u = t.user(target);
+                    let number = s
+                        .actor
+                        .zip(u.phone(kind))
+                        .map(|(a, p)| state::shown_number(t, a, target, &p.phone_number))
+                        .unwrap_or_default();
+                    (
+                        "Remove phone number",
+                        vec![
+                            Line::raw(format!("Remove the {} number {number}", kind.label().to_lowercase())),
+                            Line::raw(format!("of {}?", u.display_name)),
+                            Line::raw(""),
+                            Line::styled("They can no longer use it to sign in or verify.", theme.dim),
+                        ],
+                        "Remove",
+                    )
+                }
+                ConfirmKind::Unassign { assignment } => {
+                    let a = t.assignment(assignment);
+                    (
+                        "Remove role assignment",
+                        vec![
+                            Line::raw(format!("Remove {} from", a.role.name())),
+                            Line::raw(format!("{} ({})?", t.principal_name(a.principal), t.scope_phrase(a.scope))),
+                        ],
+                        "Remove",
+                    )
+                }
+                ConfirmKind::Quit => (
+                    "Quit mystaff",
+                    vec![
+                        Line::raw("A dialog is still open."),
+                        Line::raw("Quit anyway? Nothing in the dialog is saved."),
+                    ],
+                    "Quit",
+                ),
+            };
+            let h = body.len() as u16 + 6;
+            let inner = popup(f, area, w, h + 2, title, theme);
+            let mut lines = body;
+            lines.push(Line::raw(""));
+            lines.push(buttons("Cancel", ok, *ok_focused, theme));
+            f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
+        }
+        Dialog::SetPassword { target, input } => {
+            let u = t.user(*target);
+            let checks = password::check_on_prem(
+                input.as_str(),
+                &t.settings.password_policy.on_premises,
+                u.sam_account_name.as_deref(),
+                &u.display_name,
+            );
+            let all_ok = !input.is_empty() && checks.iter().all(|c| c.ok);
+            let mut lines = vec![
+                Line::raw(format!("New password for {} (synced account)", u.display_name)),
+                Line::raw(""),
+                input_line("Password:", &"•".repeat(input.chars()), true, theme),
+                Line::raw(""),
+                Line::styled("On-premises password policy:", theme.dim),
+            ];
+            for c in &checks {
+                let (mark, style) = if c.ok { ("✓", theme.ok) } else { ("✗", theme.error) };
+                lines.push(Line::from(vec![
+                    Span::styled(format!("  {mark} "), style),
+                    Span::styled(c.rule.clone(), theme.text),
+                ]));
+            }
+            lines.push(Line::raw(""));
+            lines.push(if all_ok {
+                Line::styled("Every rule passes: Enter resets the password.", theme.ok)
+            } else {
+                Line::styled("Enter is enabled once every rule passes. Esc cancels.", theme.dim)
+            });
+            let h = lines.len() as u16 + 2;
+            let inner = popup(f, area, w, h, "Reset password — synced account", theme);
+            f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
+        }
+        Dialog::TempPassword { target, password, force_change } => {
+            let u = t.user(*target);
+            let spaced: String = password
+                .as_str()
+                .chars()
+                .map(|c| c.to_string())
+                .collect::<Vec<_>>()
+                .join(" ");
+            let mut lines = vec![
+                Line::raw(format!("Temporary password for {}", u.display_name)),
+                Line::styled(u.upn.clone(), theme.dim),
+                Line::raw(""),
+                Line::styled(format!("  {spaced}  "), theme.secret.add_modifier(Modifier::REVERSED))
+                    .alignment(Alignment::Center),
+                Line::raw(""),
+                Line::styled(
+                    "Shown once: give it to the user now. It is not stored and cannot be shown again.",
+                    theme.warning,
+                ),
+            ];
+            if *force_change {
+                lines.push(Line::raw("The user must change it at next sign-in."));
+            }
+            lines.push(Line::raw(""));
+            lines.push(
+                Line::from(vec![
+                    Span::styled(keymap::key_for(Ctx::Notice, Cmd::Back).to_string(), theme.key),
+                    Span::raw(" close"),
+                ])
+                .alignment(Alignment::Center),
+            );
+            let h = lines.len() as u16 + 3;
+            let inner = popup(f, area, w, h, "Password reset", theme);
+            f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
+        }
+        Dialog::Phone { target, mode, kinds, kind_idx, input, error, busy } => {
+            let u = t.user(*target);
+            let title = match mode {
+                PhoneMode::Add => "Add phone number",
+                PhoneMode::Edit => "Edit phone number",
+                PhoneMode::Remove => "Remove phone number",
+            };
+            let mut choice = vec![Span::styled("Type:     ", theme.dim)];
+            for (i, k) in kinds.iter().enumerate() {
+                let label = k.label();
+                if i == *kind_idx {
+                    choice.push(Span::styled(format!("{MARKER}{label} "), theme.selected));
+                } else {
+                    choice.push(Span::styled(format!("{NO_MARKER}{label} "), theme.text));
+                }
+                choice.push(Span::raw(" "));
+            }
+            let mut lines = vec![
+                Line::raw(format!("{} — {}", u.display_name, u.upn)),
+                Line::raw(""),
+                Line::from(choice),
+            ];
+            if *mode == PhoneMode::Remove {
+                for k in kinds {
+                    if let (Some(p), Some(a)) = (u.phone(*k), s.actor) {
+                        lines.push(Line::styled(
+                            format!("  {:<17}{}", k.label(), state::shown_number(t, a, *target, &p.phone_number)),
+                            theme.dim,
+                        ));
+                    }
+                }
+                lines.push(Line::raw(""));
+                lines.push(Line::styled("Enter asks for confirmation; Esc cancels.", theme.dim));
+            } else {
+                lines.push(input_line("Number:  ", input, true, theme));
+                lines.push(Line::raw(""));
+                let validation = crate::phone::validate_number(input);
+                match (error, &validation, input.is_empty()) {
+                    (Some(e), _, _) => lines.push(Line::styled(format!("✗ {e}"), theme.error)),
+                    (None, _, true) => lines.push(Line::styled("Type the number.", theme.dim)),
+                    (None, Ok(n), false) => lines.push(Line::styled(format!("✓ valid: {n}"), theme.ok)),
+                    (None, Err(e), false) => lines.push(Line::styled(format!("✗ {e}"), theme.error)),
+                }
+                lines.push(Line::styled(
+                    "Format: +{country code} {number}[x{extension}], e.g. +1 2065555555 or +1 5555551234x123",
+                    theme.dim,
+                ));
+                if *busy {
+                    lines.push(Line::styled("Saving…", theme.dim));
+                }
+            }
+            let h = lines.len() as u16 + 5;
+            let inner = popup(f, area, w, h, title, theme);
+            f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
+        }
+        Dialog::PickRole { au, filter, shown, list } => {
+            let h = area.height.saturating_sub(4).min(22);
+            let inner = popup(f, area, w, h, &format!("Assign a role scoped to {}", t.au(*au).display_name), theme);
+            let [input, note, rest] =
+                Layout::vertical([Constraint::Length(1), Constraint::Length(1), Constraint::Min(0)]).areas(inner);
+            f.render_widget(Paragraph::new(input_line("Role:", filter, true, theme)), input);
+            f.render_widget(
+                Paragraph::new(Line::styled("Only roles that can be scoped to an administrative unit.", theme.dim)),
+                note,
+            );
+            draw_list(f.buffer_mut(), rest, list, shown.len(), true, theme, |i| {
+                let (r, idx) = &shown[i];
+                Line::from(highlighted(r.name(), idx, theme.text, theme.matched))
+            });
+        }
+        Dialog::PickPrincipal { au, role, filter, shown, list } => {
+            let h = area.height.saturating_sub(4).min(24);
+            let inner = popup(f, area, w, h, &format!("{} in {}: who?", role.name(), t.au(*au).display_name), theme);
+            let [input, note, rest] =
+                Layout::vertical([Constraint::Length(1), Constraint::Length(1), Constraint::Min(0)]).areas(inner);
+            f.render_widget(Paragraph::new(input_line("Principal:", filter, true, theme)), input);
+            f.render_widget(
+                Paragraph::new(Line::styled("Users, role-assignable groups and service principals.", theme.dim)),
+                note,
+            );
+            draw_list(f.buffer_mut(), rest, list, shown.len(), true, theme, |i| {
+                let (_, label, idx) = &shown[i];
+                Line::from(highlighted(label, idx, theme.text, theme.matched))
+            });
+        }
+    }
+}
+
+fn draw_help(f: &mut Frame, area: Rect, s: &State, theme: &Theme) {
+    let w = area.width.saturating_sub(4).min(90);
+    let h = area.height.saturating_sub(2);
+    let inner = popup(f, area, w, h, "Keys — generated from the keymap", theme);
+    let mut lines = Vec::new();
+    for (title, entries) in keymap::help_sections() {
+        lines.push(Line::styled(title, theme.title));
+        for (keys, label) in entries {
+            lines.push(Line::from(vec![
+                Span::styled(format!("  {keys:<24}"), theme.key),
+                Span::styled(label, theme.text),
+            ]));
+        }
+        lines.push(Line::raw(""));
+    }
+    let max = (lines.len() as u16).saturating_sub(inner.height);
+    f.render_widget(Paragraph::new(lines).scroll((s.help_scroll.min(max), 0)), inner);
+}

@@ -30,10 +30,12 @@ pub enum Action {
     ManageSettings,
     CreateUser,
     DeleteUser,
+    /// Assign or remove a role at tenant scope (`/`).
+    ManageRoles,
 }
 
 impl Action {
-    pub const ALL: [Action; 12] = [
+    pub const ALL: [Action; 13] = [
         Action::OpenMyStaff,
         Action::ViewProfile,
         Action::ResetPassword,
@@ -46,6 +48,7 @@ impl Action {
         Action::ManageSettings,
         Action::CreateUser,
         Action::DeleteUser,
+        Action::ManageRoles,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -62,6 +65,7 @@ impl Action {
             Action::ManageSettings => "manage-settings",
             Action::CreateUser => "create-user",
             Action::DeleteUser => "delete-user",
+            Action::ManageRoles => "manage-roles",
         }
     }
 
@@ -88,6 +92,7 @@ impl Action {
             Action::ManageSettings => "changing the My Staff access setting",
             Action::CreateUser => "creating users",
             Action::DeleteUser => "deleting users",
+            Action::ManageRoles => "assigning roles tenant-wide",
         }
     }
 }
@@ -649,17 +654,19 @@ pub fn decide(t: &Tenant, actor: Principal, action: Action, target: Target) -> D
                 _ => Decision::refuse(format!("{} needs a user as the target.", action)),
             }
         }
-        Action::ManageAuRoles | Action::ManageAuMembers | Action::CreateAu | Action::DeleteAu => {
-            decide_by_tenant_role(
-                t,
-                actor,
-                action,
-                &[
-                    Role::PRIVILEGED_ROLE_ADMINISTRATOR,
-                    Role::GLOBAL_ADMINISTRATOR,
-                ],
-            )
-        }
+        Action::ManageAuRoles
+        | Action::ManageAuMembers
+        | Action::CreateAu
+        | Action::DeleteAu
+        | Action::ManageRoles => decide_by_tenant_role(
+            t,
+            actor,
+            action,
+            &[
+                Role::PRIVILEGED_ROLE_ADMINISTRATOR,
+                Role::GLOBAL_ADMINISTRATOR,
+            ],
+        ),
         Action::ManageSettings | Action::CreateUser => decide_by_tenant_role(
             t,
             actor,

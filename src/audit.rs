@@ -97,6 +97,9 @@ pub enum Activity {
     PhoneDeleted,
     ScopedMemberAdded,
     ScopedMemberRemoved,
+    /// A role assigned or removed at tenant scope.
+    RoleMemberAdded,
+    RoleMemberRemoved,
     AuMemberAdded,
     AuMemberRemoved,
     AuCreated,
@@ -143,6 +146,18 @@ impl Activity {
             ),
             ScopedMemberRemoved => (
                 "Remove scoped member from role",
+                "RoleManagement",
+                "Core Directory",
+                "Delete",
+            ),
+            RoleMemberAdded => (
+                "Add member to role",
+                "RoleManagement",
+                "Core Directory",
+                "Add",
+            ),
+            RoleMemberRemoved => (
+                "Remove member from role",
                 "RoleManagement",
                 "Core Directory",
                 "Delete",

@@ -7,8 +7,8 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand};
 use serde_json::{Value, json};
 
-use crate::model::{Principal, Scope, Tenant};
-use crate::ops::{OpError, PhoneMode};
+use crate::model::{MyStaffAccess, Principal, Scope, Tenant};
+use crate::ops::{OpError, PhoneMode, UserRequest};
 use crate::permissions::{self, Action, Decision, Target};
 use crate::phone::{self, PhoneType};
 use crate::roles::Role;
@@ -55,12 +55,26 @@ pub struct Global {
 pub enum Command {
     /// Validate a tenant fixture: a summary on success; every problem and exit 2 otherwise.
     Check,
+    /// Write a large deterministic tenant fixture (for scale tests and benchmarks).
+    Generate {
+        #[arg(long)]
+        locations: u32,
+        /// Users per location, its managers included.
+        #[arg(long)]
+        users_per_location: u32,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Write here instead of standard output.
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
     /// May ACTOR do ACTION to TARGET? Exit 0 allowed, 1 refused.
     Can {
         #[arg(long = "as", value_name = "UPN")]
         actor: String,
         /// view-profile, reset-password, manage-phone, open-my-staff, list-au-roles, manage-au-roles,
-        /// manage-au-members, create-au, delete-au, manage-settings, create-user, delete-user
+        /// manage-au-members, create-au, delete-au, manage-settings, create-user, delete-user,
+        /// manage-roles
         #[arg(long)]
         action: Action,
         /// The user acted on (UPN or id).
@@ -115,15 +129,77 @@ pub enum Command {
         #[arg(long)]
         target: Option<String>,
     },
-    /// Show a user's profile as My Staff shows it to ACTOR (phones masked unless ACTOR may manage them).
+    /// Users: show a profile, create, delete.
     User {
         #[command(subcommand)]
         op: UserOp,
+    },
+    /// Tenant settings: show them, or change who can access My Staff.
+    Settings {
+        #[command(subcommand)]
+        op: SettingsOp,
+    },
+    /// Tenant-wide (not administrative-unit) role assignments.
+    Role {
+        #[command(subcommand)]
+        op: RoleOp,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum SettingsOp {
+    /// Every tenant setting mystaff uses.
+    Show {
+        #[arg(long)]
+        json: bool,
+    },
+    /// "Administrators can access My Staff" (User or Global Administrator at tenant scope).
+    MyStaff {
+        #[arg(long = "as", value_name = "UPN")]
+        actor: String,
+        /// all, selected or none
+        #[arg(long)]
+        access: MyStaffAccess,
+        /// With `--access selected`: a user (UPN or id) or group (id or name); repeatable.
+        #[arg(long)]
+        principal: Vec<String>,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum RoleOp {
+    /// Tenant-wide role assignments.
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Assign a role tenant-wide (Privileged Role Administrator or Global Administrator).
+    Assign {
+        #[arg(long = "as", value_name = "UPN")]
+        actor: String,
+        /// Role template id or display name.
+        #[arg(long)]
+        role: String,
+        /// User (UPN or id), role-assignable group or service principal; repeatable.
+        #[arg(long, required = true)]
+        principal: Vec<String>,
+    },
+    /// Remove a tenant-wide role assignment.
+    Unassign {
+        #[arg(long = "as", value_name = "UPN")]
+        actor: String,
+        #[arg(long)]
+        role: String,
+        #[arg(long, required = true)]
+        principal: Vec<String>,
     },
 }
 
 #[derive(Subcommand, Debug)]
 pub enum UserOp {
+    /// A user's profile as My Staff shows it to ACTOR (phones masked unless ACTOR may manage them).
     Show {
         #[arg(long = "as", value_name = "UPN")]
         actor: Option<String>,
@@ -131,6 +207,48 @@ pub enum UserOp {
         target: String,
         #[arg(long)]
         json: bool,
+    },
+    /// Add a member user (User or Global Administrator at tenant scope). Cloud-only users get a
+    /// temporary password, printed once. Administrative-unit membership is a separate step:
+    /// `au add-member`.
+    Create {
+        #[arg(long = "as", value_name = "UPN")]
+        actor: String,
+        /// name@tenant-domain
+        #[arg(long)]
+        upn: String,
+        #[arg(long)]
+        display_name: String,
+        #[arg(long)]
+        job_title: Option<String>,
+        #[arg(long)]
+        department: Option<String>,
+        /// The profile's office location (a text field, not an administrative unit).
+        #[arg(long)]
+        office_location: Option<String>,
+        /// Licence SKU (e.g. AAD_PREMIUM); repeatable.
+        #[arg(long)]
+        license: Vec<String>,
+        /// Create the account disabled (accountEnabled: false).
+        #[arg(long)]
+        disabled: bool,
+        /// Synced from on-premises AD (needs --sam).
+        #[arg(long, requires = "sam")]
+        synced: bool,
+        /// On-premises sAMAccountName (with --synced).
+        #[arg(long)]
+        sam: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Delete users with their administrative-unit and group memberships and role assignments
+    /// (User or Global Administrator at tenant scope).
+    Delete {
+        #[arg(long = "as", value_name = "UPN")]
+        actor: String,
+        /// UPN or id; repeatable.
+        #[arg(long, required = true)]
+        target: Vec<String>,
     },
 }
 
@@ -289,6 +407,54 @@ impl From<OpError> for CliError {
 
 type Out<'a> = &'a mut dyn Write;
 
+/// `mystaff generate`: streams the tenant to FILE or standard output; a summary goes to stderr.
+fn run_generate(
+    locations: u32,
+    users_per_location: u32,
+    seed: u64,
+    file: Option<PathBuf>,
+    out: Out,
+) -> Result<i32, CliError> {
+    let spec = crate::generate::Spec {
+        locations,
+        users_per_location,
+        seed,
+    };
+    let fail = |e: std::io::Error| CliError {
+        code: 3,
+        message: format!("cannot write the tenant: {e}"),
+    };
+    let summary = match &file {
+        Some(path) => {
+            let f = std::fs::File::create(path).map_err(|e| CliError {
+                code: 3,
+                message: format!("cannot create {}: {e}", path.display()),
+            })?;
+            crate::generate::write_tenant(spec, std::io::BufWriter::with_capacity(1 << 20, f))
+                .map_err(fail)?
+        }
+        None => crate::generate::write_tenant(
+            spec,
+            std::io::BufWriter::with_capacity(1 << 20, &mut *out),
+        )
+        .map_err(fail)?,
+    };
+    if let Some(path) = &file {
+        print(
+            out,
+            format!(
+                "{}: {} users, {} locations, {} role assignments, {} bytes",
+                path.display(),
+                summary.users,
+                summary.locations,
+                summary.role_assignments,
+                summary.bytes
+            ),
+        )?;
+    }
+    Ok(0)
+}
+
 fn print(out: Out, s: impl AsRef<str>) -> Result<(), CliError> {
     writeln!(out, "{}", s.as_ref()).map_err(|e| CliError {
         code: 3,
@@ -422,6 +588,15 @@ fn principal_json(t: &Tenant, p: Principal) -> Value {
 /// Runs a parsed command against an open session. Returns the exit code on success paths
 /// (`can` exits 1 when refused without that being an error).
 pub fn run(cmd: Command, g: &Global, out: Out) -> Result<i32, CliError> {
+    if let Command::Generate {
+        locations,
+        users_per_location,
+        seed,
+        out: file,
+    } = cmd
+    {
+        return run_generate(locations, users_per_location, seed, file, out);
+    }
     if let Command::Check = cmd {
         let (t, _, name) =
             crate::session::load_fixture(g.tenant.as_deref()).map_err(|e| CliError {
@@ -450,7 +625,7 @@ pub fn run(cmd: Command, g: &Global, out: Out) -> Result<i32, CliError> {
     }
     let mut s = open_session(g, "cli")?;
     match cmd {
-        Command::Check => unreachable!("handled above"),
+        Command::Check | Command::Generate { .. } => unreachable!("handled above"),
         Command::Can {
             actor,
             action,
@@ -628,18 +803,30 @@ pub fn run(cmd: Command, g: &Global, out: Out) -> Result<i32, CliError> {
             target,
         } => {
             let t = s.tenant();
+            // A live user or AU by id; otherwise (e.g. deleted ones) by UPN or display name.
             let id = match &target {
                 None => None,
-                Some(k) => Some(match t.find_user(k) {
-                    Some(u) => t.user(u).id.clone(),
-                    None => t.au(au(t, k)?).id.clone(),
+                Some(k) => match t.find_user(k) {
+                    Some(u) => Some(t.user(u).id.clone()),
+                    None => t.find_au(k).ok().map(|a| t.au(a).id.clone()),
+                },
+            };
+            let name = target.as_deref().map(|k| k.trim().to_lowercase());
+            let matches = |r: &&crate::audit::AuditRecord| match (&id, &name) {
+                (Some(i), _) => r.concerns(i),
+                (None, Some(n)) => r.target_resources.iter().any(|x| {
+                    x.user_principal_name
+                        .as_deref()
+                        .or(x.display_name.as_deref())
+                        .is_some_and(|v| v.to_lowercase() == *n)
                 }),
+                (None, None) => true,
             };
             let records: Vec<_> = s
                 .audit()
                 .iter()
                 .rev()
-                .filter(|r| id.as_deref().is_none_or(|i| r.concerns(i)))
+                .filter(matches)
                 .take(limit.unwrap_or(usize::MAX))
                 .collect();
             if json {
@@ -672,6 +859,11 @@ pub fn run(cmd: Command, g: &Global, out: Out) -> Result<i32, CliError> {
             }
             Ok(0)
         }
+        Command::User {
+            op: op @ (UserOp::Create { .. } | UserOp::Delete { .. }),
+        } => run_user_admin(&mut s, op, out),
+        Command::Settings { op } => run_settings(&mut s, op, out),
+        Command::Role { op } => run_role(&mut s, op, out),
         Command::User {
             op:
                 UserOp::Show {
@@ -960,6 +1152,252 @@ fn run_au(s: &mut Session, op: AuOp, out: Out) -> Result<i32, CliError> {
                         r.name(),
                         s.tenant().au(x).display_name
                     ),
+                )?;
+            }
+            Ok(0)
+        }
+    }
+}
+
+fn run_user_admin(s: &mut Session, op: UserOp, out: Out) -> Result<i32, CliError> {
+    match op {
+        UserOp::Show { .. } => unreachable!("handled by run"),
+        UserOp::Create {
+            actor: a,
+            upn,
+            display_name,
+            job_title,
+            department,
+            office_location,
+            license,
+            disabled,
+            synced,
+            sam,
+            json,
+        } => {
+            let act = actor(s.tenant(), &a)?;
+            let req = UserRequest {
+                upn,
+                display_name,
+                job_title,
+                department,
+                office_location,
+                disabled,
+                synced,
+                sam,
+                licenses: license,
+            };
+            let c = s.create_user(act, &req)?;
+            if json {
+                let mut o = json!({"id": c.id, "userPrincipalName": c.upn});
+                if let Some(p) = &c.temporary_password {
+                    o["temporaryPassword"] = json!(p);
+                }
+                print_json(out, &o)?;
+            } else {
+                print(out, format!("Created user {} ({}).", c.upn, c.id))?;
+                if let Some(p) = &c.temporary_password {
+                    print(out, format!("Temporary password: {p}"))?;
+                    print(
+                        out,
+                        "Give it to the user: they must change it the next time they sign in.",
+                    )?;
+                }
+            }
+            Ok(0)
+        }
+        UserOp::Delete { actor: a, target } => {
+            let t = s.tenant();
+            let act = actor(t, &a)?;
+            // Resolve every name first so a typo in the fifth target changes nothing.
+            let targets = target
+                .iter()
+                .map(|k| user(t, k))
+                .collect::<Result<Vec<_>, _>>()?;
+            for u in targets {
+                let d = s.delete_user(act, u)?;
+                let mut line = format!("Deleted user {}.", d.upn);
+                if !d.memberships.is_empty() {
+                    line.push_str(&format!(" Left: {}.", d.memberships.join(", ")));
+                }
+                if !d.roles.is_empty() {
+                    line.push_str(&format!(" Roles removed: {}.", d.roles.join(", ")));
+                }
+                print(out, line)?;
+            }
+            Ok(0)
+        }
+    }
+}
+
+fn run_settings(s: &mut Session, op: SettingsOp, out: Out) -> Result<i32, CliError> {
+    match op {
+        SettingsOp::Show { json } => {
+            let t = s.tenant();
+            let st = &t.settings;
+            if json {
+                let selected: Vec<Value> = st
+                    .my_staff
+                    .selected
+                    .iter()
+                    .map(|&p| principal_json(t, p))
+                    .collect();
+                print_json(
+                    out,
+                    &json!({
+                        "myStaff": {"access": st.my_staff.access.as_str(), "selected": selected},
+                        "phoneSignIn": st.phone_sign_in,
+                        "passwordWriteback": st.password_writeback,
+                    }),
+                )?;
+            } else {
+                let access = match st.my_staff.access {
+                    MyStaffAccess::All => "all (every administrator)",
+                    MyStaffAccess::Selected => "selected users and groups",
+                    MyStaffAccess::None => "none (nobody)",
+                };
+                print(out, format!("Administrators can access My Staff: {access}"))?;
+                for &p in &st.my_staff.selected {
+                    print(
+                        out,
+                        format!("  {:<6} {}", t.principal_kind(p), t.principal_name(p)),
+                    )?;
+                }
+                let on = |b: bool| if b { "on" } else { "off" };
+                let ps = &st.phone_sign_in;
+                print(
+                    out,
+                    format!(
+                        "Phone numbers can be used for: SMS sign-in {}, MFA {}, self-service password reset {}",
+                        on(ps.sms_sign_in),
+                        on(ps.mfa),
+                        on(ps.self_service_password_reset)
+                    ),
+                )?;
+                print(
+                    out,
+                    format!("Password writeback: {}", on(st.password_writeback)),
+                )?;
+            }
+            Ok(0)
+        }
+        SettingsOp::MyStaff {
+            actor: a,
+            access,
+            principal,
+            json,
+        } => {
+            let t = s.tenant();
+            let act = actor(t, &a)?;
+            let ps = principal
+                .iter()
+                .map(|p| t.find_principal(p).map_err(CliError::usage))
+                .collect::<Result<Vec<_>, _>>()?;
+            s.set_my_staff_access(act, access, &ps)?;
+            let t = s.tenant();
+            let names: Vec<&str> = t
+                .settings
+                .my_staff
+                .selected
+                .iter()
+                .map(|&p| t.principal_name(p))
+                .collect();
+            if json {
+                print_json(out, &json!({"access": access.as_str(), "selected": names}))?;
+            } else if names.is_empty() {
+                print(
+                    out,
+                    format!("Administrators can access My Staff: {}.", access.as_str()),
+                )?;
+            } else {
+                print(
+                    out,
+                    format!(
+                        "Administrators can access My Staff: selected ({}).",
+                        names.join(", ")
+                    ),
+                )?;
+            }
+            Ok(0)
+        }
+    }
+}
+
+fn run_role(s: &mut Session, op: RoleOp, out: Out) -> Result<i32, CliError> {
+    match op {
+        RoleOp::List { json } => {
+            let t = s.tenant();
+            let list = t.assignments_at(Scope::Tenant);
+            if json {
+                let v: Vec<Value> = list
+                    .iter()
+                    .map(|&i| {
+                        let asg = t.assignment(i);
+                        json!({"id": asg.id, "roleId": asg.role.template_id(), "role": asg.role.name(), "directoryScopeId": "/", "principal": principal_json(t, asg.principal)})
+                    })
+                    .collect();
+                print_json(out, &Value::Array(v))?;
+            } else {
+                for &i in list {
+                    let asg = t.assignment(i);
+                    print(
+                        out,
+                        format!(
+                            "{:<40} {}",
+                            asg.role.name(),
+                            t.principal_name(asg.principal)
+                        ),
+                    )?;
+                }
+            }
+            Ok(0)
+        }
+        RoleOp::Assign {
+            actor: a,
+            role: r,
+            principal,
+        } => {
+            let t = s.tenant();
+            let (act, r) = (actor(t, &a)?, role(&r)?);
+            let ps = principal
+                .iter()
+                .map(|p| t.find_principal(p).map_err(CliError::usage))
+                .collect::<Result<Vec<_>, _>>()?;
+            for p in ps {
+                let name = s.tenant().principal_name(p).to_string();
+                s.assign_tenant_role(act, r, p)?;
+                print(out, format!("{name} now holds {} tenant-wide.", r.name()))?;
+            }
+            Ok(0)
+        }
+        RoleOp::Unassign {
+            actor: a,
+            role: r,
+            principal,
+        } => {
+            let t = s.tenant();
+            let (act, r) = (actor(t, &a)?, role(&r)?);
+            let ps = principal
+                .iter()
+                .map(|p| t.find_principal(p).map_err(CliError::usage))
+                .collect::<Result<Vec<_>, _>>()?;
+            for p in ps {
+                let t = s.tenant();
+                let found =
+                    t.assignments_of(p).iter().copied().find(|&i| {
+                        t.assignment(i).role == r && t.assignment(i).scope == Scope::Tenant
+                    });
+                let name = t.principal_name(p).to_string();
+                let Some(i) = found else {
+                    return Err(CliError::usage(format!(
+                        "{name} does not hold {} tenant-wide",
+                        r.name()
+                    )));
+                };
+                s.unassign_tenant_role(act, i)?;
+                print(
+                    out,
+                    format!("{name} no longer holds {} tenant-wide.", r.name()),
                 )?;
             }
             Ok(0)

@@ -53,6 +53,21 @@ impl MyStaffAccess {
     }
 }
 
+impl std::str::FromStr for MyStaffAccess {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "all" => Ok(MyStaffAccess::All),
+            "selected" => Ok(MyStaffAccess::Selected),
+            "none" => Ok(MyStaffAccess::None),
+            _ => Err(format!(
+                "unknown access `{}` (expected one of: all, selected, none)",
+                s.trim()
+            )),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct MyStaffSetting {
     pub access: MyStaffAccess,

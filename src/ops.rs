@@ -15,6 +15,7 @@ use crate::audit::{
 };
 use crate::model::{
     AdminUnit, Assignment, MyStaffAccess, PasswordState, PhoneMethod, Principal, Scope, Tenant,
+    User, UserType,
 };
 use crate::password;
 use crate::permissions::{self, Action, Target};
@@ -111,6 +112,42 @@ pub enum Change {
         access: MyStaffAccess,
         selected_principal_ids: Vec<String>,
     },
+    /// A new user, with everything needed to rebuild it on replay.
+    #[serde(rename_all = "camelCase")]
+    UserCreated { user: NewUser },
+    /// Deletes the user with their AU memberships, group memberships and ownerships, role
+    /// assignments and My Staff selection (`Tenant::delete_user`), so replay reproduces all of it.
+    #[serde(rename_all = "camelCase")]
+    UserDeleted { id: String },
+}
+
+/// A created user as journaled (Graph field names). Always a member account: guests are invited,
+/// not created.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct NewUser {
+    pub id: String,
+    pub user_principal_name: String,
+    pub display_name: String,
+    #[serde(default)]
+    pub job_title: Option<String>,
+    #[serde(default)]
+    pub department: Option<String>,
+    #[serde(default)]
+    pub office_location: Option<String>,
+    pub account_enabled: bool,
+    #[serde(default)]
+    pub on_premises_sync_enabled: bool,
+    #[serde(default)]
+    pub on_premises_sam_account_name: Option<String>,
+    #[serde(default)]
+    pub assigned_licenses: Vec<String>,
+    /// argon2id PHC string of the initial temporary password (cloud-only users); never the password.
+    #[serde(default)]
+    pub password_hash: Option<String>,
+    #[serde(default)]
+    pub force_change_password_next_sign_in: bool,
+    pub created_date_time: String,
 }
 
 fn user_ix(t: &Tenant, id: &str) -> Result<u32, String> {
@@ -238,6 +275,41 @@ impl Change {
                 }
                 t.settings.my_staff.access = *access;
                 t.settings.my_staff.selected = selected;
+            }
+            Change::UserCreated { user } => {
+                if t.object(&user.id).is_some() {
+                    return Err(format!("id {} is already in use", user.id));
+                }
+                if t.find_user(&user.user_principal_name).is_some() {
+                    return Err(format!(
+                        "a user named {} already exists",
+                        user.user_principal_name
+                    ));
+                }
+                t.add_user(User {
+                    id: user.id.clone(),
+                    upn: user.user_principal_name.clone(),
+                    display_name: user.display_name.clone(),
+                    user_type: UserType::Member,
+                    job_title: user.job_title.clone(),
+                    department: user.department.clone(),
+                    office_location: user.office_location.clone(),
+                    account_enabled: user.account_enabled,
+                    synced: user.on_premises_sync_enabled,
+                    sam_account_name: user.on_premises_sam_account_name.clone(),
+                    licenses: user.assigned_licenses.clone(),
+                    phones: Vec::new(),
+                    password: PasswordState {
+                        last_changed: Some(user.created_date_time.clone()),
+                        force_change_next_sign_in: user.force_change_password_next_sign_in,
+                        hash: user.password_hash.clone(),
+                    },
+                    deleted: false,
+                });
+            }
+            Change::UserDeleted { id } => {
+                let u = user_ix(t, id)?;
+                t.delete_user(u);
             }
         }
         Ok(())
@@ -871,6 +943,447 @@ pub fn unassign(t: &Tenant, ctx: &mut Ctx, actor: u32, assignment: u32) -> Plann
         actor,
         Activity::ScopedMemberRemoved,
         targets,
+        result,
+    )
+}
+
+// ---- tenant administration: the My Staff setting, users, tenant-scope roles ---------------------
+
+fn principal_names(t: &Tenant, ps: &[Principal]) -> Option<String> {
+    if ps.is_empty() {
+        return None;
+    }
+    let v: Vec<&str> = ps.iter().map(|&p| t.principal_name(p)).collect();
+    Some(v.join(", "))
+}
+
+/// "Administrators can access My Staff" (spec 4): all, selected users and groups, or none. Takes
+/// effect for every later decision.
+pub fn set_my_staff_access(
+    t: &Tenant,
+    ctx: &mut Ctx,
+    actor: u32,
+    access: MyStaffAccess,
+    selected: &[Principal],
+) -> Planned<()> {
+    let mut chosen: Vec<Principal> = Vec::new();
+    for &p in selected {
+        if !chosen.contains(&p) {
+            chosen.push(p);
+        }
+    }
+    let result = (|| {
+        check(t, actor, Action::ManageSettings, Target::None)?;
+        if let Some(&sp) = chosen
+            .iter()
+            .find(|p| matches!(p, Principal::ServicePrincipal(_)))
+        {
+            return Err(OpError::Invalid(format!(
+                "{} is a service principal; My Staff access can be given to users and groups only",
+                t.principal_name(sp)
+            )));
+        }
+        match access {
+            MyStaffAccess::Selected if chosen.is_empty() => {
+                return Err(OpError::Invalid(
+                    "access for selected users and groups needs at least one user or group"
+                        .to_string(),
+                ));
+            }
+            MyStaffAccess::All | MyStaffAccess::None if !chosen.is_empty() => {
+                return Err(OpError::Invalid(format!(
+                    "users and groups can be selected only with access `selected`, not `{}`",
+                    access.as_str()
+                )));
+            }
+            _ => {}
+        }
+        Ok((
+            Change::MyStaffAccessSet {
+                access,
+                selected_principal_ids: chosen
+                    .iter()
+                    .map(|&p| t.principal_id(p).to_string())
+                    .collect(),
+            },
+            (),
+        ))
+    })();
+    let current = &t.settings.my_staff;
+    let target = TargetResource {
+        id: t.info.id.clone(),
+        kind: "Policy".to_string(),
+        user_principal_name: None,
+        display_name: Some("Administrators can access My Staff".to_string()),
+        modified_properties: vec![
+            prop(
+                "access",
+                Some(current.access.as_str().to_string()),
+                Some(access.as_str().to_string()),
+            ),
+            prop(
+                "selected",
+                principal_names(t, &current.selected),
+                principal_names(t, &chosen),
+            ),
+        ],
+    };
+    finish(
+        t,
+        ctx,
+        actor,
+        Activity::MyStaffSetting,
+        vec![target],
+        result,
+    )
+}
+
+/// What `create_user` is asked to create.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct UserRequest {
+    pub upn: String,
+    pub display_name: String,
+    pub job_title: Option<String>,
+    pub department: Option<String>,
+    pub office_location: Option<String>,
+    /// Create the account disabled (`accountEnabled: false`).
+    pub disabled: bool,
+    /// Synced from on-premises AD (`onPremisesSyncEnabled: true`); needs `sam`.
+    pub synced: bool,
+    pub sam: Option<String>,
+    pub licenses: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CreatedUser {
+    pub id: String,
+    pub upn: String,
+    /// Cloud-only users get a generated temporary password, shown once (never stored).
+    pub temporary_password: Option<String>,
+}
+
+/// Characters Entra allows in the local part of a UPN.
+fn upn_local_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || "'.-_!#^~".contains(c)
+}
+
+/// A UPN in the tenant's domain: `name@domain`, at most 64 characters before the `@`.
+pub fn validate_upn(t: &Tenant, upn: &str) -> Result<String, String> {
+    let upn = upn.trim();
+    let Some((local, domain)) = upn.split_once('@') else {
+        return Err(format!(
+            "`{upn}` is not a user principal name (expected name@{})",
+            t.info.default_domain
+        ));
+    };
+    let problem = if local.is_empty() {
+        Some("the part before @ is empty".to_string())
+    } else if local.len() > 64 {
+        Some("the part before @ is longer than 64 characters".to_string())
+    } else if let Some(c) = local.chars().find(|&c| !upn_local_char(c)) {
+        Some(format!(
+            "`{c}` is not allowed before @ (letters, digits and ' . - _ ! # ^ ~ are)"
+        ))
+    } else if local.starts_with('.') || local.ends_with('.') || local.contains("..") {
+        Some("the part before @ cannot start or end with a period or hold two in a row".to_string())
+    } else if !domain.eq_ignore_ascii_case(&t.info.default_domain) {
+        Some(format!(
+            "the domain must be the tenant's domain {}",
+            t.info.default_domain
+        ))
+    } else {
+        None
+    };
+    match problem {
+        Some(p) => Err(format!("`{upn}` is not a valid user principal name: {p}")),
+        None => Ok(upn.to_string()),
+    }
+}
+
+/// sAMAccountName: 1–20 characters, none of `" / \ [ ] : ; | = , + * ? < > @`, no control
+/// characters, not ending with a period.
+fn validate_sam(sam: &str) -> Result<(), String> {
+    let bad = |c: char| "\"/\\[]:;|=,+*?<>@".contains(c) || c.is_control();
+    if sam.is_empty() || sam.chars().count() > 20 {
+        return Err(format!(
+            "sAMAccountName `{sam}` must be 1 to 20 characters long"
+        ));
+    }
+    if let Some(c) = sam.chars().find(|&c| bad(c)) {
+        return Err(format!("sAMAccountName `{sam}` cannot contain `{c}`"));
+    }
+    if sam.ends_with('.') {
+        return Err(format!("sAMAccountName `{sam}` cannot end with a period"));
+    }
+    Ok(())
+}
+
+fn opt(s: &Option<String>) -> Option<String> {
+    s.as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(String::from)
+}
+
+/// Creates a member user ("Add user"). Cloud-only users get a temporary password they must change
+/// at first sign-in; synced users' passwords live on-premises.
+pub fn create_user(
+    t: &Tenant,
+    ctx: &mut Ctx,
+    actor: u32,
+    req: &UserRequest,
+) -> Planned<CreatedUser> {
+    let id = ctx.new_id();
+    let display_name = req.display_name.trim().to_string();
+    let result = (|| {
+        check(t, actor, Action::CreateUser, Target::None)?;
+        let upn = validate_upn(t, &req.upn).map_err(OpError::Invalid)?;
+        if let Some(u) = t.find_user(&upn) {
+            return Err(OpError::Invalid(format!(
+                "a user with the UPN {} already exists (id {})",
+                t.user(u).upn,
+                t.user(u).id
+            )));
+        }
+        if display_name.is_empty() {
+            return Err(OpError::Invalid("a user needs a display name".to_string()));
+        }
+        if display_name.chars().count() > 256 {
+            return Err(OpError::Invalid(
+                "the display name is longer than 256 characters".to_string(),
+            ));
+        }
+        let sam = opt(&req.sam);
+        match (req.synced, &sam) {
+            (true, None) => {
+                return Err(OpError::Invalid(
+                    "a synced user needs an on-premises sAMAccountName".to_string(),
+                ));
+            }
+            (false, Some(_)) => {
+                return Err(OpError::Invalid(
+                    "a sAMAccountName is only for users synced from on-premises AD".to_string(),
+                ));
+            }
+            (true, Some(s)) => {
+                validate_sam(s).map_err(OpError::Invalid)?;
+                let taken = t.live_users().find(|&u| {
+                    t.user(u)
+                        .sam_account_name
+                        .as_deref()
+                        .is_some_and(|x| x.eq_ignore_ascii_case(s))
+                });
+                if let Some(u) = taken {
+                    return Err(OpError::Invalid(format!(
+                        "sAMAccountName {s} already belongs to {}",
+                        t.user(u).upn
+                    )));
+                }
+            }
+            (false, None) => {}
+        }
+        let mut licenses: Vec<String> = Vec::new();
+        for l in &req.licenses {
+            let l = l.trim();
+            if l.is_empty() {
+                return Err(OpError::Invalid(
+                    "a licence name cannot be empty".to_string(),
+                ));
+            }
+            if !licenses.iter().any(|x| x.eq_ignore_ascii_case(l)) {
+                licenses.push(l.to_string());
+            }
+        }
+        let (temporary, hash) = if req.synced {
+            (None, None)
+        } else {
+            let pw = password::generate_temporary(&t.settings.password_policy.cloud, &mut ctx.rng);
+            let hash = password::hash(&pw, &mut ctx.rng)
+                .map_err(|e| OpError::Storage(format!("cannot hash the password: {e}")))?;
+            (Some(pw), Some(hash))
+        };
+        let user = NewUser {
+            id: id.clone(),
+            user_principal_name: upn.clone(),
+            display_name: display_name.clone(),
+            job_title: opt(&req.job_title),
+            department: opt(&req.department),
+            office_location: opt(&req.office_location),
+            account_enabled: !req.disabled,
+            on_premises_sync_enabled: req.synced,
+            on_premises_sam_account_name: sam,
+            assigned_licenses: licenses,
+            force_change_password_next_sign_in: temporary.is_some(),
+            password_hash: hash,
+            created_date_time: ctx.now.clone(),
+        };
+        Ok((
+            Change::UserCreated { user },
+            CreatedUser {
+                id: id.clone(),
+                upn,
+                temporary_password: temporary,
+            },
+        ))
+    })();
+    let props = vec![
+        prop("displayName", None, Some(display_name.clone())),
+        prop("accountEnabled", None, Some((!req.disabled).to_string())),
+        prop("onPremisesSyncEnabled", None, Some(req.synced.to_string())),
+    ];
+    let target = TargetResource {
+        id: id.clone(),
+        kind: "User".to_string(),
+        user_principal_name: Some(req.upn.trim().to_string()),
+        display_name: Some(display_name.clone()),
+        modified_properties: props,
+    };
+    finish(t, ctx, actor, Activity::UserAdded, vec![target], result)
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeletedUser {
+    pub upn: String,
+    /// Administrative units and groups the user left, by name.
+    pub memberships: Vec<String>,
+    /// Role assignments removed with the user: "Role (scope)".
+    pub roles: Vec<String>,
+}
+
+/// Deletes a user ("Delete user") with their AU and group memberships, group ownerships and role
+/// assignments.
+pub fn delete_user(t: &Tenant, ctx: &mut Ctx, actor: u32, target: u32) -> Planned<DeletedUser> {
+    let user = t.user(target);
+    let aus: Vec<String> = t
+        .user_aus(target)
+        .iter()
+        .map(|&a| t.au(a).display_name.clone())
+        .collect();
+    let groups: Vec<String> = t
+        .user_groups(target)
+        .iter()
+        .chain(t.user_owned_groups(target))
+        .map(|&g| t.groups[g as usize].display_name.clone())
+        .collect();
+    let roles: Vec<String> = t
+        .assignments_of(Principal::User(target))
+        .iter()
+        .map(|&a| {
+            let asg = t.assignment(a);
+            format!("{} ({})", asg.role.name(), t.scope_phrase(asg.scope))
+        })
+        .collect();
+    let result = check(t, actor, Action::DeleteUser, Target::User(target)).map(|()| {
+        (
+            Change::UserDeleted {
+                id: user.id.clone(),
+            },
+            DeletedUser {
+                upn: user.upn.clone(),
+                memberships: aus.iter().chain(&groups).cloned().collect(),
+                roles: roles.clone(),
+            },
+        )
+    });
+    let join = |v: &[String]| (!v.is_empty()).then(|| v.join(", "));
+    let props = if result.is_ok() {
+        vec![
+            prop("administrativeUnits", join(&aus), None),
+            prop("groups", join(&groups), None),
+            prop("roleAssignments", join(&roles), None),
+        ]
+    } else {
+        Vec::new()
+    };
+    let targets = vec![user_resource(t, target, props)];
+    finish(t, ctx, actor, Activity::UserDeleted, targets, result)
+}
+
+/// Assigns a role at tenant scope (`/`): "Add member to role".
+pub fn assign_tenant_role(
+    t: &Tenant,
+    ctx: &mut Ctx,
+    actor: u32,
+    role: Role,
+    principal: Principal,
+) -> Planned<String> {
+    let id = ctx.new_id();
+    let result = (|| {
+        check(t, actor, Action::ManageRoles, Target::None)?;
+        if let Principal::Group(g) = principal
+            && !t.groups[g as usize].role_assignable
+        {
+            return Err(OpError::Invalid(format!(
+                "group {} is not role-assignable (isAssignableToRole: false) and cannot hold a role",
+                t.groups[g as usize].display_name
+            )));
+        }
+        let dup = t.assignments_of(principal).iter().any(|&a| {
+            let asg = t.assignment(a);
+            asg.role == role && asg.scope == Scope::Tenant
+        });
+        if dup {
+            return Err(OpError::Invalid(format!(
+                "{} already holds {} tenant-wide",
+                t.principal_name(principal),
+                role.name()
+            )));
+        }
+        Ok((
+            Change::RoleAssigned {
+                id: id.clone(),
+                role_definition_id: role.template_id().to_string(),
+                principal_id: t.principal_id(principal).to_string(),
+                directory_scope_id: t.scope_id(Scope::Tenant),
+            },
+            id.clone(),
+        ))
+    })();
+    let mut target = principal_resource(t, principal);
+    target.modified_properties = vec![
+        prop("Role.DisplayName", None, Some(role.name().to_string())),
+        prop(
+            "Role.TemplateId",
+            None,
+            Some(role.template_id().to_string()),
+        ),
+        prop("Scope", None, Some(t.scope_id(Scope::Tenant))),
+    ];
+    finish(
+        t,
+        ctx,
+        actor,
+        Activity::RoleMemberAdded,
+        vec![target],
+        result,
+    )
+}
+
+/// Removes a tenant-scope role assignment: "Remove member from role". (Scoped ones: `unassign`.)
+pub fn unassign_tenant_role(t: &Tenant, ctx: &mut Ctx, actor: u32, assignment: u32) -> Planned<()> {
+    let asg = t.assignment(assignment).clone();
+    let result = (|| {
+        check(t, actor, Action::ManageRoles, Target::None)?;
+        if asg.scope != Scope::Tenant {
+            return Err(OpError::Invalid(format!(
+                "role assignment {} is {}, not tenant-wide",
+                asg.id,
+                t.scope_phrase(asg.scope)
+            )));
+        }
+        Ok((Change::RoleUnassigned { id: asg.id.clone() }, ()))
+    })();
+    let mut target = principal_resource(t, asg.principal);
+    target.modified_properties = vec![
+        prop("Role.DisplayName", Some(asg.role.name().to_string()), None),
+        prop("Scope", Some(t.scope_id(asg.scope)), None),
+    ];
+    finish(
+        t,
+        ctx,
+        actor,
+        Activity::RoleMemberRemoved,
+        vec![target],
         result,
     )
 }

@@ -11,13 +11,13 @@ use serde_json::{Value, json};
 
 use crate::audit::AuditRecord;
 use crate::fixture::{self, FixtureError};
-use crate::model::{Principal, Tenant};
+use crate::model::{MyStaffAccess, Principal, Tenant};
 use crate::ops::{self, Change, Ctx, OpError, PhoneMode, Planned};
 use crate::phone::PhoneType;
 use crate::roles::Role;
 use crate::storage::{self, Journal, StorageError};
 
-pub use crate::ops::ResetOutcome;
+pub use crate::ops::{CreatedUser, DeletedUser, ResetOutcome, UserRequest};
 
 /// The demo tenant, embedded so `mystaff` runs with no files at all.
 pub const CONTOSO_JSON: &[u8] = include_bytes!("../fixtures/contoso.json");
@@ -328,6 +328,39 @@ impl Session {
 
     pub fn unassign(&mut self, actor: u32, assignment: u32) -> Result<(), OpError> {
         self.run(|t, c| ops::unassign(t, c, actor, assignment))
+    }
+
+    /// Assigns a role at tenant scope; returns the new assignment's id.
+    pub fn assign_tenant_role(
+        &mut self,
+        actor: u32,
+        role: Role,
+        principal: Principal,
+    ) -> Result<String, OpError> {
+        self.run(|t, c| ops::assign_tenant_role(t, c, actor, role, principal))
+    }
+
+    pub fn unassign_tenant_role(&mut self, actor: u32, assignment: u32) -> Result<(), OpError> {
+        self.run(|t, c| ops::unassign_tenant_role(t, c, actor, assignment))
+    }
+
+    /// Changes "Administrators can access My Staff"; later decisions see it at once.
+    pub fn set_my_staff_access(
+        &mut self,
+        actor: u32,
+        access: MyStaffAccess,
+        selected: &[Principal],
+    ) -> Result<(), OpError> {
+        self.run(|t, c| ops::set_my_staff_access(t, c, actor, access, selected))
+    }
+
+    pub fn create_user(&mut self, actor: u32, req: &UserRequest) -> Result<CreatedUser, OpError> {
+        self.run(|t, c| ops::create_user(t, c, actor, req))
+    }
+
+    /// Deletes a user with their memberships and role assignments.
+    pub fn delete_user(&mut self, actor: u32, target: u32) -> Result<DeletedUser, OpError> {
+        self.run(|t, c| ops::delete_user(t, c, actor, target))
     }
 
     /// A per-person preference (e.g. the last location), kept in the state directory.

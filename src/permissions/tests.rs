@@ -738,3 +738,103 @@ fn locations_lists_managed_units_or_all_for_tenant_scope() {
         .collect();
     assert_eq!(names, ["Alpha", "Beta"]);
 }
+
+#[test]
+fn tenant_role_assignment_takes_a_privileged_role_or_global_administrator() {
+    let mut b = B::new();
+    let store = b.au("Store", false);
+    for (name, role, scope) in [
+        ("ga", "Global Administrator", None),
+        ("pra", "Privileged Role Administrator", None),
+        ("ua", "User Administrator", None),
+        ("pAuth", "Privileged Authentication Administrator", None),
+        ("auUa", "User Administrator", Some(store.as_str())),
+    ] {
+        let x = b.user(name);
+        b.assign(&x, role, scope);
+    }
+    b.user("plain");
+    // Gated by role alone: My Staff switched off changes nothing.
+    b.my_staff(json!({"access": "none"}));
+    let t = b.build();
+    let d = |who: &str| decide(&t, u(&t, who), Action::ManageRoles, Target::None);
+    assert!(d("ga").allowed);
+    assert!(d("pra").allowed);
+    assert_eq!(
+        d("pra").reason,
+        "Privileged Role Administrator (tenant-wide) may do assigning roles tenant-wide."
+    );
+    for who in ["ua", "pAuth", "auUa", "plain"] {
+        assert!(!d(who).allowed, "{who}");
+    }
+    assert_eq!(
+        d("ua").reason,
+        "Assigning roles tenant-wide takes Privileged Role Administrator or Global Administrator at tenant scope; you hold User Administrator (tenant-wide)."
+    );
+    assert_eq!(
+        d("plain").reason,
+        "Assigning roles tenant-wide takes Privileged Role Administrator or Global Administrator at tenant scope; you hold no directory role."
+    );
+    assert_eq!("manage-roles".parse::<Action>(), Ok(Action::ManageRoles));
+}
+
+#[test]
+fn my_staff_setting_and_user_creation_refusals_name_the_missing_role() {
+    let mut b = B::new();
+    let store = b.au("Store", false);
+    let x = b.user("auUa");
+    b.assign(&x, "User Administrator", Some(&store));
+    let y = b.user("pra");
+    b.assign(&y, "Privileged Role Administrator", None);
+    let t = b.build();
+    let d = decide(&t, u(&t, "auUa"), Action::ManageSettings, Target::None);
+    assert_eq!(
+        d.reason,
+        "Changing the My Staff access setting takes User Administrator or Global Administrator at tenant scope; you hold User Administrator (scoped to Store)."
+    );
+    let d = decide(&t, u(&t, "pra"), Action::CreateUser, Target::None);
+    assert_eq!(
+        d.reason,
+        "Creating users takes User Administrator or Global Administrator at tenant scope; you hold Privileged Role Administrator (tenant-wide)."
+    );
+    let Principal::User(target) = u(&t, "auUa") else {
+        unreachable!()
+    };
+    let d = decide(&t, u(&t, "pra"), Action::DeleteUser, Target::User(target));
+    assert!(!d.allowed);
+    assert!(
+        d.reason.starts_with(
+            "Deleting users takes User Administrator or Global Administrator at tenant scope"
+        ),
+        "{}",
+        d.reason
+    );
+}
+
+#[test]
+fn delete_user_respects_restricted_units_and_role_assignable_groups() {
+    let mut b = B::new();
+    let ua = b.user("ua");
+    b.assign(&ua, "User Administrator", None);
+    let ga = b.user("ga");
+    b.assign(&ga, "Global Administrator", None);
+    let exec = b.user("exec");
+    let vault = b.au("Vault", true);
+    b.member(&vault, &exec);
+    let gm = b.user("gm");
+    b.group("Admins", true, &[&gm], &[]);
+    let helpdesk = b.user("helpdesk");
+    b.assign(&helpdesk, "Helpdesk Administrator", None);
+    let t = b.build();
+    assert_eq!(
+        ask(&t, "ga", Action::DeleteUser, "exec").reason,
+        RESTRICTED_AU
+    );
+    assert!(!allowed(&t, "ua", Action::DeleteUser, "gm"));
+    assert!(allowed(&t, "ga", Action::DeleteUser, "gm"));
+    assert!(allowed(&t, "ua", Action::DeleteUser, "helpdesk"));
+    assert_eq!(
+        ask(&t, "ua", Action::DeleteUser, "ua").reason,
+        "You cannot delete your own account."
+    );
+}

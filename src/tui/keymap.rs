@@ -66,7 +66,9 @@ impl Key {
     pub fn typed_char(self) -> Option<char> {
         match self.code {
             KeyCode::Char(c)
-                if !self.mods.intersects(KeyModifiers::CONTROL | KeyModifiers::ALT)
+                if !self
+                    .mods
+                    .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT)
                     && !c.is_control() =>
             {
                 Some(c)
@@ -142,7 +144,12 @@ impl Ctx {
     pub fn is_text_entry(self) -> bool {
         matches!(
             self,
-            Ctx::SignIn | Ctx::MemberFilter | Ctx::Search | Ctx::AuditFilter | Ctx::Input | Ctx::Picker
+            Ctx::SignIn
+                | Ctx::MemberFilter
+                | Ctx::Search
+                | Ctx::AuditFilter
+                | Ctx::Input
+                | Ctx::Picker
         )
     }
 
@@ -212,10 +219,39 @@ pub struct Binding {
     pub cmd: Cmd,
     pub keys: &'static [Key],
     pub ctx: &'static [Ctx],
-    /// Shown in the help overlay and, when `hint`, in the status bar.
+    /// The help overlay's section.
+    pub section: &'static str,
+    /// The help overlay's line.
     pub label: &'static str,
-    pub hint: bool,
+    /// A short label for the status bar, if the binding is hinted there.
+    pub hint: Option<&'static str>,
 }
+
+const fn b(
+    cmd: Cmd,
+    keys: &'static [Key],
+    ctx: &'static [Ctx],
+    section: &'static str,
+    label: &'static str,
+    hint: Option<&'static str>,
+) -> Binding {
+    Binding {
+        cmd,
+        keys,
+        ctx,
+        section,
+        label,
+        hint,
+    }
+}
+
+const S_GENERAL: &str = "General";
+const S_SIGN_IN: &str = "Sign-in";
+const S_MOVE: &str = "Moving around";
+const S_FIND: &str = "Finding people";
+const S_ACT: &str = "Actions on the selected user";
+const S_VIEWS: &str = "Audit log and scoped roles";
+const S_DIALOGS: &str = "Dialogs";
 
 const UP: Key = Key::code(KeyCode::Up);
 const DOWN: Key = Key::code(KeyCode::Down);
@@ -229,67 +265,78 @@ const BACKTAB: Key = Key::code(KeyCode::BackTab);
 use Ctx as C;
 
 const PANES: &[Ctx] = &[C::Locations, C::Members, C::Profile];
-const LISTS: &[Ctx] = &[C::Locations, C::Members, C::Profile, C::Audit, C::Roles, C::Help];
-const TYPED_LISTS: &[Ctx] = &[C::SignIn, C::Search, C::Picker, C::MemberFilter, C::AuditFilter];
+const LISTS: &[Ctx] = &[
+    C::Locations,
+    C::Members,
+    C::Profile,
+    C::Audit,
+    C::Roles,
+    C::Help,
+];
+const TYPED_LISTS: &[Ctx] = &[
+    C::SignIn,
+    C::Search,
+    C::Picker,
+    C::MemberFilter,
+    C::AuditFilter,
+];
 
 /// Every binding. Context-specific bindings come before wider ones for the same key.
+#[rustfmt::skip]
 pub static BINDINGS: &[Binding] = &[
-    // Global
-    Binding { cmd: Cmd::ForceQuit, keys: &[Key::ctrl('c')], ctx: &[C::Global], label: "quit now", hint: false },
-    // Help overlay
-    Binding { cmd: Cmd::Back, keys: &[ESC, Key::ch('?'), Key::ch('q')], ctx: &[C::Help], label: "close help", hint: true },
-    // Sign-in
-    Binding { cmd: Cmd::Up, keys: &[UP], ctx: TYPED_LISTS, label: "previous", hint: false },
-    Binding { cmd: Cmd::Down, keys: &[DOWN], ctx: TYPED_LISTS, label: "next", hint: false },
-    Binding { cmd: Cmd::Open, keys: &[ENTER], ctx: &[C::SignIn], label: "sign in as the selected account", hint: true },
-    Binding { cmd: Cmd::Quit, keys: &[ESC], ctx: &[C::SignIn], label: "quit", hint: true },
-    // Access denied
-    Binding { cmd: Cmd::SignOut, keys: &[Key::ch('s'), ENTER], ctx: &[C::Denied], label: "sign in as someone else", hint: true },
-    Binding { cmd: Cmd::Quit, keys: &[Key::ch('q'), ESC], ctx: &[C::Denied], label: "quit", hint: true },
-    // Lists everywhere
-    Binding { cmd: Cmd::Up, keys: &[Key::ch('k'), UP], ctx: LISTS, label: "move up", hint: false },
-    Binding { cmd: Cmd::Down, keys: &[Key::ch('j'), DOWN], ctx: LISTS, label: "move down", hint: false },
-    Binding { cmd: Cmd::PageUp, keys: &[Key::code(KeyCode::PageUp), Key::ctrl('u')], ctx: LISTS, label: "page up", hint: false },
-    Binding { cmd: Cmd::PageDown, keys: &[Key::code(KeyCode::PageDown), Key::ctrl('d')], ctx: LISTS, label: "page down", hint: false },
-    Binding { cmd: Cmd::Top, keys: &[Key::ch('g'), Key::code(KeyCode::Home)], ctx: LISTS, label: "first", hint: false },
-    Binding { cmd: Cmd::Bottom, keys: &[Key::ch('G'), Key::code(KeyCode::End)], ctx: LISTS, label: "last", hint: false },
-    // Main panes
-    Binding { cmd: Cmd::NextPane, keys: &[TAB, Key::ch('l'), RIGHT], ctx: PANES, label: "next pane", hint: false },
-    Binding { cmd: Cmd::PrevPane, keys: &[BACKTAB, Key::ch('h'), LEFT], ctx: PANES, label: "previous pane", hint: false },
-    Binding { cmd: Cmd::Open, keys: &[ENTER], ctx: &[C::Locations, C::Members], label: "open", hint: true },
-    Binding { cmd: Cmd::Back, keys: &[ESC], ctx: &[C::Members, C::Profile], label: "back", hint: false },
-    Binding { cmd: Cmd::GlobalSearch, keys: &[Key::ch('/')], ctx: PANES, label: "search everything", hint: true },
-    Binding { cmd: Cmd::FilterMembers, keys: &[Key::ch('f')], ctx: &[C::Locations, C::Members], label: "filter this location", hint: true },
-    Binding { cmd: Cmd::ScopedRoles, keys: &[Key::ch('o')], ctx: &[C::Locations, C::Members], label: "scoped roles of this location", hint: true },
-    Binding { cmd: Cmd::ResetPassword, keys: &[Key::ch('r')], ctx: &[C::Members, C::Profile], label: "reset password", hint: true },
-    Binding { cmd: Cmd::AddPhone, keys: &[Key::ch('a')], ctx: &[C::Profile], label: "add phone", hint: true },
-    Binding { cmd: Cmd::EditPhone, keys: &[Key::ch('e')], ctx: &[C::Profile], label: "edit phone", hint: true },
-    Binding { cmd: Cmd::RemovePhone, keys: &[Key::ch('d')], ctx: &[C::Profile], label: "remove phone", hint: true },
-    Binding { cmd: Cmd::UserAudit, keys: &[Key::ch('u')], ctx: &[C::Profile], label: "this user's audit records", hint: true },
-    Binding { cmd: Cmd::Audit, keys: &[Key::ch('A')], ctx: PANES, label: "audit log", hint: true },
-    Binding { cmd: Cmd::SignOut, keys: &[Key::ch('S')], ctx: PANES, label: "sign in as someone else", hint: false },
-    Binding { cmd: Cmd::Help, keys: &[Key::ch('?')], ctx: &[C::Locations, C::Members, C::Profile, C::Denied, C::Audit, C::Roles], label: "help", hint: true },
-    Binding { cmd: Cmd::Quit, keys: &[Key::ch('q')], ctx: &[C::Locations, C::Members, C::Profile, C::Audit, C::Roles, C::Confirm, C::Notice], label: "quit", hint: true },
-    // Member filter, search, audit filter, pickers
-    Binding { cmd: Cmd::Open, keys: &[ENTER], ctx: &[C::Search, C::Picker], label: "go there / choose", hint: true },
-    Binding { cmd: Cmd::Open, keys: &[ENTER], ctx: &[C::MemberFilter, C::AuditFilter], label: "keep the filter", hint: true },
-    Binding { cmd: Cmd::Back, keys: &[ESC], ctx: &[C::Search, C::Picker, C::MemberFilter, C::AuditFilter], label: "close", hint: true },
-    Binding { cmd: Cmd::Backspace, keys: &[Key::code(KeyCode::Backspace)], ctx: &[C::SignIn, C::Search, C::Picker, C::MemberFilter, C::AuditFilter, C::Input], label: "delete a character", hint: false },
-    Binding { cmd: Cmd::ClearInput, keys: &[Key::ctrl('w')], ctx: &[C::SignIn, C::Search, C::Picker, C::MemberFilter, C::AuditFilter, C::Input], label: "clear the field", hint: false },
-    // Audit view
-    Binding { cmd: Cmd::FilterAudit, keys: &[Key::ch('/'), Key::ch('f')], ctx: &[C::Audit], label: "filter", hint: true },
-    Binding { cmd: Cmd::Back, keys: &[ESC], ctx: &[C::Audit, C::Roles], label: "back", hint: true },
-    // Scoped roles view
-    Binding { cmd: Cmd::AddAssignment, keys: &[Key::ch('a')], ctx: &[C::Roles], label: "assign a role", hint: true },
-    Binding { cmd: Cmd::RemoveAssignment, keys: &[Key::ch('d')], ctx: &[C::Roles], label: "remove the assignment", hint: true },
+    // Moving around
+    b(Cmd::Up, &[Key::ch('k'), UP], LISTS, S_MOVE, "move up", None),
+    b(Cmd::Down, &[Key::ch('j'), DOWN], LISTS, S_MOVE, "move down", None),
+    b(Cmd::Up, &[UP], TYPED_LISTS, S_MOVE, "move up while typing", None),
+    b(Cmd::Down, &[DOWN], TYPED_LISTS, S_MOVE, "move down while typing", None),
+    b(Cmd::PageUp, &[Key::code(KeyCode::PageUp), Key::ctrl('u')], LISTS, S_MOVE, "page up", None),
+    b(Cmd::PageDown, &[Key::code(KeyCode::PageDown), Key::ctrl('d')], LISTS, S_MOVE, "page down", None),
+    b(Cmd::Top, &[Key::ch('g'), Key::code(KeyCode::Home)], LISTS, S_MOVE, "first", None),
+    b(Cmd::Bottom, &[Key::ch('G'), Key::code(KeyCode::End)], LISTS, S_MOVE, "last", None),
+    b(Cmd::NextPane, &[TAB, Key::ch('l'), RIGHT], PANES, S_MOVE, "next pane", None),
+    b(Cmd::PrevPane, &[BACKTAB, Key::ch('h'), LEFT], PANES, S_MOVE, "previous pane", None),
+    b(Cmd::Open, &[ENTER], &[C::Locations, C::Members], S_MOVE, "open the selected location or user", Some("open")),
+    b(Cmd::Back, &[ESC], &[C::Members, C::Profile], S_MOVE, "back to the previous pane", None),
+    // Finding people
+    b(Cmd::GlobalSearch, &[Key::ch('/')], PANES, S_FIND, "search every location and user", Some("search")),
+    b(Cmd::FilterMembers, &[Key::ch('f')], &[C::Locations, C::Members], S_FIND, "filter the members of this location", Some("filter")),
+    b(Cmd::Open, &[ENTER], &[C::Search, C::Picker], S_FIND, "go to the result / choose", Some("choose")),
+    b(Cmd::Open, &[ENTER], &[C::MemberFilter, C::AuditFilter], S_FIND, "keep the filter and return to the list", Some("keep")),
+    b(Cmd::Back, &[ESC], &[C::Search, C::Picker, C::MemberFilter, C::AuditFilter], S_FIND, "close the search or clear the filter", Some("close")),
+    b(Cmd::Backspace, &[Key::code(KeyCode::Backspace)], &[C::SignIn, C::Search, C::Picker, C::MemberFilter, C::AuditFilter, C::Input], S_FIND, "delete a character", None),
+    b(Cmd::ClearInput, &[Key::ctrl('w')], &[C::SignIn, C::Search, C::Picker, C::MemberFilter, C::AuditFilter, C::Input], S_FIND, "clear the field", None),
+    // Actions on the selected user
+    b(Cmd::ResetPassword, &[Key::ch('r')], &[C::Members, C::Profile], S_ACT, "reset password", Some("reset password")),
+    b(Cmd::AddPhone, &[Key::ch('a')], &[C::Profile], S_ACT, "add a phone number", Some("add phone")),
+    b(Cmd::EditPhone, &[Key::ch('e')], &[C::Profile], S_ACT, "edit a phone number", Some("edit phone")),
+    b(Cmd::RemovePhone, &[Key::ch('d')], &[C::Profile], S_ACT, "remove a phone number", Some("remove phone")),
+    b(Cmd::UserAudit, &[Key::ch('u')], &[C::Profile], S_ACT, "audit records of this user", Some("user audit")),
+    // Views
+    b(Cmd::Audit, &[Key::ch('A')], PANES, S_VIEWS, "audit log of the tenant", Some("audit")),
+    b(Cmd::ScopedRoles, &[Key::ch('o')], &[C::Locations, C::Members], S_VIEWS, "scoped role members of this location", Some("roles")),
+    b(Cmd::FilterAudit, &[Key::ch('/'), Key::ch('f')], &[C::Audit], S_VIEWS, "audit log: filter", Some("filter")),
+    b(Cmd::AddAssignment, &[Key::ch('a')], &[C::Roles], S_VIEWS, "scoped roles: assign a role", Some("assign")),
+    b(Cmd::RemoveAssignment, &[Key::ch('d')], &[C::Roles], S_VIEWS, "scoped roles: remove the assignment", Some("remove")),
+    b(Cmd::Back, &[ESC], &[C::Audit, C::Roles], S_VIEWS, "back to the main screen", Some("back")),
     // Dialogs
-    Binding { cmd: Cmd::NextField, keys: &[TAB, RIGHT, Key::ch('l')], ctx: &[C::Confirm], label: "switch button", hint: false },
-    Binding { cmd: Cmd::PrevField, keys: &[BACKTAB, LEFT, Key::ch('h')], ctx: &[C::Confirm], label: "switch button", hint: false },
-    Binding { cmd: Cmd::NextField, keys: &[TAB, DOWN], ctx: &[C::Input], label: "next choice", hint: true },
-    Binding { cmd: Cmd::PrevField, keys: &[BACKTAB, UP], ctx: &[C::Input], label: "previous choice", hint: false },
-    Binding { cmd: Cmd::Submit, keys: &[ENTER], ctx: &[C::Confirm, C::Input], label: "confirm the focused choice", hint: true },
-    Binding { cmd: Cmd::Back, keys: &[ESC], ctx: &[C::Confirm, C::Input], label: "cancel", hint: true },
-    Binding { cmd: Cmd::Back, keys: &[ENTER, ESC], ctx: &[C::Notice], label: "close (the password is then gone)", hint: true },
+    b(Cmd::NextField, &[TAB, RIGHT, Key::ch('l')], &[C::Confirm], S_DIALOGS, "confirmations: switch button (Cancel is focused first)", None),
+    b(Cmd::PrevField, &[BACKTAB, LEFT, Key::ch('h')], &[C::Confirm], S_DIALOGS, "confirmations: switch button (Cancel is focused first)", None),
+    b(Cmd::NextField, &[TAB, DOWN], &[C::Input], S_DIALOGS, "next choice", Some("next choice")),
+    b(Cmd::PrevField, &[BACKTAB, UP], &[C::Input], S_DIALOGS, "previous choice", None),
+    b(Cmd::Submit, &[ENTER], &[C::Confirm, C::Input], S_DIALOGS, "press the focused button / submit", Some("confirm")),
+    b(Cmd::Back, &[ESC], &[C::Confirm, C::Input], S_DIALOGS, "cancel", Some("cancel")),
+    b(Cmd::Back, &[ENTER, ESC], &[C::Notice], S_DIALOGS, "close the notice (a temporary password is then gone)", Some("close")),
+    // General
+    b(Cmd::ForceQuit, &[Key::ctrl('c')], &[C::Global], S_GENERAL, "quit at once (anywhere)", None),
+    b(Cmd::Help, &[Key::ch('?')], &[C::Locations, C::Members, C::Profile, C::Denied, C::Audit, C::Roles], S_GENERAL, "this help", Some("help")),
+    b(Cmd::Back, &[ESC, Key::ch('?'), Key::ch('q')], &[C::Help], S_GENERAL, "close the help", Some("close")),
+    b(Cmd::Quit, &[Key::ch('q')], &[C::Locations, C::Members, C::Profile, C::Audit, C::Roles, C::Confirm, C::Notice], S_GENERAL, "quit (asks first if a dialog is open)", Some("quit")),
+    b(Cmd::SignOut, &[Key::ch('S')], PANES, S_GENERAL, "sign in as someone else", None),
+    // Sign-in and access denied
+    b(Cmd::Open, &[ENTER], &[C::SignIn], S_SIGN_IN, "sign in as the selected account", Some("sign in")),
+    b(Cmd::Quit, &[ESC], &[C::SignIn], S_SIGN_IN, "quit", Some("quit")),
+    b(Cmd::SignOut, &[Key::ch('s'), ENTER], &[C::Denied], S_SIGN_IN, "access denied: sign in as someone else", Some("sign in as someone else")),
+    b(Cmd::Quit, &[Key::ch('q'), ESC], &[C::Denied], S_SIGN_IN, "access denied: quit", Some("quit")),
 ];
 
 fn applies(b: &Binding, ctx: Ctx) -> bool {
@@ -317,58 +364,53 @@ pub fn key_for(ctx: Ctx, cmd: Cmd) -> Key {
 }
 
 fn keys_text(keys: &[Key]) -> String {
-    keys.iter().map(|k| k.to_string()).collect::<Vec<_>>().join("/")
+    keys.iter()
+        .map(|k| k.to_string())
+        .collect::<Vec<_>>()
+        .join("/")
 }
 
-/// Status-bar hints for a context: `(keys, label)` for each hinted binding whose command is
+/// Status-bar hints for a context: `(key, short label)` for each hinted binding whose command is
 /// currently enabled.
 pub fn hints(ctx: Ctx, enabled: impl Fn(Cmd) -> bool) -> Vec<(String, &'static str)> {
     BINDINGS
         .iter()
-        .filter(|b| b.hint && applies(b, ctx) && enabled(b.cmd))
-        .map(|b| (b.keys.first().map(|k| k.to_string()).unwrap_or_default(), b.label))
+        .filter(|b| applies(b, ctx) && enabled(b.cmd))
+        .filter_map(|b| Some((b.keys.first()?.to_string(), b.hint?)))
         .collect()
 }
 
-/// The help overlay: one section per context, each line `keys  label`.
+/// The help overlay: one section per `section`, in keymap order; each binding once, as
+/// `(keys, label)`; bindings with the same label are merged.
 pub fn help_sections() -> Vec<(&'static str, Vec<(String, &'static str)>)> {
-    const ORDER: &[Ctx] = &[
-        Ctx::Global,
-        Ctx::Locations,
-        Ctx::Members,
-        Ctx::Profile,
-        Ctx::MemberFilter,
-        Ctx::Search,
-        Ctx::Audit,
-        Ctx::Roles,
-        Ctx::Confirm,
-        Ctx::Input,
-        Ctx::Picker,
-        Ctx::Notice,
-        Ctx::SignIn,
-        Ctx::Denied,
-        Ctx::Help,
-    ];
-    let mut out = Vec::new();
-    for &ctx in ORDER {
-        let mut lines: Vec<(String, &'static str)> = Vec::new();
-        for b in BINDINGS.iter().filter(|b| applies(b, ctx)) {
-            // One line per label: merge bindings that say the same thing.
-            let keys = keys_text(b.keys);
-            match lines.iter_mut().find(|(_, l)| *l == b.label) {
-                Some((k, _)) => {
-                    k.push('/');
-                    k.push_str(&keys)
-                }
-                None => lines.push((keys, b.label)),
+    let mut out: Vec<(&'static str, Vec<(String, &'static str)>)> = Vec::new();
+    for b in BINDINGS {
+        let keys = keys_text(b.keys);
+        let pos = match out.iter().position(|(s, _)| *s == b.section) {
+            Some(p) => p,
+            None => {
+                out.push((b.section, Vec::new()));
+                out.len() - 1
             }
+        };
+        let lines = &mut out[pos].1;
+        match lines.iter_mut().find(|(_, l)| *l == b.label) {
+            Some((k, _)) => {
+                for key in keys.split('/') {
+                    if !k.split('/').any(|x| x == key) {
+                        k.push('/');
+                        k.push_str(key);
+                    }
+                }
+            }
+            None => lines.push((keys, b.label)),
         }
-        if ctx.is_text_entry() {
-            lines.push(("type".to_string(), "edit the field"));
-        }
-        if !lines.is_empty() {
-            out.push((ctx.title(), lines));
-        }
+    }
+    if let Some((_, lines)) = out.iter_mut().find(|(s, _)| *s == S_FIND) {
+        lines.push((
+            "(type)".to_string(),
+            "typing edits the search, filter or field",
+        ));
     }
     out
 }
@@ -413,7 +455,10 @@ mod tests {
             for ctx in b.ctx {
                 if ctx.is_text_entry() {
                     for k in b.keys {
-                        assert!(k.typed_char().is_none(), "{k} would steal typing in {ctx:?}");
+                        assert!(
+                            k.typed_char().is_none(),
+                            "{k} would steal typing in {ctx:?}"
+                        );
                     }
                 }
             }
@@ -425,7 +470,10 @@ mod tests {
         use crossterm::event::KeyModifiers as M;
         assert_eq!(Key::normalise(KeyCode::Char('G'), M::SHIFT), Key::ch('G'));
         assert_eq!(Key::normalise(KeyCode::BackTab, M::SHIFT), BACKTAB);
-        assert_eq!(Key::normalise(KeyCode::Char('C'), M::CONTROL | M::SHIFT), Key::ctrl('c'));
+        assert_eq!(
+            Key::normalise(KeyCode::Char('C'), M::CONTROL | M::SHIFT),
+            Key::ctrl('c')
+        );
         assert_eq!(Key::ctrl('c').to_string(), "Ctrl-C");
         assert_eq!(lookup(Ctx::Profile, Key::ctrl('c')), Some(Cmd::ForceQuit));
         assert_eq!(key_for(Ctx::Profile, Cmd::ResetPassword), Key::ch('r'));

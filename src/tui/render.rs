@@ -15,8 +15,8 @@ use crate::phone::PhoneType;
 
 use super::keymap::{self, Cmd, Ctx};
 use super::state::{
-    self, Areas, ConfirmKind, Dialog, HitKind, ListSel, Pane, PhoneMode, Screen, State, StatusKind, View,
-    MIN_HEIGHT, MIN_WIDTH,
+    self, Areas, ConfirmKind, Dialog, HitKind, ListSel, MIN_HEIGHT, MIN_WIDTH, Pane, PhoneMode,
+    Screen, State, StatusKind, View,
 };
 use super::theme::{MARKER, NO_MARKER, Theme};
 
@@ -66,19 +66,28 @@ fn too_small(f: &mut Frame, area: Rect, theme: &Theme) {
     let y = area.y + area.height.saturating_sub(h) / 2;
     let r = Rect::new(area.x, y, area.width, h);
     f.render_widget(
-        Paragraph::new(text).alignment(Alignment::Center).wrap(Wrap { trim: true }),
+        Paragraph::new(text)
+            .alignment(Alignment::Center)
+            .wrap(Wrap { trim: true }),
         r,
     );
 }
 
 fn draw_header(f: &mut Frame, area: Rect, s: &State, t: &Tenant, theme: &Theme) {
     let crumbs = s.breadcrumbs(t);
-    let mut spans = vec![Span::styled(" mystaff ", theme.title.add_modifier(Modifier::REVERSED)), Span::raw(" ")];
+    let mut spans = vec![
+        Span::styled(" mystaff ", theme.title.add_modifier(Modifier::REVERSED)),
+        Span::raw(" "),
+    ];
     for (i, c) in crumbs.iter().enumerate() {
         if i > 0 {
             spans.push(Span::styled(" › ", theme.dim));
         }
-        let style = if i + 1 == crumbs.len() { theme.title } else { theme.text };
+        let style = if i + 1 == crumbs.len() {
+            theme.title
+        } else {
+            theme.text
+        };
         spans.push(Span::styled(c.clone(), style));
     }
     f.render_widget(Paragraph::new(Line::from(spans)), area);
@@ -108,7 +117,10 @@ fn draw_status(f: &mut Frame, area: Rect, s: &State, theme: &Theme) {
         StatusKind::Error => ("✗ ", theme.error),
     };
     f.render_widget(
-        Paragraph::new(Line::from(vec![Span::raw(" "), Span::styled(format!("{mark}{}", st.text), style)])),
+        Paragraph::new(Line::from(vec![
+            Span::raw(" "),
+            Span::styled(format!("{mark}{}", st.text), style),
+        ])),
         area,
     );
 }
@@ -118,7 +130,8 @@ fn draw_hints(f: &mut Frame, area: Rect, s: &State, t: &Tenant, theme: &Theme) {
     let mut spans = vec![Span::raw(" ")];
     let mut hints = keymap::hints(ctx, |c| s.enabled(t, c));
     if ctx.is_text_entry() {
-        hints.insert(0, ("type".to_string(), "to filter"));
+        let what = if ctx == Ctx::Input { "to edit" } else { "to filter" };
+        hints.insert(0, ("type".to_string(), what));
     }
     for (i, (k, label)) in hints.iter().enumerate() {
         if i > 0 {
@@ -133,8 +146,16 @@ fn draw_hints(f: &mut Frame, area: Rect, s: &State, t: &Tenant, theme: &Theme) {
 fn block<'a>(title: impl Into<Line<'a>>, focused: bool, theme: &Theme) -> Block<'a> {
     Block::default()
         .borders(Borders::ALL)
-        .border_type(if focused { BorderType::Thick } else { BorderType::Plain })
-        .border_style(if focused { theme.focus_border } else { theme.border })
+        .border_type(if focused {
+            BorderType::Thick
+        } else {
+            BorderType::Plain
+        })
+        .border_style(if focused {
+            theme.focus_border
+        } else {
+            theme.border
+        })
         .title(title)
 }
 
@@ -149,7 +170,10 @@ fn highlighted<'a>(text: &str, indices: &[usize], base: Style, hl: Style) -> Vec
     for (i, c) in text.chars().enumerate() {
         let h = indices.contains(&i);
         if h != cur_hl && !cur.is_empty() {
-            spans.push(Span::styled(std::mem::take(&mut cur), if cur_hl { hl } else { base }));
+            spans.push(Span::styled(
+                std::mem::take(&mut cur),
+                if cur_hl { hl } else { base },
+            ));
         }
         cur_hl = h;
         cur.push(c);
@@ -177,10 +201,15 @@ fn draw_list<'a>(
         let y = area.y + line_no as u16;
         let selected = i == list.sel;
         let mut line = row(i);
-        line.spans.insert(0, Span::raw(if selected { MARKER } else { NO_MARKER }));
+        line.spans
+            .insert(0, Span::raw(if selected { MARKER } else { NO_MARKER }));
         buf.set_line(area.x, y, &line, area.width);
         if selected {
-            let style = if focused { theme.selected } else { theme.selected_unfocused };
+            let style = if focused {
+                theme.selected
+            } else {
+                theme.selected_unfocused
+            };
             buf.set_style(Rect::new(area.x, y, area.width, 1), style);
         }
     }
@@ -189,13 +218,21 @@ fn draw_list<'a>(
         let pos = format!(" {}/{} ", list.sel + 1, len);
         let w = pos.chars().count() as u16;
         if w < area.width {
-            buf.set_string(area.x + area.width - w, area.y + area.height, pos, theme.dim);
+            buf.set_string(
+                area.x + area.width - w,
+                area.y + area.height,
+                pos,
+                theme.dim,
+            );
         }
     }
 }
 
 fn input_line<'a>(label: &str, value: &str, active: bool, theme: &Theme) -> Line<'a> {
-    let mut spans = vec![Span::styled(format!("{label} "), theme.dim), Span::styled(value.to_string(), theme.text)];
+    let mut spans = vec![
+        Span::styled(format!("{label} "), theme.dim),
+        Span::styled(value.to_string(), theme.text),
+    ];
     if active {
         spans.push(Span::styled("▏", theme.key));
     }
@@ -208,9 +245,16 @@ fn draw_sign_in(f: &mut Frame, area: Rect, s: &State, theme: &Theme) {
     let b = block(" Sign in to My Staff — choose an account ", true, theme);
     let inner = b.inner(area);
     f.render_widget(b, area);
-    let [filter, note, list] =
-        Layout::vertical([Constraint::Length(1), Constraint::Length(1), Constraint::Min(0)]).areas(inner);
-    f.render_widget(Paragraph::new(input_line("Filter:", &s.signin.filter, true, theme)), filter);
+    let [filter, note, list] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Length(1),
+        Constraint::Min(0),
+    ])
+    .areas(inner);
+    f.render_widget(
+        Paragraph::new(input_line("Filter:", &s.signin.filter, true, theme)),
+        filter,
+    );
     f.render_widget(
         Paragraph::new(Line::styled(
             format!(
@@ -222,12 +266,31 @@ fn draw_sign_in(f: &mut Frame, area: Rect, s: &State, theme: &Theme) {
         )),
         note,
     );
-    s.areas.set(Areas { list, ..Areas::default() });
-    let list_area = Rect { height: list.height.saturating_sub(0), ..list };
-    draw_list(f.buffer_mut(), list_area, &s.signin.list, s.signin.shown.len(), true, theme, |i| {
-        let (a, idx) = &s.signin.shown[i];
-        Line::from(highlighted(&s.signin.accounts[*a].label, idx, theme.text, theme.matched))
+    s.areas.set(Areas {
+        list,
+        ..Areas::default()
     });
+    let list_area = Rect {
+        height: list.height.saturating_sub(0),
+        ..list
+    };
+    draw_list(
+        f.buffer_mut(),
+        list_area,
+        &s.signin.list,
+        s.signin.shown.len(),
+        true,
+        theme,
+        |i| {
+            let (a, idx) = &s.signin.shown[i];
+            Line::from(highlighted(
+                &s.signin.accounts[*a].label,
+                idx,
+                theme.text,
+                theme.matched,
+            ))
+        },
+    );
 }
 
 fn draw_denied(f: &mut Frame, area: Rect, s: &State, t: &Tenant, theme: &Theme) {
@@ -241,9 +304,15 @@ fn draw_denied(f: &mut Frame, area: Rect, s: &State, t: &Tenant, theme: &Theme) 
         Line::styled(s.denied_reason.clone(), theme.error),
         Line::raw(""),
         Line::from(vec![
-            Span::styled(keymap::key_for(Ctx::Denied, Cmd::SignOut).to_string(), theme.key),
+            Span::styled(
+                keymap::key_for(Ctx::Denied, Cmd::SignOut).to_string(),
+                theme.key,
+            ),
             Span::raw(" sign in as someone else    "),
-            Span::styled(keymap::key_for(Ctx::Denied, Cmd::Quit).to_string(), theme.key),
+            Span::styled(
+                keymap::key_for(Ctx::Denied, Cmd::Quit).to_string(),
+                theme.key,
+            ),
             Span::raw(" quit"),
         ]),
     ];
@@ -253,17 +322,39 @@ fn draw_denied(f: &mut Frame, area: Rect, s: &State, t: &Tenant, theme: &Theme) 
 fn centered(area: Rect, w: u16, h: u16) -> Rect {
     let w = w.min(area.width);
     let h = h.min(area.height);
-    Rect::new(area.x + (area.width - w) / 2, area.y + (area.height - h) / 2, w, h)
+    Rect::new(
+        area.x + (area.width - w) / 2,
+        area.y + (area.height - h) / 2,
+        w,
+        h,
+    )
 }
 
 fn short_role(name: &str) -> &str {
     name.strip_suffix(" Administrator").unwrap_or(name)
 }
 
+/// "Helpdesk", "Auth+1", "read-only": the person's role in a location, short.
+fn location_role(roles: &[crate::roles::Role]) -> String {
+    let short = |r: &crate::roles::Role| {
+        let n = short_role(r.name());
+        if n == "Authentication" {
+            "Auth".to_string()
+        } else {
+            n.to_string()
+        }
+    };
+    match roles {
+        [] => "read-only".to_string(),
+        [r] => short(r),
+        [r, ..] => format!("{}+{}", short(r), roles.len() - 1),
+    }
+}
+
 fn draw_panes(f: &mut Frame, area: Rect, s: &State, t: &Tenant, theme: &Theme) {
     let w = area.width;
-    let loc_w = (w * 26 / 100).clamp(18, 34);
-    let mem_w = (w * 30 / 100).clamp(20, 42);
+    let loc_w = (w / 5).clamp(16, 30);
+    let mem_w = (w * 36 / 100).clamp(24, 46);
     let [loc, mem, prof] = Layout::horizontal([
         Constraint::Length(loc_w),
         Constraint::Length(mem_w),
@@ -278,7 +369,7 @@ fn draw_panes(f: &mut Frame, area: Rect, s: &State, t: &Tenant, theme: &Theme) {
     });
     let pane = s.main.pane;
 
-    // Locations
+    // Locations: name, user members, and (when there is room) the person's role there.
     let b = block(
         format!(" Locations ({}) ", s.main.locations.len()),
         pane == Pane::Locations,
@@ -288,33 +379,51 @@ fn draw_panes(f: &mut Frame, area: Rect, s: &State, t: &Tenant, theme: &Theme) {
     f.render_widget(b, loc);
     if s.main.locations.is_empty() {
         f.render_widget(
-            Paragraph::new(Text::styled("You manage no administrative unit.", theme.dim)).wrap(Wrap { trim: true }),
+            Paragraph::new(Text::styled(
+                "You manage no administrative unit.",
+                theme.dim,
+            ))
+            .wrap(Wrap { trim: true }),
             inner,
         );
     }
-    let name_w = (inner.width as usize).saturating_sub(2 + 12).max(6);
-    draw_list(f.buffer_mut(), inner, &s.main.loc, s.main.locations.len(), pane == Pane::Locations, theme, |i| {
-        let l = &s.main.locations[i];
-        let au = t.au(l.au);
-        let count = state::au_users(t, l.au).len();
-        let role = match l.roles.as_slice() {
-            [] => "read-only".to_string(),
-            [r] => short_role(r.name()).to_string(),
-            [r, ..] => format!("{}+{}", short_role(r.name()), l.roles.len() - 1),
-        };
-        let name: String = au.display_name.chars().take(name_w).collect();
-        let pad = name_w.saturating_sub(name.chars().count());
-        Line::from(vec![
-            Span::styled(name, theme.text),
-            Span::raw(" ".repeat(pad)),
-            Span::styled(format!("{count:>4} "), theme.dim),
-            Span::styled(role, theme.dim),
-        ])
-    });
+    let iw = inner.width as usize;
+    let role_w = if iw >= 24 { 10 } else { 0 };
+    let name_w = iw.saturating_sub(2 + 4 + role_w).max(4);
+    draw_list(
+        f.buffer_mut(),
+        inner,
+        &s.main.loc,
+        s.main.locations.len(),
+        pane == Pane::Locations,
+        theme,
+        |i| {
+            let l = &s.main.locations[i];
+            let au = t.au(l.au);
+            let count = state::au_users(t, l.au).len();
+            let name: String = au.display_name.chars().take(name_w).collect();
+            let pad = name_w.saturating_sub(name.chars().count());
+            let mut spans = vec![
+                Span::styled(name, theme.text),
+                Span::raw(" ".repeat(pad)),
+                Span::styled(format!("{count:>4}"), theme.dim),
+            ];
+            if role_w > 0 {
+                let role: String = location_role(&l.roles).chars().take(role_w - 1).collect();
+                spans.push(Span::styled(format!(" {role}"), theme.dim));
+            }
+            Line::from(spans)
+        },
+    );
 
     // Members
     let title = match s.location() {
-        Some(l) => format!(" Members of {} ({}) ", t.au(l.au).display_name, s.main.shown.len()),
+        Some(l) => format!(
+            " {} · {} · {} ",
+            t.au(l.au).display_name,
+            location_role(&l.roles),
+            s.main.shown.len()
+        ),
         None => " Members ".to_string(),
     };
     let b = block(title, pane == Pane::Members, theme);
@@ -322,13 +431,25 @@ fn draw_panes(f: &mut Frame, area: Rect, s: &State, t: &Tenant, theme: &Theme) {
     f.render_widget(b, mem);
     let list = if s.main.filtering || !s.main.filter.is_empty() {
         let [fl, rest] = Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(inner);
-        f.render_widget(Paragraph::new(input_line("Filter:", &s.main.filter, s.main.filtering, theme)), fl);
+        f.render_widget(
+            Paragraph::new(input_line(
+                "Filter:",
+                &s.main.filter,
+                s.main.filtering,
+                theme,
+            )),
+            fl,
+        );
         rest
     } else {
         inner
     };
     if s.main.shown.is_empty() && s.location().is_some() {
-        let msg = if s.main.filter.is_empty() { "No user members." } else { "No member matches the filter." };
+        let msg = if s.main.filter.is_empty() {
+            "No user members."
+        } else {
+            "No member matches the filter."
+        };
         f.render_widget(Paragraph::new(Text::styled(msg, theme.dim)), list);
     }
     draw_list(
@@ -357,12 +478,18 @@ fn draw_panes(f: &mut Frame, area: Rect, s: &State, t: &Tenant, theme: &Theme) {
         (Some(actor), Some(u)) => {
             let text = profile_text(t, actor, u, theme);
             f.render_widget(
-                Paragraph::new(text).wrap(Wrap { trim: false }).scroll((s.main.profile_scroll, 0)),
+                Paragraph::new(text)
+                    .wrap(Wrap { trim: false })
+                    .scroll((s.main.profile_scroll, 0)),
                 inner,
             );
         }
         _ => f.render_widget(
-            Paragraph::new(Text::styled("Select a member to see the profile.", theme.dim)).wrap(Wrap { trim: true }),
+            Paragraph::new(Text::styled(
+                "Select a member to see the profile.",
+                theme.dim,
+            ))
+            .wrap(Wrap { trim: true }),
             inner,
         ),
     }
@@ -388,7 +515,11 @@ fn phone_uses(t: &Tenant, kind: PhoneType) -> String {
     if ps.self_service_password_reset {
         v.push("SSPR");
     }
-    if v.is_empty() { "not usable for sign-in".to_string() } else { v.join(", ") }
+    if v.is_empty() {
+        "not usable for sign-in".to_string()
+    } else {
+        v.join(", ")
+    }
 }
 
 fn profile_text<'a>(t: &Tenant, actor: u32, u: u32, theme: &Theme) -> Text<'a> {
@@ -397,10 +528,30 @@ fn profile_text<'a>(t: &Tenant, actor: u32, u: u32, theme: &Theme) -> Text<'a> {
         Line::styled(user.display_name.clone(), theme.title),
         Line::styled(user.upn.clone(), theme.dim),
         Line::raw(""),
-        field("Job title", user.job_title.clone().unwrap_or_else(|| "—".into()), theme),
-        field("Department", user.department.clone().unwrap_or_else(|| "—".into()), theme),
-        field("Office", user.office_location.clone().unwrap_or_else(|| "—".into()), theme),
-        field("Account", if user.account_enabled { "enabled" } else { "disabled" }, theme),
+        field(
+            "Job title",
+            user.job_title.clone().unwrap_or_else(|| "—".into()),
+            theme,
+        ),
+        field(
+            "Department",
+            user.department.clone().unwrap_or_else(|| "—".into()),
+            theme,
+        ),
+        field(
+            "Office",
+            user.office_location.clone().unwrap_or_else(|| "—".into()),
+            theme,
+        ),
+        field(
+            "Account",
+            if user.account_enabled {
+                "enabled"
+            } else {
+                "disabled"
+            },
+            theme,
+        ),
         field(
             "Source",
             if user.synced {
@@ -415,7 +566,10 @@ fn profile_text<'a>(t: &Tenant, actor: u32, u: u32, theme: &Theme) -> Text<'a> {
         ),
         field(
             "Password",
-            match (&user.password.last_changed, user.password.force_change_next_sign_in) {
+            match (
+                &user.password.last_changed,
+                user.password.force_change_next_sign_in,
+            ) {
                 (Some(when), true) => format!("last reset {when}; must change at next sign-in"),
                 (Some(when), false) => format!("last changed {when}"),
                 (None, true) => "must change at next sign-in".to_string(),
@@ -425,17 +579,29 @@ fn profile_text<'a>(t: &Tenant, actor: u32, u: u32, theme: &Theme) -> Text<'a> {
         ),
         field("Roles", state::roles_summary(t, u), theme),
     ];
-    let mut aus: Vec<&str> = t.user_aus(u).iter().map(|&a| t.au(a).display_name.as_str()).collect();
+    let mut aus: Vec<&str> = t
+        .user_aus(u)
+        .iter()
+        .map(|&a| t.au(a).display_name.as_str())
+        .collect();
     aus.sort_by_key(|a| a.to_lowercase());
     lines.push(field(
         "Locations",
-        if aus.is_empty() { "none".to_string() } else { aus.join(", ") },
+        if aus.is_empty() {
+            "none".to_string()
+        } else {
+            aus.join(", ")
+        },
         theme,
     ));
     lines.push(Line::raw(""));
     let visible = state::phones_visible(t, actor, u);
     lines.push(Line::styled(
-        if visible { "Phone numbers" } else { "Phone numbers (masked)" },
+        if visible {
+            "Phone numbers"
+        } else {
+            "Phone numbers (masked)"
+        },
         theme.title,
     ));
     if user.phones.is_empty() {
@@ -443,18 +609,30 @@ fn profile_text<'a>(t: &Tenant, actor: u32, u: u32, theme: &Theme) -> Text<'a> {
     }
     for p in &user.phones {
         lines.push(Line::from(vec![
-            Span::styled(format!("  {:<17}", p.phone_type.label()), theme.dim),
-            Span::styled(state::shown_number(t, actor, u, &p.phone_number), theme.text),
+            Span::styled(format!("  {}: ", p.phone_type.label()), theme.dim),
+            Span::styled(
+                state::shown_number(t, actor, u, &p.phone_number),
+                theme.text,
+            ),
         ]));
-        lines.push(Line::styled(format!("  {:<17}{}", "", phone_uses(t, p.phone_type)), theme.dim));
+        lines.push(Line::styled(
+            format!("    for {}", phone_uses(t, p.phone_type)),
+            theme.dim,
+        ));
     }
     lines.push(Line::raw(""));
     lines.push(Line::styled("Actions", theme.title));
     let actions = state::profile_actions(t, actor, u);
     if !actions.iter().any(|a| a.allowed && a.cmd != Cmd::UserAudit) {
-        lines.push(Line::styled("  Read-only: you cannot change this user.", theme.warning));
+        lines.push(Line::styled(
+            "  Read-only: you cannot change this user.",
+            theme.warning,
+        ));
     }
-    for a in actions {
+    // Disabled actions refused for the same reason share one reason line.
+    let mut i = 0;
+    while i < actions.len() {
+        let a = &actions[i];
         if a.allowed {
             lines.push(Line::from(vec![
                 Span::raw("  "),
@@ -462,13 +640,22 @@ fn profile_text<'a>(t: &Tenant, actor: u32, u: u32, theme: &Theme) -> Text<'a> {
                 Span::raw("  "),
                 Span::styled(a.label, theme.text),
             ]));
-        } else {
+            i += 1;
+            continue;
+        }
+        let mut j = i;
+        while j < actions.len() && !actions[j].allowed && actions[j].reason == a.reason {
             lines.push(Line::from(vec![
                 Span::styled("  -  ", theme.disabled),
-                Span::styled(format!("{} (unavailable)", a.label), theme.disabled),
+                Span::styled(
+                    format!("{} (unavailable)", actions[j].label),
+                    theme.disabled,
+                ),
             ]));
-            lines.push(Line::styled(format!("     {}", a.reason), theme.dim));
+            j += 1;
         }
+        lines.push(Line::styled(format!("     {}", a.reason), theme.dim));
+        i = j;
     }
     Text::from(lines)
 }
@@ -477,9 +664,16 @@ fn draw_search(f: &mut Frame, area: Rect, s: &State, t: &Tenant, theme: &Theme) 
     let b = block(" Search all locations and users ", true, theme);
     let inner = b.inner(area);
     f.render_widget(b, area);
-    let [input, note, list] =
-        Layout::vertical([Constraint::Length(1), Constraint::Length(1), Constraint::Min(0)]).areas(inner);
-    f.render_widget(Paragraph::new(input_line("Search:", &s.search.query, true, theme)), input);
+    let [input, note, list] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Length(1),
+        Constraint::Min(0),
+    ])
+    .areas(inner);
+    f.render_widget(
+        Paragraph::new(input_line("Search:", &s.search.query, true, theme)),
+        input,
+    );
     let status = if s.search.query.trim().is_empty() {
         "Type a name, a sign-in name or a location.".to_string()
     } else if s.search.pending {
@@ -488,29 +682,67 @@ fn draw_search(f: &mut Frame, area: Rect, s: &State, t: &Tenant, theme: &Theme) 
         format!("{} results", s.search.hits.len())
     };
     f.render_widget(Paragraph::new(Line::styled(status, theme.dim)), note);
-    draw_list(f.buffer_mut(), list, &s.search.list, s.search.hits.len(), true, theme, |i| {
-        let h = &s.search.hits[i];
-        let (kind, context) = match h.kind {
-            HitKind::User(u) => {
-                let mut aus: Vec<&str> = t.user_aus(u).iter().map(|&a| t.au(a).display_name.as_str()).collect();
-                aus.sort_by_key(|a| a.to_lowercase());
-                ("user    ", if aus.is_empty() { "no location".to_string() } else { aus.join(", ") })
-            }
-            HitKind::Au(a) => ("location", format!("{} members", state::au_users(t, a).len())),
-        };
-        let mut spans = vec![Span::styled(format!("{kind} "), theme.dim)];
-        spans.extend(highlighted(&h.text, &h.indices, theme.text, theme.matched));
-        spans.push(Span::styled(format!("  · {context}"), theme.dim));
-        Line::from(spans)
-    });
+    draw_list(
+        f.buffer_mut(),
+        list,
+        &s.search.list,
+        s.search.hits.len(),
+        true,
+        theme,
+        |i| {
+            let h = &s.search.hits[i];
+            let (kind, context) = match h.kind {
+                HitKind::User(u) => {
+                    let mut aus: Vec<&str> = t
+                        .user_aus(u)
+                        .iter()
+                        .map(|&a| t.au(a).display_name.as_str())
+                        .collect();
+                    aus.sort_by_key(|a| a.to_lowercase());
+                    (
+                        "user    ",
+                        if aus.is_empty() {
+                            "no location".to_string()
+                        } else {
+                            aus.join(", ")
+                        },
+                    )
+                }
+                HitKind::Au(a) => (
+                    "location",
+                    format!("{} members", state::au_users(t, a).len()),
+                ),
+            };
+            let mut spans = vec![Span::styled(format!("{kind} "), theme.dim)];
+            spans.extend(highlighted(&h.text, &h.indices, theme.text, theme.matched));
+            spans.push(Span::styled(format!("  · {context}"), theme.dim));
+            Line::from(spans)
+        },
+    );
 }
 
 fn draw_audit(f: &mut Frame, area: Rect, s: &State, theme: &Theme) {
-    let b = block(format!(" Audit log ({} of {}) — newest first ", s.audit.shown.len(), s.audit.rows.len()), true, theme);
+    let b = block(
+        format!(
+            " Audit log ({} of {}) — newest first ",
+            s.audit.shown.len(),
+            s.audit.rows.len()
+        ),
+        true,
+        theme,
+    );
     let inner = b.inner(area);
     f.render_widget(b, area);
     let [input, list] = Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(inner);
-    f.render_widget(Paragraph::new(input_line("Filter:", &s.audit.filter, s.audit.filtering, theme)), input);
+    f.render_widget(
+        Paragraph::new(input_line(
+            "Filter:",
+            &s.audit.filter,
+            s.audit.filtering,
+            theme,
+        )),
+        input,
+    );
     if s.audit.shown.is_empty() {
         let msg = if !s.audit.loaded {
             "Loading…"
@@ -521,21 +753,33 @@ fn draw_audit(f: &mut Frame, area: Rect, s: &State, theme: &Theme) {
         };
         f.render_widget(Paragraph::new(Line::styled(msg, theme.dim)), list);
     }
-    draw_list(f.buffer_mut(), list, &s.audit.list, s.audit.shown.len(), true, theme, |i| {
-        let r = &s.audit.rows[s.audit.shown[i]];
-        let (mark, style) = if r.success { ("✓ success", theme.ok) } else { ("✗ failure", theme.error) };
-        let when: String = r.when.chars().take(19).collect();
-        let mut spans = vec![
-            Span::styled(format!("{when} "), theme.dim),
-            Span::styled(format!("{mark} "), style),
-            Span::styled(r.activity.clone(), theme.text),
-            Span::styled(format!("  {} → {}", r.initiated_by, r.target), theme.dim),
-        ];
-        if !r.reason.is_empty() {
-            spans.push(Span::styled(format!("  {}", r.reason), theme.dim));
-        }
-        Line::from(spans)
-    });
+    draw_list(
+        f.buffer_mut(),
+        list,
+        &s.audit.list,
+        s.audit.shown.len(),
+        true,
+        theme,
+        |i| {
+            let r = &s.audit.rows[s.audit.shown[i]];
+            let (mark, style) = if r.success {
+                ("✓ success", theme.ok)
+            } else {
+                ("✗ failure", theme.error)
+            };
+            let when: String = r.when.chars().take(19).collect();
+            let mut spans = vec![
+                Span::styled(format!("{when} "), theme.dim),
+                Span::styled(format!("{mark} "), style),
+                Span::styled(r.activity.clone(), theme.text),
+                Span::styled(format!("  {} → {}", r.initiated_by, r.target), theme.dim),
+            ];
+            if !r.reason.is_empty() {
+                spans.push(Span::styled(format!("  {}", r.reason), theme.dim));
+            }
+            Line::from(spans)
+        },
+    );
 }
 
 fn draw_roles(f: &mut Frame, area: Rect, s: &State, t: &Tenant, theme: &Theme) {
@@ -543,37 +787,71 @@ fn draw_roles(f: &mut Frame, area: Rect, s: &State, t: &Tenant, theme: &Theme) {
         return;
     };
     let rows = state::au_assignments(t, au);
-    let b = block(format!(" Scoped role members of {} ({}) ", t.au(au).display_name, rows.len()), true, theme);
+    let b = block(
+        format!(
+            " Scoped role members of {} ({}) ",
+            t.au(au).display_name,
+            rows.len()
+        ),
+        true,
+        theme,
+    );
     let inner = b.inner(area);
     f.render_widget(b, area);
     let [note, list] = Layout::vertical([Constraint::Length(2), Constraint::Min(0)]).areas(inner);
     if let Some(actor) = s.actor {
-        let d = permissions::decide(t, Principal::User(actor), Action::ManageAuRoles, Target::Au(au));
+        let d = permissions::decide(
+            t,
+            Principal::User(actor),
+            Action::ManageAuRoles,
+            Target::Au(au),
+        );
         let line = if d.allowed {
-            Line::styled(format!("You can add and remove assignments: {}", d.reason), theme.ok)
+            Line::styled(
+                format!("You can add and remove assignments: {}", d.reason),
+                theme.ok,
+            )
         } else {
             Line::styled(format!("Read-only: {}", d.reason), theme.dim)
         };
         f.render_widget(Paragraph::new(line).wrap(Wrap { trim: true }), note);
     }
     if rows.is_empty() {
-        f.render_widget(Paragraph::new(Line::styled("No role is scoped to this unit.", theme.dim)), list);
+        f.render_widget(
+            Paragraph::new(Line::styled("No role is scoped to this unit.", theme.dim)),
+            list,
+        );
     }
-    draw_list(f.buffer_mut(), list, &s.roles.list, rows.len(), true, theme, |i| {
-        let asg = t.assignment(rows[i]);
-        let role = format!("{:<40}", asg.role.name());
-        Line::from(vec![
-            Span::styled(role, theme.text),
-            Span::styled(format!("{:<17}", t.principal_kind(asg.principal)), theme.dim),
-            Span::styled(t.principal_name(asg.principal).to_string(), theme.text),
-        ])
-    });
+    draw_list(
+        f.buffer_mut(),
+        list,
+        &s.roles.list,
+        rows.len(),
+        true,
+        theme,
+        |i| {
+            let asg = t.assignment(rows[i]);
+            let role = format!("{:<40}", asg.role.name());
+            Line::from(vec![
+                Span::styled(role, theme.text),
+                Span::styled(
+                    format!("{:<17}", t.principal_kind(asg.principal)),
+                    theme.dim,
+                ),
+                Span::styled(t.principal_name(asg.principal).to_string(), theme.text),
+            ])
+        },
+    );
 }
 
 // ---- dialogs ------------------------------------------------------------------------------
 
 fn popup(f: &mut Frame, area: Rect, w: u16, h: u16, title: &str, theme: &Theme) -> Rect {
-    let r = centered(area, w.min(area.width.saturating_sub(2)), h.min(area.height.saturating_sub(2)));
+    let r = centered(
+        area,
+        w.min(area.width.saturating_sub(2)),
+        h.min(area.height.saturating_sub(2)),
+    );
     f.render_widget(Clear, r);
     let b = Block::default()
         .borders(Borders::ALL)
@@ -585,6 +863,19 @@ fn popup(f: &mut Frame, area: Rect, w: u16, h: u16, title: &str, theme: &Theme) 
     inner
 }
 
+/// The height of a popup `w` wide (borders included) that shows `lines` wrapped.
+fn fit(lines: &[Line], w: u16) -> u16 {
+    let iw = w.saturating_sub(2).max(1) as usize;
+    let rows: usize = lines
+        .iter()
+        .map(|l| {
+            let lw = l.width();
+            if lw <= iw { 1 } else { lw.div_ceil(iw) + 1 }
+        })
+        .sum();
+    (rows + 2).min(u16::MAX as usize) as u16
+}
+
 fn buttons<'a>(cancel: &str, ok: &str, ok_focused: bool, theme: &Theme) -> Line<'a> {
     let b = |label: &str, focused: bool| {
         if focused {
@@ -593,7 +884,12 @@ fn buttons<'a>(cancel: &str, ok: &str, ok_focused: bool, theme: &Theme) -> Line<
             Span::styled(format!("{NO_MARKER}{label} "), theme.text)
         }
     };
-    Line::from(vec![b(cancel, !ok_focused), Span::raw("    "), b(ok, ok_focused)]).alignment(Alignment::Center)
+    Line::from(vec![
+        b(cancel, !ok_focused),
+        Span::raw("    "),
+        b(ok, ok_focused),
+    ])
+    .alignment(Alignment::Center)
 }
 
 fn draw_dialog(f: &mut Frame, area: Rect, d: &Dialog, s: &State, t: &Tenant, theme: &Theme) {
@@ -629,10 +925,16 @@ fn draw_dialog(f: &mut Frame, area: Rect, d: &Dialog, s: &State, t: &Tenant, the
                     (
                         "Remove phone number",
                         vec![
-                            Line::raw(format!("Remove the {} number {number}", kind.label().to_lowercase())),
+                            Line::raw(format!(
+                                "Remove the {} number {number}",
+                                kind.label().to_lowercase()
+                            )),
                             Line::raw(format!("of {}?", u.display_name)),
                             Line::raw(""),
-                            Line::styled("They can no longer use it to sign in or verify.", theme.dim),
+                            Line::styled(
+                                "They can no longer use it to sign in or verify.",
+                                theme.dim,
+                            ),
                         ],
                         "Remove",
                     )
@@ -643,7 +945,11 @@ fn draw_dialog(f: &mut Frame, area: Rect, d: &Dialog, s: &State, t: &Tenant, the
                         "Remove role assignment",
                         vec![
                             Line::raw(format!("Remove {} from", a.role.name())),
-                            Line::raw(format!("{} ({})?", t.principal_name(a.principal), t.scope_phrase(a.scope))),
+                            Line::raw(format!(
+                                "{} ({})?",
+                                t.principal_name(a.principal),
+                                t.scope_phrase(a.scope)
+                            )),
                         ],
                         "Remove",
                     )
@@ -657,11 +963,11 @@ fn draw_dialog(f: &mut Frame, area: Rect, d: &Dialog, s: &State, t: &Tenant, the
                     "Quit",
                 ),
             };
-            let h = body.len() as u16 + 6;
-            let inner = popup(f, area, w, h + 2, title, theme);
             let mut lines = body;
             lines.push(Line::raw(""));
             lines.push(buttons("Cancel", ok, *ok_focused, theme));
+            let h = fit(&lines, w);
+            let inner = popup(f, area, w, h, title, theme);
             f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
         }
         Dialog::SetPassword { target, input } => {
@@ -674,14 +980,21 @@ fn draw_dialog(f: &mut Frame, area: Rect, d: &Dialog, s: &State, t: &Tenant, the
             );
             let all_ok = !input.is_empty() && checks.iter().all(|c| c.ok);
             let mut lines = vec![
-                Line::raw(format!("New password for {} (synced account)", u.display_name)),
+                Line::raw(format!(
+                    "New password for {} (synced account)",
+                    u.display_name
+                )),
                 Line::raw(""),
                 input_line("Password:", &"•".repeat(input.chars()), true, theme),
                 Line::raw(""),
                 Line::styled("On-premises password policy:", theme.dim),
             ];
             for c in &checks {
-                let (mark, style) = if c.ok { ("✓", theme.ok) } else { ("✗", theme.error) };
+                let (mark, style) = if c.ok {
+                    ("✓", theme.ok)
+                } else {
+                    ("✗", theme.error)
+                };
                 lines.push(Line::from(vec![
                     Span::styled(format!("  {mark} "), style),
                     Span::styled(c.rule.clone(), theme.text),
@@ -691,13 +1004,20 @@ fn draw_dialog(f: &mut Frame, area: Rect, d: &Dialog, s: &State, t: &Tenant, the
             lines.push(if all_ok {
                 Line::styled("Every rule passes: Enter resets the password.", theme.ok)
             } else {
-                Line::styled("Enter is enabled once every rule passes. Esc cancels.", theme.dim)
+                Line::styled(
+                    "Enter is enabled once every rule passes. Esc cancels.",
+                    theme.dim,
+                )
             });
-            let h = lines.len() as u16 + 2;
+            let h = fit(&lines, w);
             let inner = popup(f, area, w, h, "Reset password — synced account", theme);
             f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
         }
-        Dialog::TempPassword { target, password, force_change } => {
+        Dialog::TempPassword {
+            target,
+            password,
+            force_change,
+        } => {
             let u = t.user(*target);
             let spaced: String = password
                 .as_str()
@@ -709,8 +1029,11 @@ fn draw_dialog(f: &mut Frame, area: Rect, d: &Dialog, s: &State, t: &Tenant, the
                 Line::raw(format!("Temporary password for {}", u.display_name)),
                 Line::styled(u.upn.clone(), theme.dim),
                 Line::raw(""),
-                Line::styled(format!("  {spaced}  "), theme.secret.add_modifier(Modifier::REVERSED))
-                    .alignment(Alignment::Center),
+                Line::styled(
+                    format!("  {spaced}  "),
+                    theme.secret.add_modifier(Modifier::REVERSED),
+                )
+                .alignment(Alignment::Center),
                 Line::raw(""),
                 Line::styled(
                     "Shown once: give it to the user now. It is not stored and cannot be shown again.",
@@ -723,16 +1046,27 @@ fn draw_dialog(f: &mut Frame, area: Rect, d: &Dialog, s: &State, t: &Tenant, the
             lines.push(Line::raw(""));
             lines.push(
                 Line::from(vec![
-                    Span::styled(keymap::key_for(Ctx::Notice, Cmd::Back).to_string(), theme.key),
+                    Span::styled(
+                        keymap::key_for(Ctx::Notice, Cmd::Back).to_string(),
+                        theme.key,
+                    ),
                     Span::raw(" close"),
                 ])
                 .alignment(Alignment::Center),
             );
-            let h = lines.len() as u16 + 3;
+            let h = fit(&lines, w);
             let inner = popup(f, area, w, h, "Password reset", theme);
             f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
         }
-        Dialog::Phone { target, mode, kinds, kind_idx, input, error, busy } => {
+        Dialog::Phone {
+            target,
+            mode,
+            kinds,
+            kind_idx,
+            input,
+            error,
+            busy,
+        } => {
             let u = t.user(*target);
             let title = match mode {
                 PhoneMode::Add => "Add phone number",
@@ -758,13 +1092,20 @@ fn draw_dialog(f: &mut Frame, area: Rect, d: &Dialog, s: &State, t: &Tenant, the
                 for k in kinds {
                     if let (Some(p), Some(a)) = (u.phone(*k), s.actor) {
                         lines.push(Line::styled(
-                            format!("  {:<17}{}", k.label(), state::shown_number(t, a, *target, &p.phone_number)),
+                            format!(
+                                "  {:<17}{}",
+                                k.label(),
+                                state::shown_number(t, a, *target, &p.phone_number)
+                            ),
                             theme.dim,
                         ));
                     }
                 }
                 lines.push(Line::raw(""));
-                lines.push(Line::styled("Enter asks for confirmation; Esc cancels.", theme.dim));
+                lines.push(Line::styled(
+                    "Enter asks for confirmation; Esc cancels.",
+                    theme.dim,
+                ));
             } else {
                 lines.push(input_line("Number:  ", input, true, theme));
                 lines.push(Line::raw(""));
@@ -772,29 +1113,55 @@ fn draw_dialog(f: &mut Frame, area: Rect, d: &Dialog, s: &State, t: &Tenant, the
                 match (error, &validation, input.is_empty()) {
                     (Some(e), _, _) => lines.push(Line::styled(format!("✗ {e}"), theme.error)),
                     (None, _, true) => lines.push(Line::styled("Type the number.", theme.dim)),
-                    (None, Ok(n), false) => lines.push(Line::styled(format!("✓ valid: {n}"), theme.ok)),
-                    (None, Err(e), false) => lines.push(Line::styled(format!("✗ {e}"), theme.error)),
+                    (None, Ok(n), false) => {
+                        lines.push(Line::styled(format!("✓ valid: {n}"), theme.ok))
+                    }
+                    (None, Err(e), false) => {
+                        lines.push(Line::styled(format!("✗ {e}"), theme.error))
+                    }
                 }
-                lines.push(Line::styled(
-                    "Format: +{country code} {number}[x{extension}], e.g. +1 2065555555 or +1 5555551234x123",
-                    theme.dim,
-                ));
+                let said = error.as_deref().or(validation.as_ref().err().map(String::as_str));
+                if !said.is_some_and(|e| e.contains(crate::phone::FORMAT_HINT)) {
+                    lines.push(Line::styled(format!("Format: {}", crate::phone::FORMAT_HINT), theme.dim));
+                }
                 if *busy {
                     lines.push(Line::styled("Saving…", theme.dim));
                 }
             }
-            let h = lines.len() as u16 + 5;
+            let h = fit(&lines, w);
             let inner = popup(f, area, w, h, title, theme);
             f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
         }
-        Dialog::PickRole { au, filter, shown, list } => {
+        Dialog::PickRole {
+            au,
+            filter,
+            shown,
+            list,
+        } => {
             let h = area.height.saturating_sub(4).min(22);
-            let inner = popup(f, area, w, h, &format!("Assign a role scoped to {}", t.au(*au).display_name), theme);
-            let [input, note, rest] =
-                Layout::vertical([Constraint::Length(1), Constraint::Length(1), Constraint::Min(0)]).areas(inner);
-            f.render_widget(Paragraph::new(input_line("Role:", filter, true, theme)), input);
+            let inner = popup(
+                f,
+                area,
+                w,
+                h,
+                &format!("Assign a role scoped to {}", t.au(*au).display_name),
+                theme,
+            );
+            let [input, note, rest] = Layout::vertical([
+                Constraint::Length(1),
+                Constraint::Length(1),
+                Constraint::Min(0),
+            ])
+            .areas(inner);
             f.render_widget(
-                Paragraph::new(Line::styled("Only roles that can be scoped to an administrative unit.", theme.dim)),
+                Paragraph::new(input_line("Role:", filter, true, theme)),
+                input,
+            );
+            f.render_widget(
+                Paragraph::new(Line::styled(
+                    "Only roles that can be scoped to an administrative unit.",
+                    theme.dim,
+                )),
                 note,
             );
             draw_list(f.buffer_mut(), rest, list, shown.len(), true, theme, |i| {
@@ -802,14 +1169,37 @@ fn draw_dialog(f: &mut Frame, area: Rect, d: &Dialog, s: &State, t: &Tenant, the
                 Line::from(highlighted(r.name(), idx, theme.text, theme.matched))
             });
         }
-        Dialog::PickPrincipal { au, role, filter, shown, list } => {
+        Dialog::PickPrincipal {
+            au,
+            role,
+            filter,
+            shown,
+            list,
+        } => {
             let h = area.height.saturating_sub(4).min(24);
-            let inner = popup(f, area, w, h, &format!("{} in {}: who?", role.name(), t.au(*au).display_name), theme);
-            let [input, note, rest] =
-                Layout::vertical([Constraint::Length(1), Constraint::Length(1), Constraint::Min(0)]).areas(inner);
-            f.render_widget(Paragraph::new(input_line("Principal:", filter, true, theme)), input);
+            let inner = popup(
+                f,
+                area,
+                w,
+                h,
+                &format!("{} in {}: who?", role.name(), t.au(*au).display_name),
+                theme,
+            );
+            let [input, note, rest] = Layout::vertical([
+                Constraint::Length(1),
+                Constraint::Length(1),
+                Constraint::Min(0),
+            ])
+            .areas(inner);
             f.render_widget(
-                Paragraph::new(Line::styled("Users, role-assignable groups and service principals.", theme.dim)),
+                Paragraph::new(input_line("Principal:", filter, true, theme)),
+                input,
+            );
+            f.render_widget(
+                Paragraph::new(Line::styled(
+                    "Users, role-assignable groups and service principals.",
+                    theme.dim,
+                )),
                 note,
             );
             draw_list(f.buffer_mut(), rest, list, shown.len(), true, theme, |i| {
@@ -836,5 +1226,8 @@ fn draw_help(f: &mut Frame, area: Rect, s: &State, theme: &Theme) {
         lines.push(Line::raw(""));
     }
     let max = (lines.len() as u16).saturating_sub(inner.height);
-    f.render_widget(Paragraph::new(lines).scroll((s.help_scroll.min(max), 0)), inner);
+    f.render_widget(
+        Paragraph::new(lines).scroll((s.help_scroll.min(max), 0)),
+        inner,
+    );
 }

@@ -115,9 +115,15 @@ pub struct AuditRow {
 impl AuditRow {
     fn matches(&self, needle: &str) -> bool {
         let n = needle.to_lowercase();
-        [&self.when, &self.activity, &self.reason, &self.initiated_by, &self.target]
-            .iter()
-            .any(|f| f.to_lowercase().contains(&n))
+        [
+            &self.when,
+            &self.activity,
+            &self.reason,
+            &self.initiated_by,
+            &self.target,
+        ]
+        .iter()
+        .any(|f| f.to_lowercase().contains(&n))
             || (if self.success { "success" } else { "failure" }).contains(&n)
     }
 }
@@ -148,12 +154,28 @@ pub enum MouseKind {
 pub enum Event {
     Key(Key),
     Resize(u16, u16),
-    Mouse { kind: MouseKind, col: u16, row: u16 },
-    SearchResults { seq: u64, hits: Vec<SearchHit> },
-    ResetDone { target: u32, result: Result<ResetResult, String> },
-    OpDone { op: OpKind, result: Result<Vec<String>, String> },
+    Mouse {
+        kind: MouseKind,
+        col: u16,
+        row: u16,
+    },
+    SearchResults {
+        seq: u64,
+        hits: Vec<SearchHit>,
+    },
+    ResetDone {
+        target: u32,
+        result: Result<ResetResult, String>,
+    },
+    OpDone {
+        op: OpKind,
+        result: Result<Vec<String>, String>,
+    },
     AuditLoaded(Vec<AuditRow>),
-    PrefLoaded { key: String, value: Option<String> },
+    PrefLoaded {
+        key: String,
+        value: Option<String>,
+    },
     /// The tenant changed underneath (another process's journal entries were applied).
     TenantChanged,
 }
@@ -163,15 +185,44 @@ pub enum Event {
 #[derive(Debug, PartialEq)]
 pub enum Effect {
     Quit,
-    Search { seq: u64, query: String },
+    Search {
+        seq: u64,
+        query: String,
+    },
     LoadAudit,
-    LoadPref { key: String },
-    SavePref { key: String, value: String },
-    ResetPassword { actor: u32, target: u32, password: Option<Secret> },
-    SetPhone { actor: u32, target: u32, kind: PhoneType, number: String },
-    RemovePhone { actor: u32, target: u32, kind: PhoneType },
-    AssignScopedRole { actor: u32, au: u32, role: Role, principal: Principal },
-    Unassign { actor: u32, assignment: u32 },
+    LoadPref {
+        key: String,
+    },
+    SavePref {
+        key: String,
+        value: String,
+    },
+    ResetPassword {
+        actor: u32,
+        target: u32,
+        password: Option<Secret>,
+    },
+    SetPhone {
+        actor: u32,
+        target: u32,
+        kind: PhoneType,
+        number: String,
+    },
+    RemovePhone {
+        actor: u32,
+        target: u32,
+        kind: PhoneType,
+    },
+    AssignScopedRole {
+        actor: u32,
+        au: u32,
+        role: Role,
+        principal: Principal,
+    },
+    Unassign {
+        actor: u32,
+        assignment: u32,
+    },
 }
 
 // ---- state ------------------------------------------------------------------------------------
@@ -349,11 +400,21 @@ pub enum PhoneMode {
 
 #[derive(Debug)]
 pub enum Dialog {
-    Confirm { kind: ConfirmKind, ok_focused: bool },
+    Confirm {
+        kind: ConfirmKind,
+        ok_focused: bool,
+    },
     /// Synced user: the manager types the new password (masked) against the live checklist.
-    SetPassword { target: u32, input: Secret },
+    SetPassword {
+        target: u32,
+        input: Secret,
+    },
     /// Cloud-only user: the generated password, shown once.
-    TempPassword { target: u32, password: Secret, force_change: bool },
+    TempPassword {
+        target: u32,
+        password: Secret,
+        force_change: bool,
+    },
     Phone {
         target: u32,
         mode: PhoneMode,
@@ -364,7 +425,12 @@ pub enum Dialog {
         error: Option<String>,
         busy: bool,
     },
-    PickRole { au: u32, filter: String, shown: Vec<(Role, Vec<usize>)>, list: ListSel },
+    PickRole {
+        au: u32,
+        filter: String,
+        shown: Vec<(Role, Vec<usize>)>,
+        list: ListSel,
+    },
     PickPrincipal {
         au: u32,
         role: Role,
@@ -422,7 +488,10 @@ fn matcher() -> SkimMatcherV2 {
 
 /// Fuzzy-filters `items` by `pattern`: all of them in their order when the pattern is empty,
 /// otherwise the matching ones best first, each with its matched char positions.
-fn fuzzy<'a, T: Copy>(items: impl Iterator<Item = (T, &'a str)>, pattern: &str) -> Vec<(T, Vec<usize>)> {
+fn fuzzy<'a, T: Copy>(
+    items: impl Iterator<Item = (T, &'a str)>,
+    pattern: &str,
+) -> Vec<(T, Vec<usize>)> {
     let pattern = pattern.trim();
     if pattern.is_empty() {
         return items.map(|(t, _)| (t, Vec::new())).collect();
@@ -430,7 +499,10 @@ fn fuzzy<'a, T: Copy>(items: impl Iterator<Item = (T, &'a str)>, pattern: &str) 
     let m = matcher();
     let mut out: Vec<(i64, usize, T, Vec<usize>)> = items
         .enumerate()
-        .filter_map(|(i, (t, s))| m.fuzzy_indices(s, pattern).map(|(score, idx)| (score, i, t, idx)))
+        .filter_map(|(i, (t, s))| {
+            m.fuzzy_indices(s, pattern)
+                .map(|(score, idx)| (score, i, t, idx))
+        })
         .collect();
     out.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
     out.into_iter().map(|(_, _, t, idx)| (t, idx)).collect()
@@ -485,7 +557,9 @@ pub fn profile_actions(t: &Tenant, actor: u32, target: u32) -> Vec<ActionView> {
             Cmd::AddPhone,
             "Add phone number",
             &phone,
-            (!free).then_some("Every phone type (mobile, alternate mobile, office) is registered already."),
+            (!free).then_some(
+                "Every phone type (mobile, alternate mobile, office) is registered already.",
+            ),
         ),
         view(
             Cmd::EditPhone,
@@ -510,7 +584,13 @@ pub fn profile_actions(t: &Tenant, actor: u32, target: u32) -> Vec<ActionView> {
 
 /// May the actor see this user's phone numbers in full? (Only who may manage them.)
 pub fn phones_visible(t: &Tenant, actor: u32, target: u32) -> bool {
-    permissions::decide(t, Principal::User(actor), Action::ManagePhone, Target::User(target)).allowed
+    permissions::decide(
+        t,
+        Principal::User(actor),
+        Action::ManagePhone,
+        Target::User(target),
+    )
+    .allowed
 }
 
 /// A phone number as the actor may see it.
@@ -527,7 +607,10 @@ pub fn au_assignments(t: &Tenant, au: u32) -> Vec<u32> {
     let mut v: Vec<u32> = t.assignments_at(Scope::Au(au)).to_vec();
     v.sort_by_key(|&a| {
         let asg = t.assignment(a);
-        (asg.role.name(), t.principal_name(asg.principal).to_lowercase())
+        (
+            asg.role.name(),
+            t.principal_name(asg.principal).to_lowercase(),
+        )
     });
     v
 }
@@ -650,7 +733,12 @@ impl State {
             Cmd::UserAudit => self.profile_user().is_some(),
             Cmd::ScopedRoles | Cmd::FilterMembers => self.location().is_some(),
             Cmd::AddAssignment | Cmd::RemoveAssignment => {
-                let d = permissions::decide(t, Principal::User(actor), Action::ManageAuRoles, Target::None);
+                let d = permissions::decide(
+                    t,
+                    Principal::User(actor),
+                    Action::ManageAuRoles,
+                    Target::None,
+                );
                 d.allowed
                     && (cmd == Cmd::AddAssignment
                         || self
@@ -721,7 +809,12 @@ impl State {
                     user.display_name.to_lowercase(),
                     Account {
                         user: u,
-                        label: format!("{} · {} · {}", user.display_name, roles_summary(t, u), user.upn),
+                        label: format!(
+                            "{} · {} · {}",
+                            user.display_name,
+                            roles_summary(t, u),
+                            user.upn
+                        ),
                     },
                 )
             })
@@ -734,7 +827,10 @@ impl State {
     fn refilter_sign_in(&mut self) {
         let s = &mut self.signin;
         s.shown = fuzzy(
-            s.accounts.iter().enumerate().map(|(i, a)| (i, a.label.as_str())),
+            s.accounts
+                .iter()
+                .enumerate()
+                .map(|(i, a)| (i, a.label.as_str())),
             &s.filter,
         );
         s.list.reset();
@@ -766,7 +862,7 @@ impl State {
         self.search = SearchState::default();
         self.info(
             StatusKind::Info,
-            format!("Signed in as {} — {}", t.user(actor).upn, roles_summary(t, actor)),
+            format!("Your roles: {}", roles_summary(t, actor)),
         );
         vec![Effect::LoadPref {
             key: pref_key(t, actor),
@@ -949,11 +1045,17 @@ impl State {
         let (Some(actor), Some(u)) = (self.actor, self.profile_user()) else {
             return;
         };
-        let d = permissions::decide(t, Principal::User(actor), Action::ResetPassword, Target::User(u));
+        let d = permissions::decide(
+            t,
+            Principal::User(actor),
+            Action::ResetPassword,
+            Target::User(u),
+        );
         if !d.allowed {
             self.info(StatusKind::Error, d.reason);
             return;
         }
+        self.status = None;
         self.dialogs.push(Dialog::Confirm {
             kind: ConfirmKind::Reset { target: u },
             ok_focused: false,
@@ -969,13 +1071,17 @@ impl State {
             PhoneMode::Edit => Cmd::EditPhone,
             PhoneMode::Remove => Cmd::RemovePhone,
         };
-        let Some(a) = profile_actions(t, actor, u).into_iter().find(|a| a.cmd == cmd) else {
+        let Some(a) = profile_actions(t, actor, u)
+            .into_iter()
+            .find(|a| a.cmd == cmd)
+        else {
             return;
         };
         if !a.allowed {
             self.info(StatusKind::Error, a.reason);
             return;
         }
+        self.status = None;
         let user = t.user(u);
         let kinds: Vec<PhoneType> = PhoneType::ALL
             .into_iter()
@@ -1015,7 +1121,12 @@ impl State {
         };
         let au = l.au;
         if let Some(actor) = self.actor {
-            let d = permissions::decide(t, Principal::User(actor), Action::ListAuRoles, Target::Au(au));
+            let d = permissions::decide(
+                t,
+                Principal::User(actor),
+                Action::ListAuRoles,
+                Target::Au(au),
+            );
             if !d.allowed {
                 self.info(StatusKind::Error, d.reason);
                 return;
@@ -1036,7 +1147,10 @@ impl State {
             .live_users()
             .map(|u| {
                 let user = t.user(u);
-                (Principal::User(u), format!("user · {} · {}", user.display_name, user.upn))
+                (
+                    Principal::User(u),
+                    format!("user · {} · {}", user.display_name, user.upn),
+                )
             })
             .collect();
         labels.extend(t.groups.iter().enumerate().map(|(i, g)| {
@@ -1045,7 +1159,11 @@ impl State {
                 format!(
                     "group · {}{}",
                     g.display_name,
-                    if g.role_assignable { " (role-assignable)" } else { "" }
+                    if g.role_assignable {
+                        " (role-assignable)"
+                    } else {
+                        ""
+                    }
                 ),
             )
         }));
@@ -1055,7 +1173,10 @@ impl State {
                 format!("service principal · {}", s.display_name),
             )
         }));
-        let mut hits = fuzzy(labels.iter().enumerate().map(|(i, (_, l))| (i, l.as_str())), filter);
+        let mut hits = fuzzy(
+            labels.iter().enumerate().map(|(i, (_, l))| (i, l.as_str())),
+            filter,
+        );
         hits.truncate(SEARCH_LIMIT);
         hits.into_iter()
             .map(|(i, idx)| (labels[i].0, labels[i].1.clone(), idx))
@@ -1066,7 +1187,12 @@ impl State {
         let (Some(actor), Some(au)) = (self.actor, self.roles.au) else {
             return;
         };
-        let d = permissions::decide(t, Principal::User(actor), Action::ManageAuRoles, Target::Au(au));
+        let d = permissions::decide(
+            t,
+            Principal::User(actor),
+            Action::ManageAuRoles,
+            Target::Au(au),
+        );
         if !d.allowed {
             self.info(StatusKind::Error, d.reason);
             return;
@@ -1083,7 +1209,12 @@ impl State {
         let (Some(actor), Some(au)) = (self.actor, self.roles.au) else {
             return;
         };
-        let d = permissions::decide(t, Principal::User(actor), Action::ManageAuRoles, Target::Au(au));
+        let d = permissions::decide(
+            t,
+            Principal::User(actor),
+            Action::ManageAuRoles,
+            Target::Au(au),
+        );
         if !d.allowed {
             self.info(StatusKind::Error, d.reason);
             return;
@@ -1146,7 +1277,14 @@ pub fn update(s: &mut State, t: &Tenant, ev: Event) -> Vec<Effect> {
         }
         Event::ResetDone { target, result } => {
             s.dialogs.retain(|d| {
-                !matches!(d, Dialog::SetPassword { .. } | Dialog::Confirm { kind: ConfirmKind::Reset { .. }, .. })
+                !matches!(
+                    d,
+                    Dialog::SetPassword { .. }
+                        | Dialog::Confirm {
+                            kind: ConfirmKind::Reset { .. },
+                            ..
+                        }
+                )
             });
             let name = t.user(target).display_name.clone();
             match result {
@@ -1171,7 +1309,10 @@ pub fn update(s: &mut State, t: &Tenant, ev: Event) -> Vec<Effect> {
                         ),
                     ),
                 },
-                Err(e) => s.info(StatusKind::Error, format!("Password reset for {name} failed: {e}")),
+                Err(e) => s.info(
+                    StatusKind::Error,
+                    format!("Password reset for {name} failed: {e}"),
+                ),
             }
             Vec::new()
         }
@@ -1216,10 +1357,20 @@ fn on_op_done(s: &mut State, t: &Tenant, op: OpKind, result: Result<Vec<String>,
     match (op, result) {
         (OpKind::Phone, Ok(_)) => {
             let msg = match s.dialogs.last() {
-                Some(Dialog::Phone { target, mode, kinds, kind_idx, .. }) => format!(
+                Some(Dialog::Phone {
+                    target,
+                    mode,
+                    kinds,
+                    kind_idx,
+                    ..
+                }) => format!(
                     "{} number {} for {}.",
                     kinds[*kind_idx].label(),
-                    if *mode == PhoneMode::Add { "added" } else { "updated" },
+                    if *mode == PhoneMode::Add {
+                        "added"
+                    } else {
+                        "updated"
+                    },
                     t.user(*target).display_name
                 ),
                 _ => "Phone number saved.".to_string(),
@@ -1244,7 +1395,10 @@ fn on_op_done(s: &mut State, t: &Tenant, op: OpKind, result: Result<Vec<String>,
             if warnings.is_empty() {
                 s.info(StatusKind::Ok, "Role assigned.");
             } else {
-                s.info(StatusKind::Ok, format!("Role assigned. Warning: {}", warnings.join(" ")));
+                s.info(
+                    StatusKind::Ok,
+                    format!("Role assigned. Warning: {}", warnings.join(" ")),
+                );
             }
         }
         (OpKind::Unassign, Ok(_)) => s.info(StatusKind::Ok, "Assignment removed."),
@@ -1280,7 +1434,11 @@ fn edit(field: &mut String, cmd: Option<Cmd>, typed: Option<char>) -> bool {
 fn on_key(s: &mut State, t: &Tenant, key: Key) -> Vec<Effect> {
     let ctx = s.ctx();
     let cmd = keymap::lookup(ctx, key);
-    let typed = if ctx.is_text_entry() { key.typed_char() } else { None };
+    let typed = if ctx.is_text_entry() {
+        key.typed_char()
+    } else {
+        None
+    };
     if cmd.is_none() && typed.is_none() {
         return Vec::new();
     }
@@ -1344,18 +1502,26 @@ fn on_key(s: &mut State, t: &Tenant, key: Key) -> Vec<Effect> {
                     s.audit.filter.clear();
                     refilter_audit(s);
                 }
-                (_, Some(c @ (Cmd::Up | Cmd::Down | Cmd::PageUp | Cmd::PageDown | Cmd::Top | Cmd::Bottom))) => {
+                (
+                    _,
+                    Some(
+                        c @ (Cmd::Up
+                        | Cmd::Down
+                        | Cmd::PageUp
+                        | Cmd::PageDown
+                        | Cmd::Top
+                        | Cmd::Bottom),
+                    ),
+                ) => {
                     s.audit.list.step(c, s.audit.shown.len(), page);
                 }
                 (Ctx::Audit, Some(Cmd::FilterAudit)) => s.audit.filtering = true,
                 (Ctx::Audit, Some(Cmd::Back)) => s.view = View::Panes,
                 (Ctx::Audit, Some(Cmd::Help)) => s.help = true,
                 (Ctx::Audit, Some(Cmd::Quit)) => return s.quit_now(),
-                (Ctx::AuditFilter, c) => {
-                    if edit(&mut s.audit.filter, c, typed) {
-                        s.audit.list.reset();
-                        refilter_audit(s);
-                    }
+                (Ctx::AuditFilter, c) if edit(&mut s.audit.filter, c, typed) => {
+                    s.audit.list.reset();
+                    refilter_audit(s);
                 }
                 _ => {}
             }
@@ -1365,7 +1531,10 @@ fn on_key(s: &mut State, t: &Tenant, key: Key) -> Vec<Effect> {
             let page = s.page();
             let n = s.roles.au.map_or(0, |au| au_assignments(t, au).len());
             match cmd {
-                Some(c @ (Cmd::Up | Cmd::Down | Cmd::PageUp | Cmd::PageDown | Cmd::Top | Cmd::Bottom)) => {
+                Some(
+                    c
+                    @ (Cmd::Up | Cmd::Down | Cmd::PageUp | Cmd::PageDown | Cmd::Top | Cmd::Bottom),
+                ) => {
                     s.roles.list.step(c, n, page);
                 }
                 Some(Cmd::Back) => s.view = View::Panes,
@@ -1377,12 +1546,20 @@ fn on_key(s: &mut State, t: &Tenant, key: Key) -> Vec<Effect> {
             }
             Vec::new()
         }
-        Ctx::Locations | Ctx::Members | Ctx::MemberFilter | Ctx::Profile => on_pane_key(s, t, ctx, cmd, typed),
+        Ctx::Locations | Ctx::Members | Ctx::MemberFilter | Ctx::Profile => {
+            on_pane_key(s, t, ctx, cmd, typed)
+        }
         Ctx::Global => Vec::new(),
     }
 }
 
-fn on_pane_key(s: &mut State, t: &Tenant, ctx: Ctx, cmd: Option<Cmd>, typed: Option<char>) -> Vec<Effect> {
+fn on_pane_key(
+    s: &mut State,
+    t: &Tenant,
+    ctx: Ctx,
+    cmd: Option<Cmd>,
+    typed: Option<char>,
+) -> Vec<Effect> {
     let page = s.page();
     let mut fx = Vec::new();
     if ctx == Ctx::MemberFilter {
@@ -1410,31 +1587,33 @@ fn on_pane_key(s: &mut State, t: &Tenant, ctx: Ctx, cmd: Option<Cmd>, typed: Opt
         return fx;
     };
     match cmd {
-        Cmd::Up | Cmd::Down | Cmd::PageUp | Cmd::PageDown | Cmd::Top | Cmd::Bottom => match s.main.pane {
-            Pane::Locations => {
-                if s.main.loc.step(cmd, s.main.locations.len(), page) {
-                    s.main.filter.clear();
-                    s.main.pinned = None;
-                    s.load_members(t);
+        Cmd::Up | Cmd::Down | Cmd::PageUp | Cmd::PageDown | Cmd::Top | Cmd::Bottom => {
+            match s.main.pane {
+                Pane::Locations => {
+                    if s.main.loc.step(cmd, s.main.locations.len(), page) {
+                        s.main.filter.clear();
+                        s.main.pinned = None;
+                        s.load_members(t);
+                    }
+                }
+                Pane::Members => {
+                    if s.main.mem.step(cmd, s.main.shown.len(), page) {
+                        s.main.profile_scroll = 0;
+                        s.main.pinned = None;
+                    }
+                }
+                Pane::Profile => {
+                    s.main.profile_scroll = match cmd {
+                        Cmd::Up => s.main.profile_scroll.saturating_sub(1),
+                        Cmd::Down => s.main.profile_scroll.saturating_add(1).min(200),
+                        Cmd::PageUp => s.main.profile_scroll.saturating_sub(10),
+                        Cmd::PageDown => s.main.profile_scroll.saturating_add(10).min(200),
+                        Cmd::Top => 0,
+                        _ => s.main.profile_scroll,
+                    }
                 }
             }
-            Pane::Members => {
-                if s.main.mem.step(cmd, s.main.shown.len(), page) {
-                    s.main.profile_scroll = 0;
-                    s.main.pinned = None;
-                }
-            }
-            Pane::Profile => {
-                s.main.profile_scroll = match cmd {
-                    Cmd::Up => s.main.profile_scroll.saturating_sub(1),
-                    Cmd::Down => s.main.profile_scroll.saturating_add(1).min(200),
-                    Cmd::PageUp => s.main.profile_scroll.saturating_sub(10),
-                    Cmd::PageDown => s.main.profile_scroll.saturating_add(10).min(200),
-                    Cmd::Top => 0,
-                    _ => s.main.profile_scroll,
-                }
-            }
-        },
+        }
         Cmd::NextPane | Cmd::Open => {
             s.main.pane = match s.main.pane {
                 Pane::Locations => {
@@ -1458,12 +1637,10 @@ fn on_pane_key(s: &mut State, t: &Tenant, ctx: Ctx, cmd: Option<Cmd>, typed: Opt
         Cmd::GlobalSearch => {
             s.view = View::Search;
         }
-        Cmd::FilterMembers => {
-            if s.location().is_some() {
-                s.main.pane = Pane::Members;
-                s.main.pinned = None;
-                s.main.filtering = true;
-            }
+        Cmd::FilterMembers if s.location().is_some() => {
+            s.main.pane = Pane::Members;
+            s.main.pinned = None;
+            s.main.filtering = true;
         }
         Cmd::ScopedRoles => s.open_roles(t),
         Cmd::ResetPassword => s.open_reset(t),
@@ -1571,7 +1748,10 @@ fn on_dialog_key(s: &mut State, t: &Tenant, cmd: Option<Cmd>, typed: Option<char
             (Some(Cmd::Back), _) => s.close_dialog(),
             (Some(Cmd::Backspace), _) => input.pop(),
             (Some(Cmd::ClearInput), _) => input.wipe(),
-            (None, Some(c)) => input.push(c),
+            (None, Some(c)) => {
+                input.push(c);
+                s.status = None;
+            }
             (Some(Cmd::Submit), _) => {
                 let target = *target;
                 let user = t.user(target);
@@ -1586,12 +1766,20 @@ fn on_dialog_key(s: &mut State, t: &Tenant, cmd: Option<Cmd>, typed: Option<char
                     let text = if input.is_empty() {
                         "Type the new password first.".to_string()
                     } else {
-                        format!("The password does not meet the policy yet: {}.", failing.join("; "))
+                        format!(
+                            "The password does not meet the policy yet: {}.",
+                            failing.join("; ")
+                        )
                     };
                     s.info(StatusKind::Error, text);
                     return Vec::new();
                 }
-                let d = permissions::decide(t, Principal::User(actor), Action::ResetPassword, Target::User(target));
+                let d = permissions::decide(
+                    t,
+                    Principal::User(actor),
+                    Action::ResetPassword,
+                    Target::User(target),
+                );
                 if !d.allowed {
                     s.close_dialog();
                     s.info(StatusKind::Error, d.reason);
@@ -1644,12 +1832,14 @@ fn on_dialog_key(s: &mut State, t: &Tenant, cmd: Option<Cmd>, typed: Option<char
                     return Vec::new();
                 }
                 match phone::validate_number(input) {
-                    Err(e) => {
-                        *error = Some(e);
-                        Vec::<Effect>::new();
-                    }
+                    Err(e) => *error = Some(e),
                     Ok(number) => {
-                        let d = permissions::decide(t, Principal::User(actor), Action::ManagePhone, Target::User(target));
+                        let d = permissions::decide(
+                            t,
+                            Principal::User(actor),
+                            Action::ManagePhone,
+                            Target::User(target),
+                        );
                         if !d.allowed {
                             *error = Some(d.reason);
                             return Vec::new();
@@ -1664,14 +1854,15 @@ fn on_dialog_key(s: &mut State, t: &Tenant, cmd: Option<Cmd>, typed: Option<char
                     }
                 }
             }
-            c if *mode != PhoneMode::Remove => {
-                if edit(input, c, typed) {
-                    *error = None;
-                }
-            }
+            c if *mode != PhoneMode::Remove && edit(input, c, typed) => *error = None,
             _ => {}
         },
-        Dialog::PickRole { au, filter, shown, list } => match cmd {
+        Dialog::PickRole {
+            au,
+            filter,
+            shown,
+            list,
+        } => match cmd {
             Some(Cmd::Back) => s.close_dialog(),
             Some(c @ (Cmd::Up | Cmd::Down | Cmd::PageUp | Cmd::PageDown)) => {
                 list.step(c, shown.len(), page);
@@ -1709,7 +1900,12 @@ fn on_dialog_key(s: &mut State, t: &Tenant, cmd: Option<Cmd>, typed: Option<char
             Some(Cmd::Open) => {
                 if let Some((p, _, _)) = shown.get(list.sel) {
                     let (au, role, principal) = (*au, *role, *p);
-                    let d = permissions::decide(t, Principal::User(actor), Action::ManageAuRoles, Target::Au(au));
+                    let d = permissions::decide(
+                        t,
+                        Principal::User(actor),
+                        Action::ManageAuRoles,
+                        Target::Au(au),
+                    );
                     if !d.allowed {
                         s.dialogs.clear();
                         s.info(StatusKind::Error, d.reason);
@@ -1765,7 +1961,11 @@ fn confirmed(s: &mut State, t: &Tenant, actor: u32, kind: ConfirmKind) -> Vec<Ef
                 s.info(StatusKind::Error, d.reason);
                 return Vec::new();
             }
-            vec![Effect::RemovePhone { actor, target, kind }]
+            vec![Effect::RemovePhone {
+                actor,
+                target,
+                kind,
+            }]
         }
         ConfirmKind::Unassign { assignment } => {
             let d = permissions::decide(t, who, Action::ManageAuRoles, Target::None);
@@ -1787,7 +1987,10 @@ fn on_mouse(s: &mut State, t: &Tenant, kind: MouseKind, col: u16, row: u16) -> V
             MouseKind::Click => return Vec::new(),
         };
         let ctx = s.ctx();
-        if matches!(ctx, Ctx::SignIn | Ctx::Search | Ctx::Audit | Ctx::Roles | Ctx::Help) {
+        if matches!(
+            ctx,
+            Ctx::SignIn | Ctx::Search | Ctx::Audit | Ctx::Roles | Ctx::Help
+        ) {
             return on_key(s, t, keymap::key_for(ctx, cmd));
         }
         return Vec::new();
@@ -1809,7 +2012,11 @@ fn on_mouse(s: &mut State, t: &Tenant, kind: MouseKind, col: u16, row: u16) -> V
             let was_filtering = s.main.filtering;
             s.main.pane = pane;
             s.main.filtering = false;
-            let cmd = if kind == MouseKind::ScrollUp { Cmd::Up } else { Cmd::Down };
+            let cmd = if kind == MouseKind::ScrollUp {
+                Cmd::Up
+            } else {
+                Cmd::Down
+            };
             let fx = on_pane_key(s, t, s.ctx(), Some(cmd), None);
             s.main.pane = old;
             s.main.filtering = was_filtering;

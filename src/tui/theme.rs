@@ -30,7 +30,11 @@ impl ThemeKind {
         )
     }
 
-    pub fn from_vars(no_color: Option<&str>, theme: Option<&str>, colorfgbg: Option<&str>) -> ThemeKind {
+    pub fn from_vars(
+        no_color: Option<&str>,
+        theme: Option<&str>,
+        colorfgbg: Option<&str>,
+    ) -> ThemeKind {
         if no_color.is_some_and(|v| !v.is_empty()) {
             return ThemeKind::NoColor;
         }
@@ -40,7 +44,9 @@ impl ThemeKind {
             Some("none" | "no-color" | "nocolor") => return ThemeKind::NoColor,
             _ => {}
         }
-        if let Some(bg) = colorfgbg.and_then(|v| v.rsplit(';').next()).and_then(|b| b.parse::<u8>().ok())
+        if let Some(bg) = colorfgbg
+            .and_then(|v| v.rsplit(';').next())
+            .and_then(|b| b.parse::<u8>().ok())
         {
             // 7 (light grey) and 9..=15 are light backgrounds in the 16-colour palette.
             if bg == 7 || bg >= 9 {
@@ -114,7 +120,9 @@ impl Theme {
                 border: plain.fg(Color::DarkGray),
                 selected: reversed.add_modifier(Modifier::BOLD),
                 selected_unfocused: reversed,
-                matched: plain.fg(Color::LightYellow).add_modifier(Modifier::BOLD | Modifier::UNDERLINED),
+                matched: plain
+                    .fg(Color::LightYellow)
+                    .add_modifier(Modifier::BOLD | Modifier::UNDERLINED),
                 key: bold.fg(Color::LightCyan),
                 ok: plain.fg(Color::LightGreen),
                 error: bold.fg(Color::LightRed),
@@ -131,7 +139,9 @@ impl Theme {
                 border: plain.fg(Color::Gray),
                 selected: reversed.add_modifier(Modifier::BOLD),
                 selected_unfocused: reversed,
-                matched: plain.fg(Color::Magenta).add_modifier(Modifier::BOLD | Modifier::UNDERLINED),
+                matched: plain
+                    .fg(Color::Magenta)
+                    .add_modifier(Modifier::BOLD | Modifier::UNDERLINED),
                 key: bold.fg(Color::Blue),
                 ok: plain.fg(Color::Green),
                 error: bold.fg(Color::Red),
@@ -155,11 +165,23 @@ mod tests {
 
     #[test]
     fn environment_picks_the_theme() {
-        assert_eq!(ThemeKind::from_vars(Some("1"), Some("light"), None), ThemeKind::NoColor);
+        assert_eq!(
+            ThemeKind::from_vars(Some("1"), Some("light"), None),
+            ThemeKind::NoColor
+        );
         assert_eq!(ThemeKind::from_vars(Some(""), None, None), ThemeKind::Dark);
-        assert_eq!(ThemeKind::from_vars(None, Some("LIGHT"), None), ThemeKind::Light);
-        assert_eq!(ThemeKind::from_vars(None, None, Some("0;15")), ThemeKind::Light);
-        assert_eq!(ThemeKind::from_vars(None, None, Some("15;0")), ThemeKind::Dark);
+        assert_eq!(
+            ThemeKind::from_vars(None, Some("LIGHT"), None),
+            ThemeKind::Light
+        );
+        assert_eq!(
+            ThemeKind::from_vars(None, None, Some("0;15")),
+            ThemeKind::Light
+        );
+        assert_eq!(
+            ThemeKind::from_vars(None, None, Some("15;0")),
+            ThemeKind::Dark
+        );
     }
 
     #[test]
@@ -167,7 +189,11 @@ mod tests {
         for k in [ThemeKind::Dark, ThemeKind::Light, ThemeKind::NoColor] {
             let t = Theme::new(k);
             assert!(t.selected.add_modifier.contains(Modifier::REVERSED));
-            assert!(t.selected_unfocused.add_modifier.contains(Modifier::REVERSED));
+            assert!(
+                t.selected_unfocused
+                    .add_modifier
+                    .contains(Modifier::REVERSED)
+            );
         }
     }
 }

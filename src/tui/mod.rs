@@ -1,0 +1,336 @@
+//! The terminal UI: three panes (locations, members, profile), global fuzzy search, every My Staff
+//! task at the keyboard.
+//!
+//! Shape: keys become [`keymap::Cmd`]s through the one [`keymap`]; a pure state machine
+//! ([`state::update`]) turns events into [`state::Effect`]s; [`App`] carries effects out through a
+//! [`Backend`] (the [`Session`] in production) and feeds the results back as events; [`render`]
+//! draws the state; [`run`] is the crossterm driver.
+
+pub mod keymap;
+pub mod render;
+pub mod run;
+pub mod state;
+pub mod theme;
+
+use crate::audit::AuditResult;
+use crate::model::{Principal, Tenant};
+use crate::phone::PhoneType;
+use crate::roles::Role;
+use crate::search::{self, SearchIndex};
+use crate::session::Session;
+
+pub use run::{TuiOptions, run};
+pub use state::{Effect, Event, State};
+
+use keymap::{Cmd, Key};
+use state::{AuditRow, HitKind, OpKind, ResetResult, SearchHit, Secret};
+
+/// What the UI needs from the application service. [`Session`] is the real one; tests may wrap
+/// it (e.g. to check that every change reaching it was allowed).
+pub trait Backend {
+    fn tenant(&self) -> &Tenant;
+    /// Oldest first.
+    fn audit_rows(&self) -> Vec<AuditRow>;
+    fn reset_password(
+        &mut self,
+        actor: u32,
+        target: u32,
+        password: Option<&str>,
+    ) -> Result<ResetResult, String>;
+    fn set_phone(
+        &mut self,
+        actor: u32,
+        target: u32,
+        kind: PhoneType,
+        number: &str,
+    ) -> Result<(), String>;
+    fn remove_phone(&mut self, actor: u32, target: u32, kind: PhoneType) -> Result<(), String>;
+    fn assign_scoped_role(
+        &mut self,
+        actor: u32,
+        au: u32,
+        role: Role,
+        principal: Principal,
+    ) -> Result<Vec<String>, String>;
+    fn unassign(&mut self, actor: u32, assignment: u32) -> Result<(), String>;
+    fn pref(&self, key: &str) -> Option<String>;
+    fn set_pref(&mut self, key: &str, value: &str);
+    /// Catches up on other processes' changes; how many were applied.
+    fn refresh(&mut self) -> Result<usize, String>;
+}
+
+impl Backend for Session {
+    fn tenant(&self) -> &Tenant {
+        Session::tenant(self)
+    }
+    fn audit_rows(&self) -> Vec<AuditRow> {
+        self.audit()
+            .iter()
+            .map(|r| AuditRow {
+                id: r.id.clone(),
+                when: r.activity_date_time.clone(),
+                activity: r.activity_display_name.clone(),
+                success: r.result == AuditResult::Success,
+                reason: r.result_reason.clone(),
+                initiated_by: r.initiated_by.user.user_principal_name.clone(),
+                target: r.target_name().to_string(),
+            })
+            .collect()
+    }
+    fn reset_password(
+        &mut self,
+        actor: u32,
+        target: u32,
+        password: Option<&str>,
+    ) -> Result<ResetResult, String> {
+        Session::reset_password(self, actor, target, password)
+            .map(|o| ResetResult {
+                temporary_password: o.temporary_password.map(Secret::new),
+                force_change_next_sign_in: o.force_change_next_sign_in,
+            })
+            .map_err(|e| e.to_string())
+    }
+    fn set_phone(
+        &mut self,
+        actor: u32,
+        target: u32,
+        kind: PhoneType,
+        number: &str,
+    ) -> Result<(), String> {
+        Session::set_phone(self, actor, target, kind, number).map_err(|e| e.to_string())
+    }
+    fn remove_phone(&mut self, actor: u32, target: u32, kind: PhoneType) -> Result<(), String> {
+        Session::remove_phone(self, actor, target, kind).map_err(|e| e.to_string())
+    }
+    fn assign_scoped_role(
+        &mut self,
+        actor: u32,
+        au: u32,
+        role: Role,
+        principal: Principal,
+    ) -> Result<Vec<String>, String> {
+        Session::assign_scoped_role(self, actor, au, role, principal)
+            .map(|(_, warnings)| warnings)
+            .map_err(|e| e.to_string())
+    }
+    fn unassign(&mut self, actor: u32, assignment: u32) -> Result<(), String> {
+        Session::unassign(self, actor, assignment).map_err(|e| e.to_string())
+    }
+    fn pref(&self, key: &str) -> Option<String> {
+        Session::pref(self, key)
+    }
+    fn set_pref(&mut self, key: &str, value: &str) {
+        Session::set_pref(self, key, value)
+    }
+    fn refresh(&mut self) -> Result<usize, String> {
+        Session::refresh(self).map_err(|e| e.to_string())
+    }
+}
+
+pub fn to_search_hit(h: search::Hit) -> SearchHit {
+    SearchHit {
+        kind: match h.kind {
+            search::HitKind::User(u) => HitKind::User(u),
+            search::HitKind::Au(a) => HitKind::Au(a),
+        },
+        text: h.text,
+        indices: h.indices,
+        score: h.score,
+    }
+}
+
+/// The state machine wired to a backend. Effects run synchronously, except searches when
+/// `deferred_search` is set: those queue in `searches` for a worker (the terminal driver).
+pub struct App<B: Backend> {
+    pub state: State,
+    pub backend: B,
+    pub deferred_search: bool,
+    /// Queued `(seq, query)` when searches are deferred.
+    pub searches: Vec<(u64, String)>,
+    index: Option<SearchIndex>,
+}
+
+impl<B: Backend> App<B> {
+    pub fn new(backend: B, as_user: Option<u32>, size: (u16, u16)) -> App<B> {
+        let (state, effects) = State::start(backend.tenant(), as_user, size);
+        let mut app = App {
+            state,
+            backend,
+            deferred_search: false,
+            searches: Vec::new(),
+            index: None,
+        };
+        app.run_effects(effects);
+        app
+    }
+
+    pub fn tenant(&self) -> &Tenant {
+        self.backend.tenant()
+    }
+
+    /// Feeds one event and everything it leads to.
+    pub fn handle(&mut self, ev: Event) {
+        let effects = state::update(&mut self.state, self.backend.tenant(), ev);
+        self.run_effects(effects);
+    }
+
+    fn run_effects(&mut self, effects: Vec<Effect>) {
+        let mut queue: std::collections::VecDeque<Effect> = effects.into();
+        while let Some(e) = queue.pop_front() {
+            if let Some(ev) = self.execute(e) {
+                queue.extend(state::update(&mut self.state, self.backend.tenant(), ev));
+            }
+        }
+    }
+
+    /// The tenant changed underneath (refresh): rebuild what depends on it.
+    pub fn tenant_changed(&mut self) {
+        self.index = None;
+        self.handle(Event::TenantChanged);
+    }
+
+    /// Runs a search now, against an index built on first use.
+    pub fn search_now(&mut self, query: &str) -> Vec<SearchHit> {
+        let t = self.backend.tenant();
+        let index = self.index.get_or_insert_with(|| SearchIndex::new(t));
+        index
+            .search(query, state::SEARCH_LIMIT)
+            .into_iter()
+            .map(to_search_hit)
+            .collect()
+    }
+
+    fn execute(&mut self, e: Effect) -> Option<Event> {
+        match e {
+            Effect::Quit => None,
+            Effect::Search { seq, query } => {
+                if self.deferred_search {
+                    self.searches.push((seq, query));
+                    None
+                } else {
+                    let hits = self.search_now(&query);
+                    Some(Event::SearchResults { seq, hits })
+                }
+            }
+            Effect::LoadAudit => Some(Event::AuditLoaded(self.backend.audit_rows())),
+            Effect::LoadPref { key } => {
+                let value = self.backend.pref(&key);
+                Some(Event::PrefLoaded { key, value })
+            }
+            Effect::SavePref { key, value } => {
+                self.backend.set_pref(&key, &value);
+                None
+            }
+            Effect::ResetPassword {
+                actor,
+                target,
+                password,
+            } => {
+                let result = self.backend.reset_password(
+                    actor,
+                    target,
+                    password.as_ref().map(Secret::as_str),
+                );
+                drop(password);
+                Some(Event::ResetDone { target, result })
+            }
+            Effect::SetPhone {
+                actor,
+                target,
+                kind,
+                number,
+            } => Some(Event::OpDone {
+                op: OpKind::Phone,
+                result: self
+                    .backend
+                    .set_phone(actor, target, kind, &number)
+                    .map(|_| Vec::new()),
+            }),
+            Effect::RemovePhone {
+                actor,
+                target,
+                kind,
+            } => Some(Event::OpDone {
+                op: OpKind::RemovePhone,
+                result: self
+                    .backend
+                    .remove_phone(actor, target, kind)
+                    .map(|_| Vec::new()),
+            }),
+            Effect::AssignScopedRole {
+                actor,
+                au,
+                role,
+                principal,
+            } => Some(Event::OpDone {
+                op: OpKind::Assign,
+                result: self.backend.assign_scoped_role(actor, au, role, principal),
+            }),
+            Effect::Unassign { actor, assignment } => Some(Event::OpDone {
+                op: OpKind::Unassign,
+                result: self.backend.unassign(actor, assignment).map(|_| Vec::new()),
+            }),
+        }
+    }
+
+    // ---- conveniences for tests and scripted demos ----
+
+    pub fn press(&mut self, key: Key) {
+        self.handle(Event::Key(key));
+    }
+
+    /// Presses the key the keymap binds to `cmd` in the current context.
+    pub fn cmd(&mut self, cmd: Cmd) {
+        let key = keymap::key_for(self.state.ctx(), cmd);
+        self.press(key);
+    }
+
+    /// Types text into the focused field.
+    pub fn type_str(&mut self, text: &str) {
+        for c in text.chars() {
+            self.press(Key::ch(c));
+        }
+    }
+
+    /// Renders into a buffer of the given size (for tests and the README).
+    pub fn render_to(
+        &self,
+        width: u16,
+        height: u16,
+        theme: &theme::Theme,
+    ) -> ratatui::buffer::Buffer {
+        let backend = ratatui::backend::TestBackend::new(width, height);
+        let mut terminal = ratatui::Terminal::new(backend).expect("test backend");
+        terminal
+            .draw(|f| render::draw(f, &self.state, self.backend.tenant(), theme))
+            .expect("draw");
+        terminal.backend().buffer().clone()
+    }
+}
+
+/// A buffer as plain text lines (trailing spaces trimmed), for snapshots.
+pub fn buffer_text(buf: &ratatui::buffer::Buffer) -> String {
+    let area = buf.area;
+    let mut out = String::new();
+    for y in 0..area.height {
+        let mut line = String::new();
+        let mut skip = 0usize;
+        for x in 0..area.width {
+            if skip > 0 {
+                skip -= 1;
+                continue;
+            }
+            let cell = &buf[(area.x + x, area.y + y)];
+            let sym = cell.symbol();
+            line.push_str(sym);
+            skip = unicode_width(sym).saturating_sub(1);
+        }
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    out
+}
+
+fn unicode_width(s: &str) -> usize {
+    ratatui::text::Span::raw(s).width()
+}

@@ -1,0 +1,252 @@
+//! The crossterm driver: raw mode and the alternate screen, restored on every exit path (normal
+//! exit, Ctrl-C, errors, panics: a panic hook plus a `Drop` guard); events in, effects out through
+//! the session; searches on a worker thread where a newer query cancels older ones.
+
+use std::io::{self, IsTerminal, Write};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::mpsc::{self, Receiver, Sender};
+use std::sync::{Arc, Once};
+use std::thread;
+use std::time::{Duration, Instant};
+
+use anyhow::Context as _;
+use crossterm::event::{
+    self, DisableMouseCapture, EnableMouseCapture, Event as CtEvent, MouseButton, MouseEventKind,
+};
+use crossterm::terminal::{
+    self, BeginSynchronizedUpdate, EndSynchronizedUpdate, EnterAlternateScreen,
+    LeaveAlternateScreen,
+};
+use crossterm::{cursor, execute};
+use ratatui::Terminal;
+use ratatui::backend::CrosstermBackend;
+
+use crate::search::SearchIndex;
+use crate::session::Session;
+
+use super::keymap::Key;
+use super::state::{Event, MouseKind, SEARCH_LIMIT, SearchHit};
+use super::theme::{Theme, ThemeKind};
+use super::{App, to_search_hit};
+
+/// How `mystaff` opens the UI.
+#[derive(Debug, Clone, Default)]
+pub struct TuiOptions {
+    /// Signed in already (`--as`); `None` opens the sign-in screen.
+    pub as_user: Option<u32>,
+    /// Capture mouse clicks and the wheel (`--mouse`); off by default so text selection works.
+    pub mouse: bool,
+}
+
+/// Set while the terminal is in raw mode / the alternate screen.
+static ACTIVE: AtomicBool = AtomicBool::new(false);
+static MOUSE: AtomicBool = AtomicBool::new(false);
+static HOOK: Once = Once::new();
+
+/// Puts the terminal back as it was. Safe to call more than once.
+fn restore() {
+    if ACTIVE.swap(false, Ordering::SeqCst) {
+        let mut out = io::stdout();
+        if MOUSE.swap(false, Ordering::SeqCst) {
+            let _ = execute!(out, DisableMouseCapture);
+        }
+        let _ = execute!(
+            out,
+            EndSynchronizedUpdate,
+            LeaveAlternateScreen,
+            cursor::Show
+        );
+        let _ = terminal::disable_raw_mode();
+        let _ = out.flush();
+    }
+}
+
+/// Restores the terminal when dropped: covers `?` returns and unwinding.
+struct Guard;
+
+impl Drop for Guard {
+    fn drop(&mut self) {
+        restore();
+    }
+}
+
+fn install_panic_hook() {
+    HOOK.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            // Restore first, so the message is printed on the normal screen and readable.
+            restore();
+            previous(info);
+        }));
+    });
+}
+
+fn enter(mouse: bool) -> anyhow::Result<Guard> {
+    install_panic_hook();
+    terminal::enable_raw_mode().context("cannot switch the terminal to raw mode")?;
+    ACTIVE.store(true, Ordering::SeqCst);
+    let guard = Guard;
+    let mut out = io::stdout();
+    execute!(out, EnterAlternateScreen, cursor::Hide)
+        .context("cannot enter the alternate screen")?;
+    if mouse {
+        execute!(out, EnableMouseCapture).context("cannot capture the mouse")?;
+        MOUSE.store(true, Ordering::SeqCst);
+    }
+    Ok(guard)
+}
+
+enum Request {
+    Query(u64, String),
+    Index(Box<SearchIndex>),
+}
+
+/// The search worker: always answers the newest query; older ones still queued are dropped, and a
+/// result that became stale while it was computed is not sent.
+fn spawn_searcher(
+    index: SearchIndex,
+    latest: Arc<AtomicU64>,
+) -> (Sender<Request>, Receiver<(u64, Vec<SearchHit>)>) {
+    let (req_tx, req_rx) = mpsc::channel::<Request>();
+    let (res_tx, res_rx) = mpsc::channel();
+    thread::Builder::new()
+        .name("mystaff-search".into())
+        .spawn(move || {
+            let mut index = index;
+            while let Ok(first) = req_rx.recv() {
+                let mut query = None;
+                let mut handle = |r: Request, index: &mut SearchIndex| match r {
+                    Request::Query(seq, q) => query = Some((seq, q)),
+                    Request::Index(i) => *index = *i,
+                };
+                handle(first, &mut index);
+                while let Ok(more) = req_rx.try_recv() {
+                    handle(more, &mut index);
+                }
+                let Some((seq, q)) = query else { continue };
+                if seq < latest.load(Ordering::SeqCst) {
+                    continue;
+                }
+                let hits: Vec<SearchHit> = index
+                    .search(&q, SEARCH_LIMIT)
+                    .into_iter()
+                    .map(to_search_hit)
+                    .collect();
+                if seq == latest.load(Ordering::SeqCst) && res_tx.send((seq, hits)).is_err() {
+                    break;
+                }
+            }
+        })
+        .expect("spawn the search thread");
+    (req_tx, res_rx)
+}
+
+fn to_event(ev: CtEvent) -> Option<Event> {
+    match ev {
+        CtEvent::Key(k) => Key::from_event(&k).map(Event::Key),
+        CtEvent::Resize(w, h) => Some(Event::Resize(w, h)),
+        CtEvent::Mouse(m) => {
+            let kind = match m.kind {
+                MouseEventKind::Down(MouseButton::Left) => MouseKind::Click,
+                MouseEventKind::ScrollUp => MouseKind::ScrollUp,
+                MouseEventKind::ScrollDown => MouseKind::ScrollDown,
+                _ => return None,
+            };
+            Some(Event::Mouse {
+                kind,
+                col: m.column,
+                row: m.row,
+            })
+        }
+        _ => None,
+    }
+}
+
+/// How often the driver catches up on other processes' journal entries.
+const REFRESH_EVERY: Duration = Duration::from_secs(2);
+
+/// Runs the terminal UI until the user quits.
+pub fn run(session: Session, options: TuiOptions) -> anyhow::Result<()> {
+    if !io::stdout().is_terminal() || !io::stdin().is_terminal() {
+        anyhow::bail!(
+            "the terminal UI needs an interactive terminal; use a subcommand (see `mystaff --help`)"
+        );
+    }
+    let theme = Theme::new(ThemeKind::from_env());
+    let size = terminal::size().unwrap_or((80, 24));
+    let index = SearchIndex::new(session.tenant());
+    let mut app = App::new(session, options.as_user, size);
+    app.deferred_search = true;
+    let latest = Arc::new(AtomicU64::new(0));
+    let (search_tx, search_rx) = spawn_searcher(index, latest.clone());
+
+    let guard = enter(options.mouse)?;
+    let mut term = Terminal::new(CrosstermBackend::new(io::stdout()))
+        .context("cannot draw on the terminal")?;
+    term.clear()?;
+    let mut dirty = true;
+    let mut last_refresh = Instant::now();
+    let result: anyhow::Result<()> = (|| {
+        loop {
+            if dirty {
+                execute!(io::stdout(), BeginSynchronizedUpdate)?;
+                term.draw(|f| super::render::draw(f, &app.state, app.backend.tenant(), &theme))?;
+                execute!(io::stdout(), EndSynchronizedUpdate)?;
+                dirty = false;
+            }
+            if app.state.quit {
+                break;
+            }
+            // Wait for input, coalescing bursts (key repeat, paste) into one redraw.
+            if event::poll(Duration::from_millis(40))? {
+                let deadline = Instant::now() + Duration::from_millis(8);
+                loop {
+                    if let Some(ev) = to_event(event::read()?) {
+                        app.handle(ev);
+                        dirty = true;
+                    }
+                    if app.state.quit || Instant::now() >= deadline || !event::poll(Duration::ZERO)?
+                    {
+                        break;
+                    }
+                }
+            }
+            for (seq, query) in app.searches.drain(..) {
+                latest.store(seq, Ordering::SeqCst);
+                let _ = search_tx.send(Request::Query(seq, query));
+            }
+            while let Ok((seq, hits)) = search_rx.try_recv() {
+                app.handle(Event::SearchResults { seq, hits });
+                dirty = true;
+            }
+            if last_refresh.elapsed() >= REFRESH_EVERY {
+                last_refresh = Instant::now();
+                match app.backend.refresh() {
+                    Ok(0) => {}
+                    Ok(_) => {
+                        let _ = search_tx.send(Request::Index(Box::new(SearchIndex::new(
+                            app.backend.tenant(),
+                        ))));
+                        app.tenant_changed();
+                        dirty = true;
+                    }
+                    Err(e) => {
+                        app.state.status = Some(super::state::Status {
+                            kind: super::state::StatusKind::Error,
+                            text: format!("Cannot read changes made elsewhere: {e}"),
+                        });
+                        dirty = true;
+                    }
+                }
+            }
+        }
+        Ok(())
+    })();
+    drop(term);
+    drop(guard);
+    // Anything the session wants the user to know (e.g. a preference that could not be saved).
+    for w in app.backend.warnings.drain(..) {
+        eprintln!("mystaff: warning: {w}");
+    }
+    result
+}

@@ -1,0 +1,326 @@
+//! Whole tasks through the terminal UI's state machine, driven by keymap commands over the
+//! Contoso tenant in an in-memory session: search, filter, password resets, phone numbers, the
+//! audit log, scoped roles. Frames are snapshotted along the way.
+
+use mystaff::audit::AuditResult;
+use mystaff::model::Tenant;
+use mystaff::phone::PhoneType;
+use mystaff::session::Session;
+use mystaff::tui::keymap::{Cmd, Key};
+use mystaff::tui::state::{Dialog, Pane, StatusKind, View};
+use mystaff::tui::theme::{Theme, ThemeKind};
+use mystaff::tui::{App, buffer_text};
+
+fn tenant() -> Tenant {
+    mystaff::fixture::load("contoso.json", include_bytes!("../fixtures/contoso.json")).expect("contoso fixture")
+}
+
+fn app_as(upn: &str, size: (u16, u16)) -> App<Session> {
+    let s = Session::in_memory(tenant(), "tui-test").with_test_clock(|| "2026-01-02T03:04:05Z".to_string(), 7);
+    let u = s.tenant().find_user(upn).unwrap_or_else(|| panic!("no user {upn}"));
+    App::new(s, Some(u), size)
+}
+
+fn frame(app: &App<Session>, w: u16, h: u16) -> String {
+    buffer_text(&app.render_to(w, h, &Theme::new(ThemeKind::NoColor)))
+}
+
+fn user(app: &App<Session>, upn: &str) -> u32 {
+    app.tenant().find_user(upn).unwrap()
+}
+
+/// Opens a member's profile via the in-location filter.
+fn open_member(app: &mut App<Session>, name: &str) {
+    if app.state.main.pane == Pane::Profile {
+        app.cmd(Cmd::Back);
+    }
+    app.cmd(Cmd::FilterMembers);
+    app.cmd(Cmd::ClearInput);
+    app.type_str(name);
+    app.cmd(Cmd::Open);
+    let pos = app
+        .state
+        .main
+        .shown
+        .iter()
+        .position(|(u, _)| app.tenant().user(*u).display_name == name)
+        .unwrap_or_else(|| panic!("{name} not shown"));
+    app.cmd(Cmd::Top);
+    for _ in 0..pos {
+        app.cmd(Cmd::Down);
+    }
+    app.cmd(Cmd::NextPane);
+    assert_eq!(app.state.main.pane, Pane::Profile);
+}
+
+fn pick_location(app: &mut App<Session>, name: &str) {
+    app.cmd(Cmd::Top);
+    for _ in 0..app.state.main.locations.len() {
+        if app.tenant().au(app.state.location().unwrap().au).display_name == name {
+            return;
+        }
+        app.cmd(Cmd::Down);
+    }
+    panic!("no location {name}");
+}
+
+fn status(app: &App<Session>) -> (StatusKind, String) {
+    let s = app.state.status.clone().expect("a status line");
+    (s.kind, s.text)
+}
+
+#[test]
+fn global_search_jumps_to_a_user() {
+    let mut app = app_as("ContosoOrlandoManager1@contoso.com", (120, 40));
+    app.cmd(Cmd::GlobalSearch);
+    assert_eq!(app.state.view, View::Search);
+    app.type_str("seattle user 1");
+    insta::assert_snapshot!("search_results_120x40", frame(&app, 120, 40));
+    insta::assert_snapshot!("search_results_80x24", frame(&app, 80, 24));
+    let first = app.state.search.hits[0].clone();
+    app.cmd(Cmd::Open);
+    assert_eq!(app.state.view, View::Panes);
+    assert_eq!(app.state.main.pane, Pane::Profile);
+    let shown = app.state.profile_user().unwrap();
+    assert_eq!(mystaff::tui::state::HitKind::User(shown), first.kind);
+}
+
+#[test]
+fn search_out_of_scope_opens_read_only() {
+    let mut app = app_as("ContosoPortlandManager1@contoso.com", (80, 24));
+    app.cmd(Cmd::GlobalSearch);
+    app.type_str("ContosoSeattleUser3@");
+    app.cmd(Cmd::Open);
+    assert_eq!(app.state.profile_user(), Some(user(&app, "ContosoSeattleUser3@contoso.com")));
+    let (kind, text) = status(&app);
+    assert_eq!(kind, StatusKind::Info);
+    assert!(text.starts_with("Read-only: "), "{text}");
+    insta::assert_snapshot!("search_out_of_scope_80x24", frame(&app, 80, 24));
+}
+
+#[test]
+fn stale_search_results_are_ignored() {
+    let mut app = app_as("ContosoAdmin@contoso.com", (80, 24));
+    app.cmd(Cmd::GlobalSearch);
+    app.type_str("denver");
+    let seq = app.state.search.seq;
+    app.handle(mystaff::tui::Event::SearchResults { seq: seq - 1, hits: Vec::new() });
+    assert!(!app.state.search.hits.is_empty(), "an older answer must not replace the newest");
+}
+
+#[test]
+fn filter_within_a_location() {
+    let mut app = app_as("ContosoDenverManager1@contoso.com", (80, 24));
+    app.cmd(Cmd::FilterMembers);
+    app.type_str("user 1");
+    insta::assert_snapshot!("member_filter_80x24", frame(&app, 80, 24));
+    app.cmd(Cmd::Back); // clears the filter
+    assert_eq!(app.state.main.shown.len(), app.state.main.members.len());
+}
+
+#[test]
+fn reset_cloud_password_shows_it_once() {
+    let mut app = app_as("ContosoDenverManager1@contoso.com", (80, 24));
+    app.cmd(Cmd::Open);
+    open_member(&mut app, "Contoso Denver User 1");
+    app.cmd(Cmd::ResetPassword);
+    insta::assert_snapshot!("reset_confirm_cloud_80x24", frame(&app, 80, 24));
+    // Cancel has the focus: Enter cancels.
+    app.cmd(Cmd::Submit);
+    assert!(app.state.dialogs.is_empty());
+    assert!(app.backend.audit().is_empty());
+    app.cmd(Cmd::ResetPassword);
+    app.cmd(Cmd::NextField);
+    app.cmd(Cmd::Submit);
+    let Some(Dialog::TempPassword { password, .. }) = app.state.dialogs.last() else {
+        panic!("no temporary password dialog: {:?}", app.state.dialogs)
+    };
+    let shown = password.as_str().to_string();
+    assert!(shown.len() >= 8);
+    let f80 = frame(&app, 80, 24);
+    assert!(f80.contains(&shown.chars().map(String::from).collect::<Vec<_>>().join(" ")));
+    insta::assert_snapshot!("reset_temp_password_80x24", f80.replace(&spaced(&shown), &"X ".repeat(shown.len()).trim_end().to_string()));
+    insta::assert_snapshot!("reset_temp_password_120x40", frame(&app, 120, 40).replace(&spaced(&shown), "X ".repeat(shown.len()).trim_end()));
+    app.cmd(Cmd::Back);
+    assert!(app.state.dialogs.is_empty());
+    let after = frame(&app, 120, 40);
+    assert!(!after.contains(&spaced(&shown)) && !after.contains(&shown), "the password stays on screen");
+    assert!(!format!("{:?}", app.state).contains(&shown), "the password stays in the state");
+    let audit = app.backend.audit();
+    assert_eq!(audit.len(), 1);
+    assert_eq!(audit[0].result, AuditResult::Success);
+    assert_eq!(audit[0].activity_display_name, "Reset password (by admin)");
+}
+
+fn spaced(p: &str) -> String {
+    p.chars().map(String::from).collect::<Vec<_>>().join(" ")
+}
+
+#[test]
+fn reset_synced_password_with_live_checklist() {
+    let mut app = app_as("ContosoDenverManager1@contoso.com", (80, 24));
+    app.cmd(Cmd::Open);
+    open_member(&mut app, "Contoso Denver User 4");
+    app.cmd(Cmd::ResetPassword);
+    insta::assert_snapshot!("reset_confirm_synced_80x24", frame(&app, 80, 24));
+    app.cmd(Cmd::NextField);
+    app.cmd(Cmd::Submit);
+    assert!(matches!(app.state.dialogs.last(), Some(Dialog::SetPassword { .. })));
+    app.type_str("denver");
+    insta::assert_snapshot!("reset_synced_failing_80x24", frame(&app, 80, 24));
+    // Submitting a failing password does nothing but explain.
+    app.cmd(Cmd::Submit);
+    assert!(matches!(app.state.dialogs.last(), Some(Dialog::SetPassword { .. })));
+    assert_eq!(status(&app).0, StatusKind::Error);
+    app.cmd(Cmd::ClearInput);
+    app.type_str("Tr4il-Blazer!");
+    insta::assert_snapshot!("reset_synced_passing_120x40", frame(&app, 120, 40));
+    app.cmd(Cmd::Submit);
+    assert!(app.state.dialogs.is_empty());
+    let (kind, text) = status(&app);
+    assert_eq!(kind, StatusKind::Ok, "{text}");
+    assert_eq!(app.backend.audit().len(), 1);
+}
+
+#[test]
+fn phone_add_with_validation_edit_and_remove() {
+    let mut app = app_as("ContosoDenverManager1@contoso.com", (80, 24));
+    app.cmd(Cmd::Open);
+    open_member(&mut app, "Contoso Denver User 2");
+    let target = user(&app, "ContosoDenverUser2@contoso.com");
+    assert!(app.tenant().user(target).phones.is_empty());
+    app.cmd(Cmd::AddPhone);
+    app.type_str("303-555-0199");
+    insta::assert_snapshot!("phone_add_invalid_80x24", frame(&app, 80, 24));
+    app.cmd(Cmd::Submit);
+    assert!(matches!(app.state.dialogs.last(), Some(Dialog::Phone { error: Some(_), .. })));
+    app.cmd(Cmd::ClearInput);
+    app.type_str("+1 3035550199");
+    insta::assert_snapshot!("phone_add_valid_120x40", frame(&app, 120, 40));
+    app.cmd(Cmd::Submit);
+    assert!(app.state.dialogs.is_empty(), "{:?}", app.state.dialogs);
+    assert_eq!(app.tenant().user(target).phone(PhoneType::Mobile).unwrap().phone_number, "+1 3035550199");
+    // A number someone else has is refused by the operation; the dialog stays with the reason.
+    app.cmd(Cmd::EditPhone);
+    app.cmd(Cmd::ClearInput);
+    app.type_str("+1 3035550101");
+    app.cmd(Cmd::Submit);
+    assert!(matches!(app.state.dialogs.last(), Some(Dialog::Phone { error: Some(_), .. })));
+    insta::assert_snapshot!("phone_edit_refused_80x24", frame(&app, 80, 24));
+    app.cmd(Cmd::Back);
+    // Remove: one number, so straight to the confirmation (Cancel focused).
+    app.cmd(Cmd::RemovePhone);
+    insta::assert_snapshot!("phone_remove_confirm_80x24", frame(&app, 80, 24));
+    app.cmd(Cmd::NextField);
+    app.cmd(Cmd::Submit);
+    assert!(app.tenant().user(target).phones.is_empty());
+    let acts: Vec<_> = app.backend.audit().iter().map(|r| (r.activity_display_name.clone(), r.result)).collect();
+    assert_eq!(
+        acts,
+        [
+            ("Admin registered security info".to_string(), AuditResult::Success),
+            ("Admin updated security info".to_string(), AuditResult::Failure),
+            ("Admin deleted security info".to_string(), AuditResult::Success),
+        ]
+    );
+}
+
+#[test]
+fn phone_keys_absent_where_not_allowed() {
+    // Portland managers (Helpdesk) cannot manage phones: numbers masked, keys do nothing.
+    let mut app = app_as("ContosoPortlandManager1@contoso.com", (80, 24));
+    app.cmd(Cmd::Open);
+    open_member(&mut app, "Contoso Portland User 1");
+    app.press(Key::ch('a'));
+    assert!(app.state.dialogs.is_empty());
+    assert_eq!(status(&app).0, StatusKind::Error);
+    assert!(!frame(&app, 80, 24).contains("2065550101"));
+}
+
+#[test]
+fn audit_view_newest_first_and_per_user() {
+    let mut app = app_as("ContosoDenverManager1@contoso.com", (120, 40));
+    app.cmd(Cmd::Open);
+    open_member(&mut app, "Contoso Denver User 1");
+    app.cmd(Cmd::ResetPassword);
+    app.cmd(Cmd::NextField);
+    app.cmd(Cmd::Submit);
+    app.cmd(Cmd::Back);
+    open_member(&mut app, "Contoso Denver User 3");
+    app.cmd(Cmd::AddPhone);
+    app.type_str("+1 3035550777");
+    app.cmd(Cmd::Submit);
+    app.cmd(Cmd::Audit);
+    assert_eq!(app.state.view, View::Audit);
+    insta::assert_snapshot!("audit_120x40", frame(&app, 120, 40));
+    app.cmd(Cmd::FilterAudit);
+    app.type_str("security");
+    app.cmd(Cmd::Open);
+    assert_eq!(app.state.audit.shown.len(), 1);
+    insta::assert_snapshot!("audit_filtered_80x24", frame(&app, 80, 24));
+    app.cmd(Cmd::Back);
+    // From the profile: this user's records only.
+    app.cmd(Cmd::UserAudit);
+    assert_eq!(app.state.audit.shown.len(), 1);
+    assert!(app.state.audit.filter.contains("ContosoDenverUser3"));
+}
+
+#[test]
+fn scoped_roles_view_assign_and_remove() {
+    let mut app = app_as("ContosoRoleAdmin@contoso.com", (120, 40));
+    pick_location(&mut app, "Chicago");
+    app.cmd(Cmd::ScopedRoles);
+    assert_eq!(app.state.view, View::Roles);
+    insta::assert_snapshot!("roles_chicago_120x40", frame(&app, 120, 40));
+    let before = mystaff::tui::state::au_assignments(app.tenant(), app.state.roles.au.unwrap()).len();
+    app.cmd(Cmd::AddAssignment);
+    app.type_str("helpdesk");
+    insta::assert_snapshot!("roles_pick_role_80x24", frame(&app, 80, 24));
+    app.cmd(Cmd::Open);
+    app.type_str("ContosoChicagoManager2");
+    insta::assert_snapshot!("roles_pick_principal_80x24", frame(&app, 80, 24));
+    app.cmd(Cmd::Open);
+    let (kind, text) = status(&app);
+    assert_eq!(kind, StatusKind::Ok, "{text}");
+    let au = app.state.roles.au.unwrap();
+    assert_eq!(mystaff::tui::state::au_assignments(app.tenant(), au).len(), before + 1);
+    app.cmd(Cmd::Top);
+    app.cmd(Cmd::RemoveAssignment);
+    insta::assert_snapshot!("roles_remove_confirm_80x24", frame(&app, 80, 24));
+    app.cmd(Cmd::NextField);
+    app.cmd(Cmd::Submit);
+    assert_eq!(mystaff::tui::state::au_assignments(app.tenant(), au).len(), before);
+}
+
+#[test]
+fn scoped_roles_read_only_for_managers() {
+    let mut app = app_as("ContosoSeattleManager1@contoso.com", (80, 24));
+    app.cmd(Cmd::ScopedRoles);
+    app.press(Key::ch('a'));
+    assert!(app.state.dialogs.is_empty());
+    insta::assert_snapshot!("roles_read_only_80x24", frame(&app, 80, 24));
+}
+
+#[test]
+fn quit_asks_when_a_dialog_is_open() {
+    let mut app = app_as("ContosoDenverManager1@contoso.com", (80, 24));
+    app.cmd(Cmd::Open);
+    open_member(&mut app, "Contoso Denver User 1");
+    app.cmd(Cmd::ResetPassword);
+    app.cmd(Cmd::Quit);
+    assert!(!app.state.quit);
+    insta::assert_snapshot!("quit_confirm_80x24", frame(&app, 80, 24));
+    app.cmd(Cmd::NextField);
+    app.cmd(Cmd::Submit);
+    assert!(app.state.quit);
+}
+
+#[test]
+fn styled_frames_per_theme() {
+    let mut app = app_as("ContosoDenverManager1@contoso.com", (80, 24));
+    app.cmd(Cmd::Open);
+    for kind in [ThemeKind::Dark, ThemeKind::Light, ThemeKind::NoColor] {
+        let buf = app.render_to(80, 24, &Theme::new(kind));
+        insta::assert_debug_snapshot!(format!("styled_main_{kind:?}_80x24").to_lowercase(), buf);
+    }
+}

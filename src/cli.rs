@@ -1457,7 +1457,17 @@ pub fn run_tui(c: &Cli) -> i32 {
         },
         None => None,
     };
-    let _ = (as_user, c.mouse);
-    eprintln!("mystaff: the terminal UI is not built yet");
-    3
+    match crate::tui::run(
+        s,
+        crate::tui::TuiOptions {
+            as_user,
+            mouse: c.mouse,
+        },
+    ) {
+        Ok(()) => 0,
+        Err(e) => {
+            eprintln!("mystaff: {e:#}");
+            1
+        }
+    }
 }

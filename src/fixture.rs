@@ -4,14 +4,16 @@
 //! or the entity path (`users[12].userPrincipalName`). Unknown fields are errors: a typo must never
 //! silently change a permission rule.
 
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
 use crate::model::{
-    AdminUnit, Assignment, Group, MyStaffAccess, MyStaffSetting, PasswordState, PhoneMethod,
-    PhoneSignIn, Principal, Scope, ServicePrincipal, Settings, Tenant, TenantInfo, User, UserType,
+    AdminUnit, Assignment, FastMap, Group, MyStaffAccess, MyStaffSetting, Object, PasswordState,
+    PhoneMethod, PhoneSignIn, Principal, Scope, ServicePrincipal, Settings, Tenant, TenantInfo,
+    TenantMaps, User, UserType,
 };
 use crate::password::PasswordPolicy;
 use crate::phone;
@@ -332,37 +334,45 @@ pub fn build(fx: FixtureFile) -> Result<Tenant, Vec<String>> {
         p.push("tenant.displayName: must not be empty".to_string());
     }
 
-    // Ids are unique across every kind of object (they are directory object ids).
-    let mut ids: HashMap<String, String> = HashMap::new();
-    let mut claim_id = |id: &str, path: String, p: &mut Vec<String>| {
+    // Ids are unique across every kind of object (they are directory object ids). This map (by
+    // lowercase id) becomes the tenant's id index; paths for messages are made only when needed.
+    let n_objects = fx.users.len()
+        + fx.groups.len()
+        + fx.service_principals.len()
+        + fx.administrative_units.len()
+        + fx.role_assignments.len();
+    let mut ids: FastMap<String, Object> =
+        FastMap::with_capacity_and_hasher(n_objects, Default::default());
+    let mut claim_id = |id: &str, obj: Object, p: &mut Vec<String>| {
         if id.trim().is_empty() {
-            p.push(format!("{path}: must not be empty"));
+            p.push(format!("{}: must not be empty", id_path(obj)));
             return;
         }
         match ids.entry(id.to_ascii_lowercase()) {
-            std::collections::hash_map::Entry::Occupied(e) => {
-                p.push(format!("{path}: duplicate id `{id}` (also {})", e.get()))
-            }
+            std::collections::hash_map::Entry::Occupied(e) => p.push(format!(
+                "{}: duplicate id `{id}` (also {})",
+                id_path(obj),
+                id_path(*e.get())
+            )),
             std::collections::hash_map::Entry::Vacant(v) => {
-                v.insert(path);
+                v.insert(obj);
             }
         }
     };
 
-    let mut user_ix: HashMap<String, u32> = HashMap::with_capacity(fx.users.len());
-    let mut upns: HashMap<String, usize> = HashMap::with_capacity(fx.users.len());
-    let mut mobiles: HashMap<String, usize> = HashMap::new();
+    let mut upns: FastMap<String, u32> =
+        FastMap::with_capacity_and_hasher(fx.users.len(), Default::default());
+    let mut mobiles: FastMap<String, u32> = FastMap::default();
     let mut users = Vec::with_capacity(fx.users.len());
     for (i, u) in fx.users.into_iter().enumerate() {
-        claim_id(&u.id, format!("users[{i}].id"), &mut p);
-        user_ix.insert(u.id.to_ascii_lowercase(), i as u32);
+        claim_id(&u.id, Object::User(i as u32), &mut p);
         if !valid_upn(&u.user_principal_name) {
             p.push(format!(
                 "users[{i}].userPrincipalName: `{}` is not a user principal name (name@domain)",
                 u.user_principal_name
             ));
         }
-        if let Some(prev) = upns.insert(u.user_principal_name.to_lowercase(), i) {
+        if let Some(prev) = upns.insert(u.user_principal_name.to_lowercase(), i as u32) {
             p.push(format!(
                 "users[{i}].userPrincipalName: duplicate UPN `{}` (also users[{prev}], UPNs are case-insensitive)",
                 u.user_principal_name
@@ -383,21 +393,23 @@ pub fn build(fx: FixtureFile) -> Result<Tenant, Vec<String>> {
         }
         let mut phones: Vec<PhoneMethod> = Vec::new();
         for (j, m) in u.phone_methods.into_iter().enumerate() {
-            let path = format!("users[{i}].phoneMethods[{j}]");
+            let path = || format!("users[{i}].phoneMethods[{j}]");
             match phone::validate_number(&m.phone_number) {
                 Ok(n) => {
                     if phones.iter().any(|q| q.phone_type == m.phone_type) {
                         p.push(format!(
-                            "{path}.phoneType: a second `{}` phone (at most one of each type)",
+                            "{}.phoneType: a second `{}` phone (at most one of each type)",
+                            path(),
                             m.phone_type.as_str()
                         ));
                     }
                     if m.phone_type == phone::PhoneType::Mobile
-                        && let Some(other) = mobiles.insert(n.clone(), i)
-                        && other != i
+                        && let Some(other) = mobiles.insert(n.clone(), i as u32)
+                        && other != i as u32
                     {
                         p.push(format!(
-                            "{path}.phoneNumber: mobile `{n}` is already registered to users[{other}]"
+                            "{}.phoneNumber: mobile `{n}` is already registered to users[{other}]",
+                            path()
                         ));
                     }
                     phones.push(PhoneMethod {
@@ -405,7 +417,7 @@ pub fn build(fx: FixtureFile) -> Result<Tenant, Vec<String>> {
                         phone_number: n,
                     });
                 }
-                Err(e) => p.push(format!("{path}.phoneNumber: {e}")),
+                Err(e) => p.push(format!("{}.phoneNumber: {e}", path())),
             }
         }
         if phones
@@ -441,13 +453,24 @@ pub fn build(fx: FixtureFile) -> Result<Tenant, Vec<String>> {
         });
     }
 
-    let user_ref = |id: &str| user_ix.get(&id.to_ascii_lowercase()).copied();
-
-    let mut group_ix: HashMap<String, u32> = HashMap::new();
+    for (i, g) in fx.groups.iter().enumerate() {
+        claim_id(&g.id, Object::Group(i as u32), &mut p);
+    }
+    for (i, s) in fx.service_principals.iter().enumerate() {
+        claim_id(&s.id, Object::ServicePrincipal(i as u32), &mut p);
+    }
+    for (i, a) in fx.administrative_units.iter().enumerate() {
+        claim_id(&a.id, Object::Au(i as u32), &mut p);
+    }
+    for (i, r) in fx.role_assignments.iter().enumerate() {
+        claim_id(&r.id, Object::Assignment(i as u32), &mut p);
+    }
     let mut groups = Vec::with_capacity(fx.groups.len());
+    let user_ref = |id: &str| match ids.get(lower(id).as_ref()) {
+        Some(Object::User(u)) => Some(*u),
+        _ => None,
+    };
     for (i, g) in fx.groups.into_iter().enumerate() {
-        claim_id(&g.id, format!("groups[{i}].id"), &mut p);
-        group_ix.insert(g.id.to_ascii_lowercase(), i as u32);
         let refs = |list: &[String], what: &str, p: &mut Vec<String>| -> Vec<u32> {
             let mut out = Vec::new();
             for (j, m) in list.iter().enumerate() {
@@ -474,11 +497,8 @@ pub fn build(fx: FixtureFile) -> Result<Tenant, Vec<String>> {
         });
     }
 
-    let mut sp_ix: HashMap<String, u32> = HashMap::new();
     let mut sps = Vec::with_capacity(fx.service_principals.len());
-    for (i, s) in fx.service_principals.into_iter().enumerate() {
-        claim_id(&s.id, format!("servicePrincipals[{i}].id"), &mut p);
-        sp_ix.insert(s.id.to_ascii_lowercase(), i as u32);
+    for s in fx.service_principals.into_iter() {
         sps.push(ServicePrincipal {
             id: s.id,
             display_name: s.display_name,
@@ -487,42 +507,43 @@ pub fn build(fx: FixtureFile) -> Result<Tenant, Vec<String>> {
     }
 
     let principal_ref = |id: &str| -> Option<Principal> {
-        let k = id.to_ascii_lowercase();
-        if let Some(&u) = user_ix.get(&k) {
-            Some(Principal::User(u))
-        } else if let Some(&g) = group_ix.get(&k) {
-            Some(Principal::Group(g))
-        } else {
-            sp_ix.get(&k).map(|&s| Principal::ServicePrincipal(s))
+        match ids.get(lower(id).as_ref())? {
+            Object::User(u) => Some(Principal::User(*u)),
+            Object::Group(g) => Some(Principal::Group(*g)),
+            Object::ServicePrincipal(s) => Some(Principal::ServicePrincipal(*s)),
+            _ => None,
         }
     };
+    let au_ref = |id: &str| match ids.get(lower(id).as_ref()) {
+        Some(Object::Au(a)) => Some(*a),
+        _ => None,
+    };
 
-    let mut au_ix: HashMap<String, u32> = HashMap::new();
     let mut aus = Vec::with_capacity(fx.administrative_units.len());
     for (i, a) in fx.administrative_units.into_iter().enumerate() {
-        claim_id(&a.id, format!("administrativeUnits[{i}].id"), &mut p);
-        au_ix.insert(a.id.to_ascii_lowercase(), i as u32);
         if a.display_name.trim().is_empty() {
             p.push(format!(
                 "administrativeUnits[{i}].displayName: must not be empty"
             ));
         }
         let mut members = Vec::with_capacity(a.members.len());
-        let mut seen = HashSet::with_capacity(a.members.len());
+        let mut seen: HashSet<Principal, foldhash::fast::RandomState> =
+            HashSet::with_capacity_and_hasher(a.members.len(), Default::default());
         for (j, m) in a.members.iter().enumerate() {
-            let path = format!("administrativeUnits[{i}].members[{j}]");
+            let path = || format!("administrativeUnits[{i}].members[{j}]");
             match principal_ref(m) {
                 Some(Principal::ServicePrincipal(_)) => p.push(format!(
-                    "{path}: `{m}` is a service principal; AU members are users or groups"
+                    "{}: `{m}` is a service principal; AU members are users or groups",
+                    path()
                 )),
                 Some(pr) => {
                     if seen.insert(pr) {
                         members.push(pr);
                     } else {
-                        p.push(format!("{path}: `{m}` is listed twice"));
+                        p.push(format!("{}: `{m}` is listed twice", path()));
                     }
                 }
-                None => p.push(format!("{path}: no user or group has the id `{m}`")),
+                None => p.push(format!("{}: no user or group has the id `{m}`", path())),
             }
         }
         aus.push(AdminUnit {
@@ -539,7 +560,6 @@ pub fn build(fx: FixtureFile) -> Result<Tenant, Vec<String>> {
     let mut seen_assignments: HashMap<(Role, Principal, Scope), usize> = HashMap::new();
     for (i, r) in fx.role_assignments.into_iter().enumerate() {
         let path = format!("roleAssignments[{i}]");
-        claim_id(&r.id, format!("{path}.id"), &mut p);
         let role = Role::lookup(&r.role_definition_id);
         if role.is_none() {
             p.push(format!(
@@ -562,8 +582,8 @@ pub fn build(fx: FixtureFile) -> Result<Tenant, Vec<String>> {
         let scope = if r.directory_scope_id == "/" {
             Some(Scope::Tenant)
         } else if let Some(au) = r.directory_scope_id.strip_prefix("/administrativeUnits/") {
-            match au_ix.get(&au.to_ascii_lowercase()) {
-                Some(&a) => Some(Scope::Au(a)),
+            match au_ref(au) {
+                Some(a) => Some(Scope::Au(a)),
                 None => {
                     p.push(format!(
                         "{path}.directoryScopeId: no administrative unit has the id `{au}`"
@@ -647,7 +667,7 @@ pub fn build(fx: FixtureFile) -> Result<Tenant, Vec<String>> {
         password_writeback: fx.settings.password_writeback,
         password_policy: fx.settings.password_policy,
     };
-    Ok(Tenant::new(
+    Ok(Tenant::with_maps(
         TenantInfo {
             id: fx.tenant.id,
             display_name: fx.tenant.display_name,
@@ -659,5 +679,30 @@ pub fn build(fx: FixtureFile) -> Result<Tenant, Vec<String>> {
         sps,
         aus,
         assignments,
+        TenantMaps {
+            by_id: ids,
+            user_by_upn: upns,
+            mobile_owner: mobiles,
+        },
     ))
+}
+
+/// `id` with ASCII letters lowercased, copied only when it has capitals.
+fn lower(id: &str) -> Cow<'_, str> {
+    if id.bytes().any(|b| b.is_ascii_uppercase()) {
+        Cow::Owned(id.to_ascii_lowercase())
+    } else {
+        Cow::Borrowed(id)
+    }
+}
+
+/// Where an object's id is, for messages.
+fn id_path(o: Object) -> String {
+    match o {
+        Object::User(i) => format!("users[{i}].id"),
+        Object::Group(i) => format!("groups[{i}].id"),
+        Object::ServicePrincipal(i) => format!("servicePrincipals[{i}].id"),
+        Object::Au(i) => format!("administrativeUnits[{i}].id"),
+        Object::Assignment(i) => format!("roleAssignments[{i}].id"),
+    }
 }

@@ -7,6 +7,9 @@
 
 use std::collections::HashMap;
 
+/// Hash maps of the tenant's indices: foldhash instead of SipHash (millions of keys at load).
+pub(crate) type FastMap<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
+
 use serde::{Deserialize, Serialize};
 
 use crate::password::PasswordPolicy;
@@ -207,20 +210,32 @@ pub enum Object {
     Assignment(u32),
 }
 
+/// Maps that fixture validation builds anyway, handed to [`Tenant::with_maps`] instead of being
+/// built twice.
+#[derive(Debug, Default)]
+pub(crate) struct TenantMaps {
+    /// Lowercase id of every object.
+    pub by_id: FastMap<String, Object>,
+    /// Lowercase (`str::to_lowercase`) UPN of every user.
+    pub user_by_upn: FastMap<String, u32>,
+    /// Normalized mobile number of every user that has one.
+    pub mobile_owner: FastMap<String, u32>,
+}
+
 #[derive(Debug, Clone, Default)]
 struct Indices {
-    by_id: HashMap<String, Object>,
-    user_by_upn: HashMap<String, u32>,
+    by_id: FastMap<String, Object>,
+    user_by_upn: FastMap<String, u32>,
     /// Direct AU memberships of each user (groups do not expand: spec 3).
     user_aus: Vec<Vec<u32>>,
     user_groups: Vec<Vec<u32>>,
     user_owned_groups: Vec<Vec<u32>>,
     /// AUs a group is a direct member of.
     group_aus: Vec<Vec<u32>>,
-    by_principal: HashMap<Principal, Vec<u32>>,
-    by_scope: HashMap<Scope, Vec<u32>>,
+    by_principal: FastMap<Principal, Vec<u32>>,
+    by_scope: FastMap<Scope, Vec<u32>>,
     /// Mobile numbers in use, for the tenant-wide uniqueness rule (spec 6).
-    mobile_owner: HashMap<String, u32>,
+    mobile_owner: FastMap<String, u32>,
 }
 
 #[derive(Debug, Clone)]
@@ -262,23 +277,57 @@ impl Tenant {
             assignments,
             idx: Indices::default(),
         };
-        t.reindex();
+        t.reindex(None);
         t
     }
 
-    fn reindex(&mut self) {
+    /// Like [`Tenant::new`], with the id, UPN and mobile maps that validation already built
+    /// (fixture loading): keys are lowercase ids, lowercase UPNs and normalized mobile numbers.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn with_maps(
+        info: TenantInfo,
+        settings: Settings,
+        users: Vec<User>,
+        groups: Vec<Group>,
+        service_principals: Vec<ServicePrincipal>,
+        aus: Vec<AdminUnit>,
+        assignments: Vec<Assignment>,
+        maps: TenantMaps,
+    ) -> Tenant {
+        let mut t = Tenant {
+            info,
+            settings,
+            users,
+            groups,
+            service_principals,
+            aus,
+            assignments,
+            idx: Indices::default(),
+        };
+        t.reindex(Some(maps));
+        t
+    }
+
+    fn reindex(&mut self, maps: Option<TenantMaps>) {
+        let prebuilt = maps.is_some();
+        let maps = maps.unwrap_or_default();
         let mut idx = Indices {
+            by_id: maps.by_id,
+            user_by_upn: maps.user_by_upn,
+            mobile_owner: maps.mobile_owner,
             user_aus: vec![Vec::new(); self.users.len()],
             user_groups: vec![Vec::new(); self.users.len()],
             user_owned_groups: vec![Vec::new(); self.users.len()],
             group_aus: vec![Vec::new(); self.groups.len()],
             ..Indices::default()
         };
-        idx.by_id
-            .reserve(self.users.len() + self.aus.len() + self.assignments.len());
-        idx.user_by_upn.reserve(self.users.len());
+        if !prebuilt {
+            idx.by_id
+                .reserve(self.users.len() + self.aus.len() + self.assignments.len());
+            idx.user_by_upn.reserve(self.users.len());
+        }
         for (i, u) in self.users.iter().enumerate() {
-            if u.deleted {
+            if u.deleted || prebuilt {
                 continue;
             }
             idx.by_id
@@ -291,8 +340,10 @@ impl Tenant {
             }
         }
         for (i, g) in self.groups.iter().enumerate() {
-            idx.by_id
-                .insert(g.id.to_ascii_lowercase(), Object::Group(i as u32));
+            if !prebuilt {
+                idx.by_id
+                    .insert(g.id.to_ascii_lowercase(), Object::Group(i as u32));
+            }
             for &m in &g.members {
                 idx.user_groups[m as usize].push(i as u32);
             }
@@ -301,17 +352,21 @@ impl Tenant {
             }
         }
         for (i, s) in self.service_principals.iter().enumerate() {
-            idx.by_id.insert(
-                s.id.to_ascii_lowercase(),
-                Object::ServicePrincipal(i as u32),
-            );
+            if !prebuilt {
+                idx.by_id.insert(
+                    s.id.to_ascii_lowercase(),
+                    Object::ServicePrincipal(i as u32),
+                );
+            }
         }
         for (i, a) in self.aus.iter().enumerate() {
             if a.deleted {
                 continue;
             }
-            idx.by_id
-                .insert(a.id.to_ascii_lowercase(), Object::Au(i as u32));
+            if !prebuilt {
+                idx.by_id
+                    .insert(a.id.to_ascii_lowercase(), Object::Au(i as u32));
+            }
             for m in &a.members {
                 match *m {
                     Principal::User(u) => idx.user_aus[u as usize].push(i as u32),
@@ -324,8 +379,10 @@ impl Tenant {
             if a.deleted {
                 continue;
             }
-            idx.by_id
-                .insert(a.id.to_ascii_lowercase(), Object::Assignment(i as u32));
+            if !prebuilt {
+                idx.by_id
+                    .insert(a.id.to_ascii_lowercase(), Object::Assignment(i as u32));
+            }
             idx.by_principal
                 .entry(a.principal)
                 .or_default()

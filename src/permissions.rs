@@ -367,9 +367,11 @@ fn power(action: Action, role: Role) -> Option<Column> {
 }
 
 fn roles_with_power(action: Action) -> String {
+    // Least privileged first: the role to ask for comes first.
     let names: Vec<&str> = Role::all()
         .filter(|r| power(action, *r).is_some())
         .map(|r| r.name())
+        .rev()
         .collect();
     match names.split_last() {
         Some((last, rest)) if !rest.is_empty() => format!("{} or {last}", rest.join(", ")),

@@ -129,7 +129,7 @@ impl Role {
     pub fn template_id(self) -> &'static str {
         self.def().template_id
     }
-    pub fn all() -> impl Iterator<Item = Role> {
+    pub fn all() -> impl DoubleEndedIterator<Item = Role> {
         (0..CATALOG.len() as u16).map(Role)
     }
     pub fn au_scopable() -> impl Iterator<Item = Role> {

@@ -12,12 +12,17 @@ use mystaff::tui::theme::{Theme, ThemeKind};
 use mystaff::tui::{App, buffer_text};
 
 fn tenant() -> Tenant {
-    mystaff::fixture::load("contoso.json", include_bytes!("../fixtures/contoso.json")).expect("contoso fixture")
+    mystaff::fixture::load("contoso.json", include_bytes!("../fixtures/contoso.json"))
+        .expect("contoso fixture")
 }
 
 fn app_as(upn: &str, size: (u16, u16)) -> App<Session> {
-    let s = Session::in_memory(tenant(), "tui-test").with_test_clock(|| "2026-01-02T03:04:05Z".to_string(), 7);
-    let u = s.tenant().find_user(upn).unwrap_or_else(|| panic!("no user {upn}"));
+    let s = Session::in_memory(tenant(), "tui-test")
+        .with_test_clock(|| "2026-01-02T03:04:05Z".to_string(), 7);
+    let u = s
+        .tenant()
+        .find_user(upn)
+        .unwrap_or_else(|| panic!("no user {upn}"));
     App::new(s, Some(u), size)
 }
 
@@ -56,7 +61,12 @@ fn open_member(app: &mut App<Session>, name: &str) {
 fn pick_location(app: &mut App<Session>, name: &str) {
     app.cmd(Cmd::Top);
     for _ in 0..app.state.main.locations.len() {
-        if app.tenant().au(app.state.location().unwrap().au).display_name == name {
+        if app
+            .tenant()
+            .au(app.state.location().unwrap().au)
+            .display_name
+            == name
+        {
             return;
         }
         app.cmd(Cmd::Down);
@@ -91,7 +101,10 @@ fn search_out_of_scope_opens_read_only() {
     app.cmd(Cmd::GlobalSearch);
     app.type_str("ContosoSeattleUser3@");
     app.cmd(Cmd::Open);
-    assert_eq!(app.state.profile_user(), Some(user(&app, "ContosoSeattleUser3@contoso.com")));
+    assert_eq!(
+        app.state.profile_user(),
+        Some(user(&app, "ContosoSeattleUser3@contoso.com"))
+    );
     let (kind, text) = status(&app);
     assert_eq!(kind, StatusKind::Info);
     assert!(text.starts_with("Read-only: "), "{text}");
@@ -104,8 +117,14 @@ fn stale_search_results_are_ignored() {
     app.cmd(Cmd::GlobalSearch);
     app.type_str("denver");
     let seq = app.state.search.seq;
-    app.handle(mystaff::tui::Event::SearchResults { seq: seq - 1, hits: Vec::new() });
-    assert!(!app.state.search.hits.is_empty(), "an older answer must not replace the newest");
+    app.handle(mystaff::tui::Event::SearchResults {
+        seq: seq - 1,
+        hits: Vec::new(),
+    });
+    assert!(
+        !app.state.search.hits.is_empty(),
+        "an older answer must not replace the newest"
+    );
 }
 
 #[test]
@@ -138,14 +157,34 @@ fn reset_cloud_password_shows_it_once() {
     let shown = password.as_str().to_string();
     assert!(shown.len() >= 8);
     let f80 = frame(&app, 80, 24);
-    assert!(f80.contains(&shown.chars().map(String::from).collect::<Vec<_>>().join(" ")));
-    insta::assert_snapshot!("reset_temp_password_80x24", f80.replace(&spaced(&shown), &"X ".repeat(shown.len()).trim_end().to_string()));
-    insta::assert_snapshot!("reset_temp_password_120x40", frame(&app, 120, 40).replace(&spaced(&shown), "X ".repeat(shown.len()).trim_end()));
+    assert!(
+        f80.contains(
+            &shown
+                .chars()
+                .map(String::from)
+                .collect::<Vec<_>>()
+                .join(" ")
+        )
+    );
+    insta::assert_snapshot!(
+        "reset_temp_password_80x24",
+        f80.replace(&spaced(&shown), "X ".repeat(shown.len()).trim_end())
+    );
+    insta::assert_snapshot!(
+        "reset_temp_password_120x40",
+        frame(&app, 120, 40).replace(&spaced(&shown), "X ".repeat(shown.len()).trim_end())
+    );
     app.cmd(Cmd::Back);
     assert!(app.state.dialogs.is_empty());
     let after = frame(&app, 120, 40);
-    assert!(!after.contains(&spaced(&shown)) && !after.contains(&shown), "the password stays on screen");
-    assert!(!format!("{:?}", app.state).contains(&shown), "the password stays in the state");
+    assert!(
+        !after.contains(&spaced(&shown)) && !after.contains(&shown),
+        "the password stays on screen"
+    );
+    assert!(
+        !format!("{:?}", app.state).contains(&shown),
+        "the password stays in the state"
+    );
     let audit = app.backend.audit();
     assert_eq!(audit.len(), 1);
     assert_eq!(audit[0].result, AuditResult::Success);
@@ -165,12 +204,18 @@ fn reset_synced_password_with_live_checklist() {
     insta::assert_snapshot!("reset_confirm_synced_80x24", frame(&app, 80, 24));
     app.cmd(Cmd::NextField);
     app.cmd(Cmd::Submit);
-    assert!(matches!(app.state.dialogs.last(), Some(Dialog::SetPassword { .. })));
+    assert!(matches!(
+        app.state.dialogs.last(),
+        Some(Dialog::SetPassword { .. })
+    ));
     app.type_str("denver");
     insta::assert_snapshot!("reset_synced_failing_80x24", frame(&app, 80, 24));
     // Submitting a failing password does nothing but explain.
     app.cmd(Cmd::Submit);
-    assert!(matches!(app.state.dialogs.last(), Some(Dialog::SetPassword { .. })));
+    assert!(matches!(
+        app.state.dialogs.last(),
+        Some(Dialog::SetPassword { .. })
+    ));
     assert_eq!(status(&app).0, StatusKind::Error);
     app.cmd(Cmd::ClearInput);
     app.type_str("Tr4il-Blazer!");
@@ -193,19 +238,32 @@ fn phone_add_with_validation_edit_and_remove() {
     app.type_str("303-555-0199");
     insta::assert_snapshot!("phone_add_invalid_80x24", frame(&app, 80, 24));
     app.cmd(Cmd::Submit);
-    assert!(matches!(app.state.dialogs.last(), Some(Dialog::Phone { error: Some(_), .. })));
+    assert!(matches!(
+        app.state.dialogs.last(),
+        Some(Dialog::Phone { error: Some(_), .. })
+    ));
     app.cmd(Cmd::ClearInput);
     app.type_str("+1 3035550199");
     insta::assert_snapshot!("phone_add_valid_120x40", frame(&app, 120, 40));
     app.cmd(Cmd::Submit);
     assert!(app.state.dialogs.is_empty(), "{:?}", app.state.dialogs);
-    assert_eq!(app.tenant().user(target).phone(PhoneType::Mobile).unwrap().phone_number, "+1 3035550199");
+    assert_eq!(
+        app.tenant()
+            .user(target)
+            .phone(PhoneType::Mobile)
+            .unwrap()
+            .phone_number,
+        "+1 3035550199"
+    );
     // A number someone else has is refused by the operation; the dialog stays with the reason.
     app.cmd(Cmd::EditPhone);
     app.cmd(Cmd::ClearInput);
     app.type_str("+1 3035550101");
     app.cmd(Cmd::Submit);
-    assert!(matches!(app.state.dialogs.last(), Some(Dialog::Phone { error: Some(_), .. })));
+    assert!(matches!(
+        app.state.dialogs.last(),
+        Some(Dialog::Phone { error: Some(_), .. })
+    ));
     insta::assert_snapshot!("phone_edit_refused_80x24", frame(&app, 80, 24));
     app.cmd(Cmd::Back);
     // Remove: one number, so straight to the confirmation (Cancel focused).
@@ -214,13 +272,27 @@ fn phone_add_with_validation_edit_and_remove() {
     app.cmd(Cmd::NextField);
     app.cmd(Cmd::Submit);
     assert!(app.tenant().user(target).phones.is_empty());
-    let acts: Vec<_> = app.backend.audit().iter().map(|r| (r.activity_display_name.clone(), r.result)).collect();
+    let acts: Vec<_> = app
+        .backend
+        .audit()
+        .iter()
+        .map(|r| (r.activity_display_name.clone(), r.result))
+        .collect();
     assert_eq!(
         acts,
         [
-            ("Admin registered security info".to_string(), AuditResult::Success),
-            ("Admin updated security info".to_string(), AuditResult::Failure),
-            ("Admin deleted security info".to_string(), AuditResult::Success),
+            (
+                "Admin registered security info".to_string(),
+                AuditResult::Success
+            ),
+            (
+                "Admin updated security info".to_string(),
+                AuditResult::Failure
+            ),
+            (
+                "Admin deleted security info".to_string(),
+                AuditResult::Success
+            ),
         ]
     );
 }
@@ -272,7 +344,8 @@ fn scoped_roles_view_assign_and_remove() {
     app.cmd(Cmd::ScopedRoles);
     assert_eq!(app.state.view, View::Roles);
     insta::assert_snapshot!("roles_chicago_120x40", frame(&app, 120, 40));
-    let before = mystaff::tui::state::au_assignments(app.tenant(), app.state.roles.au.unwrap()).len();
+    let before =
+        mystaff::tui::state::au_assignments(app.tenant(), app.state.roles.au.unwrap()).len();
     app.cmd(Cmd::AddAssignment);
     app.type_str("helpdesk");
     insta::assert_snapshot!("roles_pick_role_80x24", frame(&app, 80, 24));
@@ -283,13 +356,19 @@ fn scoped_roles_view_assign_and_remove() {
     let (kind, text) = status(&app);
     assert_eq!(kind, StatusKind::Ok, "{text}");
     let au = app.state.roles.au.unwrap();
-    assert_eq!(mystaff::tui::state::au_assignments(app.tenant(), au).len(), before + 1);
+    assert_eq!(
+        mystaff::tui::state::au_assignments(app.tenant(), au).len(),
+        before + 1
+    );
     app.cmd(Cmd::Top);
     app.cmd(Cmd::RemoveAssignment);
     insta::assert_snapshot!("roles_remove_confirm_80x24", frame(&app, 80, 24));
     app.cmd(Cmd::NextField);
     app.cmd(Cmd::Submit);
-    assert_eq!(mystaff::tui::state::au_assignments(app.tenant(), au).len(), before);
+    assert_eq!(
+        mystaff::tui::state::au_assignments(app.tenant(), au).len(),
+        before
+    );
 }
 
 #[test]

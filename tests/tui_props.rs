@@ -24,7 +24,8 @@ impl Checked {
         let d = permissions::decide(self.inner.tenant(), Principal::User(actor), action, target);
         self.changes += 1;
         if !d.allowed {
-            self.violations.push(format!("{action} by {actor} on {target:?}: {}", d.reason));
+            self.violations
+                .push(format!("{action} by {actor} on {target:?}: {}", d.reason));
         }
     }
 }
@@ -36,11 +37,22 @@ impl Backend for Checked {
     fn audit_rows(&self) -> Vec<AuditRow> {
         Backend::audit_rows(&self.inner)
     }
-    fn reset_password(&mut self, actor: u32, target: u32, password: Option<&str>) -> Result<ResetResult, String> {
+    fn reset_password(
+        &mut self,
+        actor: u32,
+        target: u32,
+        password: Option<&str>,
+    ) -> Result<ResetResult, String> {
         self.check(actor, Action::ResetPassword, Target::User(target));
         Backend::reset_password(&mut self.inner, actor, target, password)
     }
-    fn set_phone(&mut self, actor: u32, target: u32, kind: PhoneType, number: &str) -> Result<(), String> {
+    fn set_phone(
+        &mut self,
+        actor: u32,
+        target: u32,
+        kind: PhoneType,
+        number: &str,
+    ) -> Result<(), String> {
         self.check(actor, Action::ManagePhone, Target::User(target));
         Backend::set_phone(&mut self.inner, actor, target, kind, number)
     }
@@ -48,7 +60,13 @@ impl Backend for Checked {
         self.check(actor, Action::ManagePhone, Target::User(target));
         Backend::remove_phone(&mut self.inner, actor, target, kind)
     }
-    fn assign_scoped_role(&mut self, actor: u32, au: u32, role: Role, principal: Principal) -> Result<Vec<String>, String> {
+    fn assign_scoped_role(
+        &mut self,
+        actor: u32,
+        au: u32,
+        role: Role,
+        principal: Principal,
+    ) -> Result<Vec<String>, String> {
         self.check(actor, Action::ManageAuRoles, Target::Au(au));
         Backend::assign_scoped_role(&mut self.inner, actor, au, role, principal)
     }
@@ -90,7 +108,10 @@ enum Step {
 }
 
 fn all_keys() -> Vec<Key> {
-    let mut keys: Vec<Key> = BINDINGS.iter().flat_map(|b| b.keys.iter().copied()).collect();
+    let mut keys: Vec<Key> = BINDINGS
+        .iter()
+        .flat_map(|b| b.keys.iter().copied())
+        .collect();
     // Characters for inputs: phone numbers, passwords, filters.
     keys.extend("+1 303555x0Ab!zq".chars().map(Key::ch));
     keys.sort_by_key(|k| format!("{k:?}"));

@@ -130,7 +130,11 @@ fn draw_hints(f: &mut Frame, area: Rect, s: &State, t: &Tenant, theme: &Theme) {
     let mut spans = vec![Span::raw(" ")];
     let mut hints = keymap::hints(ctx, |c| s.enabled(t, c));
     if ctx.is_text_entry() {
-        let what = if ctx == Ctx::Input { "to edit" } else { "to filter" };
+        let what = if ctx == Ctx::Input {
+            "to edit"
+        } else {
+            "to filter"
+        };
         hints.insert(0, ("type".to_string(), what));
     }
     for (i, (k, label)) in hints.iter().enumerate() {
@@ -798,7 +802,9 @@ fn draw_roles(f: &mut Frame, area: Rect, s: &State, t: &Tenant, theme: &Theme) {
     );
     let inner = b.inner(area);
     f.render_widget(b, area);
-    let [note, list] = Layout::vertical([Constraint::Length(2), Constraint::Min(0)]).areas(inner);
+    let note_h = if inner.width < 100 { 3 } else { 2 };
+    let [note, list] =
+        Layout::vertical([Constraint::Length(note_h), Constraint::Min(0)]).areas(inner);
     if let Some(actor) = s.actor {
         let d = permissions::decide(
             t,
@@ -1120,9 +1126,14 @@ fn draw_dialog(f: &mut Frame, area: Rect, d: &Dialog, s: &State, t: &Tenant, the
                         lines.push(Line::styled(format!("✗ {e}"), theme.error))
                     }
                 }
-                let said = error.as_deref().or(validation.as_ref().err().map(String::as_str));
+                let said = error
+                    .as_deref()
+                    .or(validation.as_ref().err().map(String::as_str));
                 if !said.is_some_and(|e| e.contains(crate::phone::FORMAT_HINT)) {
-                    lines.push(Line::styled(format!("Format: {}", crate::phone::FORMAT_HINT), theme.dim));
+                    lines.push(Line::styled(
+                        format!("Format: {}", crate::phone::FORMAT_HINT),
+                        theme.dim,
+                    ));
                 }
                 if *busy {
                     lines.push(Line::styled("Saving…", theme.dim));

@@ -81,7 +81,7 @@ pub fn load_fixture(path: Option<&Path>) -> Result<(Tenant, Vec<u8>, String), Fi
         }
         Some(p) => {
             let name = p.display().to_string();
-            let bytes = std::fs::read(p).map_err(|e| FixtureError {
+            let bytes = storage::read_fixture(p).map_err(|e| FixtureError {
                 file: name.clone(),
                 problems: vec![format!("cannot read the file: {e}")],
             })?;

@@ -150,6 +150,11 @@ fn io_err<'a>(action: &'static str, path: &'a Path) -> impl FnOnce(io::Error) ->
     }
 }
 
+/// Reads a tenant fixture. The fixture is only ever read, never written.
+pub fn read_fixture(path: &Path) -> std::io::Result<Vec<u8>> {
+    fs::read(path)
+}
+
 /// `<data dir>/mystaff/<tenant id>`; `None` when the platform has no data dir.
 /// The id is sanitised so a hostile fixture cannot escape the directory;
 /// colliding ids are still caught by the journal header's tenant check.

@@ -619,7 +619,7 @@ fn decide_by_tenant_role(t: &Tenant, actor: Principal, action: Action, roles: &[
     } else {
         Decision::allow(
             format!(
-                "{} may do {}.",
+                "{} allows {}.",
                 describe_grant(t, &granted[0]),
                 action.doing()
             ),

@@ -3,11 +3,12 @@
 //! audit log, scoped roles. Frames are snapshotted along the way.
 
 use mystaff::audit::AuditResult;
+use mystaff::model::MyStaffAccess;
 use mystaff::model::Tenant;
 use mystaff::phone::PhoneType;
 use mystaff::session::Session;
 use mystaff::tui::keymap::{Cmd, Key};
-use mystaff::tui::state::{Dialog, Pane, StatusKind, View};
+use mystaff::tui::state::{Dialog, Pane, Screen, StatusKind, View};
 use mystaff::tui::theme::{Theme, ThemeKind};
 use mystaff::tui::{App, buffer_text};
 
@@ -402,4 +403,155 @@ fn styled_frames_per_theme() {
         let buf = app.render_to(80, 24, &Theme::new(kind));
         insta::assert_debug_snapshot!(format!("styled_main_{kind:?}_80x24").to_lowercase(), buf);
     }
+}
+
+#[test]
+fn settings_view_sets_my_staff_access_to_none() {
+    let mut app = app_as("ContosoAdmin@contoso.com", (120, 40));
+    app.cmd(Cmd::Settings);
+    assert_eq!(app.state.view, View::Settings);
+    insta::assert_snapshot!("settings_admin_120x40", frame(&app, 120, 40));
+    insta::assert_snapshot!("settings_admin_80x24", frame(&app, 80, 24));
+    // "None" is the last row; Enter asks first, with Cancel focused.
+    app.cmd(Cmd::Bottom);
+    app.cmd(Cmd::Open);
+    insta::assert_snapshot!("settings_confirm_none_80x24", frame(&app, 80, 24));
+    app.cmd(Cmd::Submit);
+    assert!(app.state.dialogs.is_empty());
+    assert_eq!(app.tenant().settings.my_staff.access, MyStaffAccess::All);
+    assert!(app.backend.audit().is_empty());
+    app.cmd(Cmd::Open);
+    app.cmd(Cmd::NextField);
+    app.cmd(Cmd::Submit);
+    assert_eq!(app.tenant().settings.my_staff.access, MyStaffAccess::None);
+    let (kind, text) = status(&app);
+    assert_eq!(kind, StatusKind::Ok, "{text}");
+    assert!(text.contains("no one"), "{text}");
+    // The engine now refuses everyone, the admin included: their screen says so at once.
+    assert_eq!(app.state.screen, Screen::Denied);
+    let audit = app.backend.audit();
+    assert_eq!(audit.len(), 1);
+    assert_eq!(
+        audit[0].activity_display_name,
+        "Update MyStaff feature value"
+    );
+    assert_eq!(audit[0].result, AuditResult::Success);
+    // A manager starting the UI on the same session gets the "Oops…" screen.
+    let session = app.backend;
+    let manager = session
+        .tenant()
+        .find_user("ContosoPortlandManager1@contoso.com")
+        .unwrap();
+    let next = App::new(session, Some(manager), (80, 24));
+    assert_eq!(next.state.screen, Screen::Denied);
+    assert!(
+        next.state.denied_reason.starts_with("Oops"),
+        "{}",
+        next.state.denied_reason
+    );
+    assert!(frame(&next, 80, 24).contains("Oops"));
+}
+
+#[test]
+fn settings_view_selects_users_through_the_picker() {
+    let mut app = app_as("ContosoOrlandoManager1@contoso.com", (80, 24));
+    app.cmd(Cmd::Settings);
+    app.cmd(Cmd::Down); // "Selected users and groups"
+    app.cmd(Cmd::Open);
+    assert!(matches!(
+        app.state.dialogs.last(),
+        Some(Dialog::PickPrincipal { .. })
+    ));
+    app.type_str("portland manager 1");
+    insta::assert_snapshot!("settings_pick_principal_80x24", frame(&app, 80, 24));
+    app.cmd(Cmd::Open);
+    insta::assert_snapshot!("settings_confirm_selected_80x24", frame(&app, 80, 24));
+    app.cmd(Cmd::NextField);
+    app.cmd(Cmd::Submit);
+    assert!(app.state.dialogs.is_empty(), "{:?}", app.state.dialogs);
+    let pm1 = user(&app, "ContosoPortlandManager1@contoso.com");
+    let ms = &app.tenant().settings.my_staff;
+    assert_eq!(ms.access, MyStaffAccess::Selected);
+    assert_eq!(ms.selected, [mystaff::model::Principal::User(pm1)]);
+    // The actor is not selected: shut out, with the engine's reason.
+    assert_eq!(app.state.screen, Screen::Denied);
+    assert!(app.state.denied_reason.contains("selected"));
+    // The selected manager still gets in; another is refused.
+    let session = app.backend;
+    let next = App::new(session, Some(pm1), (80, 24));
+    assert_eq!(next.state.screen, Screen::Main);
+    let session = next.backend;
+    let other = session
+        .tenant()
+        .find_user("ContosoSeattleManager1@contoso.com")
+        .unwrap();
+    assert_eq!(
+        App::new(session, Some(other), (80, 24)).state.screen,
+        Screen::Denied
+    );
+}
+
+#[test]
+fn settings_view_removes_a_selected_user() {
+    let mut app = app_as("ContosoAdmin@contoso.com", (80, 24));
+    let admin = app.state.actor.unwrap();
+    let pm1 = user(&app, "ContosoPortlandManager1@contoso.com");
+    app.backend
+        .set_my_staff_access(
+            admin,
+            MyStaffAccess::Selected,
+            &[
+                mystaff::model::Principal::User(admin),
+                mystaff::model::Principal::User(pm1),
+            ],
+        )
+        .unwrap();
+    app.tenant_changed();
+    app.cmd(Cmd::Settings);
+    insta::assert_snapshot!("settings_selected_80x24", frame(&app, 80, 24));
+    // Rows: All, Selected, ContosoAdmin, Contoso Portland Manager 1, None.
+    app.cmd(Cmd::Down);
+    app.cmd(Cmd::Down);
+    app.cmd(Cmd::Down);
+    app.cmd(Cmd::RemoveSelected);
+    app.cmd(Cmd::NextField);
+    app.cmd(Cmd::Submit);
+    let ms = &app.tenant().settings.my_staff;
+    assert_eq!(ms.selected, [mystaff::model::Principal::User(admin)]);
+    assert_eq!(app.state.screen, Screen::Main);
+    // The last one cannot be removed: All or None say what is meant.
+    app.cmd(Cmd::Top);
+    app.cmd(Cmd::Down);
+    app.cmd(Cmd::Down);
+    app.cmd(Cmd::RemoveSelected);
+    assert!(app.state.dialogs.is_empty());
+    assert_eq!(status(&app).0, StatusKind::Error);
+}
+
+#[test]
+fn settings_view_is_read_only_for_managers() {
+    // The key is listed in help, under the views.
+    let key = mystaff::tui::keymap::key_for(mystaff::tui::keymap::Ctx::Locations, Cmd::Settings);
+    assert!(
+        mystaff::tui::keymap::help_sections()
+            .iter()
+            .flat_map(|(_, lines)| lines)
+            .any(|(k, label)| *k == key.to_string() && label.contains("settings")),
+        "{key} is not in help"
+    );
+    let mut app = app_as("ContosoPortlandManager1@contoso.com", (80, 24));
+    app.cmd(Cmd::Settings);
+    assert_eq!(app.state.view, View::Settings);
+    let f = frame(&app, 80, 24);
+    assert!(f.contains("Read-only: "), "{f}");
+    insta::assert_snapshot!("settings_read_only_80x24", f);
+    app.cmd(Cmd::Bottom);
+    app.cmd(Cmd::Open);
+    assert!(app.state.dialogs.is_empty());
+    let (kind, text) = status(&app);
+    assert_eq!(kind, StatusKind::Error);
+    assert!(text.contains("User Administrator"), "{text}");
+    assert_eq!(app.tenant().settings.my_staff.access, MyStaffAccess::All);
+    app.cmd(Cmd::Back);
+    assert_eq!(app.state.view, View::Panes);
 }

@@ -2,7 +2,7 @@
 //! panic, and every change that reaches the session was allowed by the permission engine at the
 //! moment it was made.
 
-use mystaff::model::{Principal, Tenant};
+use mystaff::model::{MyStaffAccess, Principal, Tenant};
 use mystaff::permissions::{self, Action, Target};
 use mystaff::phone::PhoneType;
 use mystaff::roles::Role;
@@ -73,6 +73,15 @@ impl Backend for Checked {
     fn unassign(&mut self, actor: u32, assignment: u32) -> Result<(), String> {
         self.check(actor, Action::ManageAuRoles, Target::None);
         Backend::unassign(&mut self.inner, actor, assignment)
+    }
+    fn set_my_staff_access(
+        &mut self,
+        actor: u32,
+        access: MyStaffAccess,
+        selected: &[Principal],
+    ) -> Result<(), String> {
+        self.check(actor, Action::ManageSettings, Target::None);
+        Backend::set_my_staff_access(&mut self.inner, actor, access, selected)
     }
     fn pref(&self, key: &str) -> Option<String> {
         Backend::pref(&self.inner, key)
@@ -149,6 +158,9 @@ const FRAGMENTS: &[&str] = &[
     "/ executive <Enter> r l <Enter>",
     "f 5 <Enter> <Tab> r l <Enter>",
     "<Esc> <Esc> j",
+    "t j j <Enter> l <Enter>",
+    "t j <Enter> con <Enter> l <Enter>",
+    "t j j d l <Enter>",
     "<Enter>",
     "S",
 ];

@@ -128,10 +128,14 @@ pub enum Ctx {
     /// Typing the audit filter.
     AuditFilter,
     Roles,
+    /// The tenant settings view.
+    Settings,
     /// A yes/no dialog (Cancel focused first).
     Confirm,
-    /// A dialog with a text field.
+    /// A dialog with a text field and a choice (the phone number dialogs).
     Input,
+    /// A dialog with a masked password field and nothing to choose.
+    Password,
     /// A dialog picking from a filtered list.
     Picker,
     /// A message shown until dismissed (the temporary password).
@@ -149,8 +153,18 @@ impl Ctx {
                 | Ctx::Search
                 | Ctx::AuditFilter
                 | Ctx::Input
+                | Ctx::Password
                 | Ctx::Picker
         )
+    }
+
+    /// The status bar's hint for typing, in text-entry contexts.
+    pub fn typing_hint(self) -> Option<&'static str> {
+        match self {
+            Ctx::Input | Ctx::Password => Some("to edit"),
+            c if c.is_text_entry() => Some("to filter"),
+            _ => None,
+        }
     }
 
     pub fn title(self) -> &'static str {
@@ -166,8 +180,10 @@ impl Ctx {
             Ctx::Audit => "Audit view",
             Ctx::AuditFilter => "Filtering the audit",
             Ctx::Roles => "Scoped roles view",
+            Ctx::Settings => "Tenant settings view",
             Ctx::Confirm => "Confirmation",
             Ctx::Input => "Input dialogs",
+            Ctx::Password => "Password dialog",
             Ctx::Picker => "Pickers",
             Ctx::Notice => "Notices",
             Ctx::Help => "Help",
@@ -205,6 +221,10 @@ pub enum Cmd {
     SignOut,
     AddAssignment,
     RemoveAssignment,
+    /// The tenant settings view.
+    Settings,
+    /// Settings: remove the highlighted user or group from the My Staff selection.
+    RemoveSelected,
     FilterAudit,
     /// Move focus between the buttons or fields of a dialog.
     NextField,
@@ -250,7 +270,7 @@ const S_SIGN_IN: &str = "Sign-in";
 const S_MOVE: &str = "Moving around";
 const S_FIND: &str = "Finding people";
 const S_ACT: &str = "Actions on the selected user";
-const S_VIEWS: &str = "Audit log and scoped roles";
+const S_VIEWS: &str = "Audit log, scoped roles and settings";
 const S_DIALOGS: &str = "Dialogs";
 
 const UP: Key = Key::code(KeyCode::Up);
@@ -271,6 +291,7 @@ const LISTS: &[Ctx] = &[
     C::Profile,
     C::Audit,
     C::Roles,
+    C::Settings,
     C::Help,
 ];
 const TYPED_LISTS: &[Ctx] = &[
@@ -303,8 +324,8 @@ pub static BINDINGS: &[Binding] = &[
     b(Cmd::Open, &[ENTER], &[C::Search, C::Picker], S_FIND, "go to the result / choose", Some("choose")),
     b(Cmd::Open, &[ENTER], &[C::MemberFilter, C::AuditFilter], S_FIND, "keep the filter and return to the list", Some("keep")),
     b(Cmd::Back, &[ESC], &[C::Search, C::Picker, C::MemberFilter, C::AuditFilter], S_FIND, "close the search or clear the filter", Some("close")),
-    b(Cmd::Backspace, &[Key::code(KeyCode::Backspace)], &[C::SignIn, C::Search, C::Picker, C::MemberFilter, C::AuditFilter, C::Input], S_FIND, "delete a character", None),
-    b(Cmd::ClearInput, &[Key::ctrl('w')], &[C::SignIn, C::Search, C::Picker, C::MemberFilter, C::AuditFilter, C::Input], S_FIND, "clear the field", None),
+    b(Cmd::Backspace, &[Key::code(KeyCode::Backspace)], &[C::SignIn, C::Search, C::Picker, C::MemberFilter, C::AuditFilter, C::Input, C::Password], S_FIND, "delete a character", None),
+    b(Cmd::ClearInput, &[Key::ctrl('w')], &[C::SignIn, C::Search, C::Picker, C::MemberFilter, C::AuditFilter, C::Input, C::Password], S_FIND, "clear the field", None),
     // Actions on the selected user
     b(Cmd::ResetPassword, &[Key::ch('r')], &[C::Members, C::Profile], S_ACT, "reset password", Some("reset password")),
     b(Cmd::AddPhone, &[Key::ch('a')], &[C::Profile], S_ACT, "add a phone number", Some("add phone")),
@@ -317,20 +338,23 @@ pub static BINDINGS: &[Binding] = &[
     b(Cmd::FilterAudit, &[Key::ch('/'), Key::ch('f')], &[C::Audit], S_VIEWS, "audit log: filter", Some("filter")),
     b(Cmd::AddAssignment, &[Key::ch('a')], &[C::Roles], S_VIEWS, "scoped roles: assign a role", Some("assign")),
     b(Cmd::RemoveAssignment, &[Key::ch('d')], &[C::Roles], S_VIEWS, "scoped roles: remove the assignment", Some("remove")),
-    b(Cmd::Back, &[ESC], &[C::Audit, C::Roles], S_VIEWS, "back to the main screen", Some("back")),
+    b(Cmd::Settings, &[Key::ch('t')], PANES, S_VIEWS, "tenant settings: who can access My Staff, phone sign-in, writeback", None),
+    b(Cmd::Open, &[ENTER], &[C::Settings], S_VIEWS, "settings: set My Staff access to the highlighted value (Selected: add a user or group)", Some("change")),
+    b(Cmd::RemoveSelected, &[Key::ch('d')], &[C::Settings], S_VIEWS, "settings: remove the highlighted user or group from the selection", Some("remove")),
+    b(Cmd::Back, &[ESC], &[C::Audit, C::Roles, C::Settings], S_VIEWS, "back to the main screen", Some("back")),
     // Dialogs
     b(Cmd::NextField, &[TAB, RIGHT, Key::ch('l')], &[C::Confirm], S_DIALOGS, "confirmations: switch button (Cancel is focused first)", None),
     b(Cmd::PrevField, &[BACKTAB, LEFT, Key::ch('h')], &[C::Confirm], S_DIALOGS, "confirmations: switch button (Cancel is focused first)", None),
     b(Cmd::NextField, &[TAB, DOWN], &[C::Input], S_DIALOGS, "next choice", Some("next choice")),
     b(Cmd::PrevField, &[BACKTAB, UP], &[C::Input], S_DIALOGS, "previous choice", None),
-    b(Cmd::Submit, &[ENTER], &[C::Confirm, C::Input], S_DIALOGS, "press the focused button / submit", Some("confirm")),
-    b(Cmd::Back, &[ESC], &[C::Confirm, C::Input], S_DIALOGS, "cancel", Some("cancel")),
+    b(Cmd::Submit, &[ENTER], &[C::Confirm, C::Input, C::Password], S_DIALOGS, "press the focused button / submit", Some("confirm")),
+    b(Cmd::Back, &[ESC], &[C::Confirm, C::Input, C::Password], S_DIALOGS, "cancel", Some("cancel")),
     b(Cmd::Back, &[ENTER, ESC], &[C::Notice], S_DIALOGS, "close the notice (a temporary password is then gone)", Some("close")),
     // General
     b(Cmd::ForceQuit, &[Key::ctrl('c')], &[C::Global], S_GENERAL, "quit at once (anywhere)", None),
-    b(Cmd::Help, &[Key::ch('?')], &[C::Locations, C::Members, C::Profile, C::Denied, C::Audit, C::Roles], S_GENERAL, "this help", Some("help")),
+    b(Cmd::Help, &[Key::ch('?')], &[C::Locations, C::Members, C::Profile, C::Denied, C::Audit, C::Roles, C::Settings], S_GENERAL, "this help", Some("help")),
     b(Cmd::Back, &[ESC, Key::ch('?'), Key::ch('q')], &[C::Help], S_GENERAL, "close the help", Some("close")),
-    b(Cmd::Quit, &[Key::ch('q')], &[C::Locations, C::Members, C::Profile, C::Audit, C::Roles, C::Confirm, C::Notice], S_GENERAL, "quit (asks first if a dialog is open)", Some("quit")),
+    b(Cmd::Quit, &[Key::ch('q')], &[C::Locations, C::Members, C::Profile, C::Audit, C::Roles, C::Settings, C::Confirm, C::Notice], S_GENERAL, "quit (asks first if a dialog is open)", Some("quit")),
     b(Cmd::SignOut, &[Key::ch('S')], PANES, S_GENERAL, "sign in as someone else", None),
     // Sign-in and access denied
     b(Cmd::Open, &[ENTER], &[C::SignIn], S_SIGN_IN, "sign in as the selected account", Some("sign in")),
@@ -433,8 +457,10 @@ mod tests {
             Ctx::Audit,
             Ctx::AuditFilter,
             Ctx::Roles,
+            Ctx::Settings,
             Ctx::Confirm,
             Ctx::Input,
+            Ctx::Password,
             Ctx::Picker,
             Ctx::Notice,
             Ctx::Help,
@@ -463,6 +489,17 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn the_password_dialog_offers_no_choice() {
+        let hints = hints(Ctx::Password, |_| true);
+        assert!(hints.iter().all(|(_, l)| *l != "next choice"), "{hints:?}");
+        assert_eq!(lookup(Ctx::Password, TAB), None);
+        assert_eq!(lookup(Ctx::Password, ENTER), Some(Cmd::Submit));
+        assert_eq!(Ctx::Password.typing_hint(), Some("to edit"));
+        assert_eq!(Ctx::Search.typing_hint(), Some("to filter"));
+        assert_eq!(Ctx::Audit.typing_hint(), None);
     }
 
     #[test]

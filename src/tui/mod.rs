@@ -7,13 +7,14 @@
 //! draws the state; [`run`] is the crossterm driver.
 
 pub mod keymap;
+pub mod natural;
 pub mod render;
 pub mod run;
 pub mod state;
 pub mod theme;
 
 use crate::audit::AuditResult;
-use crate::model::{Principal, Tenant};
+use crate::model::{MyStaffAccess, Principal, Tenant};
 use crate::phone::PhoneType;
 use crate::roles::Role;
 use crate::search::{self, SearchIndex};
@@ -53,6 +54,13 @@ pub trait Backend {
         principal: Principal,
     ) -> Result<Vec<String>, String>;
     fn unassign(&mut self, actor: u32, assignment: u32) -> Result<(), String>;
+    /// Changes "Administrators can access My Staff" (`selected` only with `Selected`).
+    fn set_my_staff_access(
+        &mut self,
+        actor: u32,
+        access: MyStaffAccess,
+        selected: &[Principal],
+    ) -> Result<(), String>;
     fn pref(&self, key: &str) -> Option<String>;
     fn set_pref(&mut self, key: &str, value: &str);
     /// Catches up on other processes' changes; how many were applied.
@@ -115,6 +123,14 @@ impl Backend for Session {
     }
     fn unassign(&mut self, actor: u32, assignment: u32) -> Result<(), String> {
         Session::unassign(self, actor, assignment).map_err(|e| e.to_string())
+    }
+    fn set_my_staff_access(
+        &mut self,
+        actor: u32,
+        access: MyStaffAccess,
+        selected: &[Principal],
+    ) -> Result<(), String> {
+        Session::set_my_staff_access(self, actor, access, selected).map_err(|e| e.to_string())
     }
     fn pref(&self, key: &str) -> Option<String> {
         Session::pref(self, key)
@@ -269,6 +285,17 @@ impl<B: Backend> App<B> {
             Effect::Unassign { actor, assignment } => Some(Event::OpDone {
                 op: OpKind::Unassign,
                 result: self.backend.unassign(actor, assignment).map(|_| Vec::new()),
+            }),
+            Effect::SetMyStaffAccess {
+                actor,
+                access,
+                selected,
+            } => Some(Event::OpDone {
+                op: OpKind::MyStaffAccess,
+                result: self
+                    .backend
+                    .set_my_staff_access(actor, access, &selected)
+                    .map(|_| Vec::new()),
             }),
         }
     }

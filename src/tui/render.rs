@@ -8,15 +8,16 @@ use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span, Text};
 use ratatui::widgets::{Block, BorderType, Borders, Clear, Paragraph, Wrap};
 
-use crate::model::{Principal, Tenant};
+use crate::model::{MyStaffAccess, Principal, Tenant};
 use crate::password;
 use crate::permissions::{self, Action, Target};
 use crate::phone::PhoneType;
 
 use super::keymap::{self, Cmd, Ctx};
+use super::natural::natural_key;
 use super::state::{
     self, Areas, ConfirmKind, Dialog, HitKind, ListSel, MIN_HEIGHT, MIN_WIDTH, Pane, PhoneMode,
-    Screen, State, StatusKind, View,
+    PickFor, Screen, SettingsRow, State, StatusKind, View,
 };
 use super::theme::{MARKER, NO_MARKER, Theme};
 
@@ -43,6 +44,7 @@ pub fn draw(f: &mut Frame, s: &State, t: &Tenant, theme: &Theme) {
             View::Search => draw_search(f, body, s, t, theme),
             View::Audit => draw_audit(f, body, s, theme),
             View::Roles => draw_roles(f, body, s, t, theme),
+            View::Settings => draw_settings(f, body, s, t, theme),
         },
     }
     for d in &s.dialogs {
@@ -129,12 +131,7 @@ fn draw_hints(f: &mut Frame, area: Rect, s: &State, t: &Tenant, theme: &Theme) {
     let ctx = s.ctx();
     let mut spans = vec![Span::raw(" ")];
     let mut hints = keymap::hints(ctx, |c| s.enabled(t, c));
-    if ctx.is_text_entry() {
-        let what = if ctx == Ctx::Input {
-            "to edit"
-        } else {
-            "to filter"
-        };
+    if let Some(what) = ctx.typing_hint() {
         hints.insert(0, ("type".to_string(), what));
     }
     for (i, (k, label)) in hints.iter().enumerate() {
@@ -588,7 +585,7 @@ fn profile_text<'a>(t: &Tenant, actor: u32, u: u32, theme: &Theme) -> Text<'a> {
         .iter()
         .map(|&a| t.au(a).display_name.as_str())
         .collect();
-    aus.sort_by_key(|a| a.to_lowercase());
+    aus.sort_by_cached_key(|a| natural_key(a));
     lines.push(field(
         "Locations",
         if aus.is_empty() {
@@ -702,7 +699,7 @@ fn draw_search(f: &mut Frame, area: Rect, s: &State, t: &Tenant, theme: &Theme) 
                         .iter()
                         .map(|&a| t.au(a).display_name.as_str())
                         .collect();
-                    aus.sort_by_key(|a| a.to_lowercase());
+                    aus.sort_by_cached_key(|a| natural_key(a));
                     (
                         "user    ",
                         if aus.is_empty() {
@@ -850,6 +847,118 @@ fn draw_roles(f: &mut Frame, area: Rect, s: &State, t: &Tenant, theme: &Theme) {
     );
 }
 
+fn draw_settings(f: &mut Frame, area: Rect, s: &State, t: &Tenant, theme: &Theme) {
+    let b = block(" Tenant settings ", true, theme);
+    let inner = b.inner(area);
+    f.render_widget(b, area);
+    let st = &t.settings;
+    let may_change = s.actor.map(|a| state::manage_settings(t, a));
+    let note = match &may_change {
+        Some(d) if d.allowed => Line::styled(
+            format!("You can change who can access My Staff: {}", d.reason),
+            theme.ok,
+        ),
+        Some(d) => Line::styled(format!("Read-only: {}", d.reason), theme.dim),
+        None => Line::raw(""),
+    };
+    let note_h = if inner.width < 100 { 3 } else { 2 };
+    let on = |b: bool| if b { "on" } else { "off" };
+    let ps = &st.phone_sign_in;
+    let row = |label: &str, value: &str| {
+        Line::from(vec![
+            Span::styled(format!("  {label:<32}"), theme.dim),
+            Span::styled(value.to_string(), theme.text),
+        ])
+    };
+    let read_only = vec![
+        Line::styled("Phone numbers can be used for (read-only)", theme.title),
+        row("SMS sign-in", on(ps.sms_sign_in)),
+        row("Multi-factor authentication", on(ps.mfa)),
+        row(
+            "Self-service password reset",
+            on(ps.self_service_password_reset),
+        ),
+        Line::raw(""),
+        Line::from(vec![
+            Span::styled(
+                format!("{:<34}", "Password writeback (read-only)"),
+                theme.title,
+            ),
+            Span::styled(on(st.password_writeback), theme.text),
+        ]),
+    ];
+    let rows = state::settings_rows(t);
+    // note, blank, heading, list, blank, read-only settings: the list gets what is left.
+    let fixed = note_h + 3 + read_only.len() as u16;
+    let list_h = (rows.len() as u16).min(inner.height.saturating_sub(fixed).max(1));
+    let mut y = inner.y;
+    let mut take = |h: u16| {
+        let h = h.min((inner.y + inner.height).saturating_sub(y));
+        let r = Rect::new(inner.x, y, inner.width, h);
+        y += h;
+        r
+    };
+    let note_area = take(note_h);
+    take(1);
+    let heading = take(1);
+    let list = take(list_h);
+    take(1);
+    let rest = take(read_only.len() as u16);
+    f.render_widget(Paragraph::new(note).wrap(Wrap { trim: true }), note_area);
+    f.render_widget(
+        Paragraph::new(Line::styled(
+            "Administrators can access My Staff",
+            theme.title,
+        )),
+        heading,
+    );
+    let current = st.my_staff.access;
+    let adds = may_change.as_ref().is_some_and(|d| d.allowed);
+    draw_list(
+        f.buffer_mut(),
+        list,
+        &s.settings.list,
+        rows.len(),
+        true,
+        theme,
+        |i| match rows[i] {
+            SettingsRow::Access(a) => {
+                let mark = if a == current { "(•) " } else { "( ) " };
+                let label = match a {
+                    MyStaffAccess::All => "All: every administrator",
+                    MyStaffAccess::Selected => "Selected users and groups",
+                    MyStaffAccess::None => "None: nobody",
+                };
+                let mut spans = vec![
+                    Span::styled(mark, theme.key),
+                    Span::styled(label, theme.text),
+                ];
+                if adds && a == MyStaffAccess::Selected {
+                    spans.push(Span::styled(
+                        format!(
+                            "  ({} adds a user or group)",
+                            keymap::key_for(Ctx::Settings, Cmd::Open)
+                        ),
+                        theme.dim,
+                    ));
+                }
+                Line::from(spans)
+            }
+            SettingsRow::Selected(p) => {
+                let mut spans = vec![
+                    Span::styled(format!("      {:<6}", t.principal_kind(p)), theme.dim),
+                    Span::styled(state::display_name(t, p).to_string(), theme.text),
+                ];
+                if let Principal::User(u) = p {
+                    spans.push(Span::styled(format!(" · {}", t.user(u).upn), theme.dim));
+                }
+                Line::from(spans)
+            }
+        },
+    );
+    f.render_widget(Paragraph::new(read_only), rest);
+}
+
 // ---- dialogs ------------------------------------------------------------------------------
 
 fn popup(f: &mut Frame, area: Rect, w: u16, h: u16, title: &str, theme: &Theme) -> Rect {
@@ -902,8 +1011,8 @@ fn draw_dialog(f: &mut Frame, area: Rect, d: &Dialog, s: &State, t: &Tenant, the
     let w = area.width.saturating_sub(8).clamp(40, 72);
     match d {
         Dialog::Confirm { kind, ok_focused } => {
-            let (title, body, ok): (&str, Vec<Line>, &str) = match *kind {
-                ConfirmKind::Reset { target } => {
+            let (title, body, ok): (&str, Vec<Line>, &str) = match kind {
+                &ConfirmKind::Reset { target } => {
                     let u = t.user(target);
                     let how = if u.synced {
                         "This account is synced from on-premises: you will type the new password, which must meet the on-premises policy."
@@ -921,7 +1030,7 @@ fn draw_dialog(f: &mut Frame, area: Rect, d: &Dialog, s: &State, t: &Tenant, the
                         "Reset password",
                     )
                 }
-                ConfirmKind::RemovePhone { target, kind } => {
+                &ConfirmKind::RemovePhone { target, kind } => {
                     let u = t.user(target);
                     let number = s
                         .actor
@@ -945,7 +1054,7 @@ fn draw_dialog(f: &mut Frame, area: Rect, d: &Dialog, s: &State, t: &Tenant, the
                         "Remove",
                     )
                 }
-                ConfirmKind::Unassign { assignment } => {
+                &ConfirmKind::Unassign { assignment } => {
                     let a = t.assignment(assignment);
                     (
                         "Remove role assignment",
@@ -958,6 +1067,40 @@ fn draw_dialog(f: &mut Frame, area: Rect, d: &Dialog, s: &State, t: &Tenant, the
                             )),
                         ],
                         "Remove",
+                    )
+                }
+                ConfirmKind::MyStaffAccess { access, selected } => {
+                    let ms = &t.settings.my_staff;
+                    let effect = match access {
+                        MyStaffAccess::All => {
+                            "Every administrator can open My Staff, within their roles."
+                        }
+                        MyStaffAccess::Selected => {
+                            "Only these users, and members of these groups, can open My Staff; every other administrator sees the access-denied screen."
+                        }
+                        MyStaffAccess::None => {
+                            "Nobody can open My Staff, you included. To undo it: mystaff settings my-staff --access all"
+                        }
+                    };
+                    (
+                        "Change My Staff access",
+                        vec![
+                            Line::raw("Administrators can access My Staff:"),
+                            Line::styled(
+                                format!(
+                                    "  now: {}",
+                                    state::access_summary(t, ms.access, &ms.selected)
+                                ),
+                                theme.dim,
+                            ),
+                            Line::raw(format!(
+                                "  new: {}",
+                                state::access_summary(t, *access, selected)
+                            )),
+                            Line::raw(""),
+                            Line::styled(effect, theme.warning),
+                        ],
+                        "Change",
                     )
                 }
                 ConfirmKind::Quit => (
@@ -1181,22 +1324,24 @@ fn draw_dialog(f: &mut Frame, area: Rect, d: &Dialog, s: &State, t: &Tenant, the
             });
         }
         Dialog::PickPrincipal {
-            au,
-            role,
+            purpose,
             filter,
             shown,
             list,
         } => {
             let h = area.height.saturating_sub(4).min(24);
-            let inner = popup(
-                f,
-                area,
-                w,
-                h,
-                &format!("{} in {}: who?", role.name(), t.au(*au).display_name),
-                theme,
-            );
-            let [input, note, rest] = Layout::vertical([
+            let (title, note) = match *purpose {
+                PickFor::AuRole { au, role } => (
+                    format!("{} in {}: who?", role.name(), t.au(au).display_name),
+                    "Users, role-assignable groups and service principals.",
+                ),
+                PickFor::MyStaff => (
+                    "Who can access My Staff? Add a user or group".to_string(),
+                    "Users and groups not selected yet; a group gives access to its members.",
+                ),
+            };
+            let inner = popup(f, area, w, h, &title, theme);
+            let [input, note_area, rest] = Layout::vertical([
                 Constraint::Length(1),
                 Constraint::Length(1),
                 Constraint::Min(0),
@@ -1206,13 +1351,7 @@ fn draw_dialog(f: &mut Frame, area: Rect, d: &Dialog, s: &State, t: &Tenant, the
                 Paragraph::new(input_line("Principal:", filter, true, theme)),
                 input,
             );
-            f.render_widget(
-                Paragraph::new(Line::styled(
-                    "Users, role-assignable groups and service principals.",
-                    theme.dim,
-                )),
-                note,
-            );
+            f.render_widget(Paragraph::new(Line::styled(note, theme.dim)), note_area);
             draw_list(f.buffer_mut(), rest, list, shown.len(), true, theme, |i| {
                 let (_, label, idx) = &shown[i];
                 Line::from(highlighted(label, idx, theme.text, theme.matched))

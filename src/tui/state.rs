@@ -12,13 +12,14 @@ use fuzzy_matcher::FuzzyMatcher;
 use fuzzy_matcher::skim::SkimMatcherV2;
 use ratatui::layout::Rect;
 
-use crate::model::{Principal, Scope, Tenant};
+use crate::model::{MyStaffAccess, Principal, Scope, Tenant};
 use crate::password;
 use crate::permissions::{self, Action, Decision, Target};
 use crate::phone::{self, PhoneType};
 use crate::roles::Role;
 
 use super::keymap::{self, Cmd, Ctx, Key};
+use super::natural::natural_key;
 
 // ---- secrets ----------------------------------------------------------------------------------
 
@@ -141,6 +142,7 @@ pub enum OpKind {
     RemovePhone,
     Assign,
     Unassign,
+    MyStaffAccess,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -223,6 +225,11 @@ pub enum Effect {
         actor: u32,
         assignment: u32,
     },
+    SetMyStaffAccess {
+        actor: u32,
+        access: MyStaffAccess,
+        selected: Vec<Principal>,
+    },
 }
 
 // ---- state ------------------------------------------------------------------------------------
@@ -300,6 +307,7 @@ pub enum View {
     Search,
     Audit,
     Roles,
+    Settings,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -382,12 +390,80 @@ pub struct RolesState {
     pub list: ListSel,
 }
 
+#[derive(Debug, Default)]
+pub struct SettingsState {
+    pub list: ListSel,
+}
+
+/// One row of the settings view's "Administrators can access My Staff" list.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SettingsRow {
+    Access(MyStaffAccess),
+    /// A selected user or group (listed under `Selected`).
+    Selected(Principal),
+}
+
+/// The settings view's rows: the three access values, the selected users and groups (sorted by
+/// name) under `Selected`.
+pub fn settings_rows(t: &Tenant) -> Vec<SettingsRow> {
+    let mut selected = t.settings.my_staff.selected.clone();
+    selected.sort_by_cached_key(|&p| (natural_key(display_name(t, p)), p));
+    let mut rows = vec![
+        SettingsRow::Access(MyStaffAccess::All),
+        SettingsRow::Access(MyStaffAccess::Selected),
+    ];
+    rows.extend(selected.into_iter().map(SettingsRow::Selected));
+    rows.push(SettingsRow::Access(MyStaffAccess::None));
+    rows
+}
+
+/// A principal's display name (`principal_name` gives a user's UPN).
+pub fn display_name(t: &Tenant, p: Principal) -> &str {
+    match p {
+        Principal::User(u) => &t.user(u).display_name,
+        _ => t.principal_name(p),
+    }
+}
+
+/// "all administrators", "selected users and groups (A, B)", "no one".
+pub fn access_summary(t: &Tenant, access: MyStaffAccess, selected: &[Principal]) -> String {
+    match access {
+        MyStaffAccess::All => "all administrators".to_string(),
+        MyStaffAccess::None => "no one".to_string(),
+        MyStaffAccess::Selected => {
+            let names: Vec<&str> = selected.iter().map(|&p| t.principal_name(p)).collect();
+            format!("selected users and groups ({})", names.join(", "))
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ConfirmKind {
-    Reset { target: u32 },
-    RemovePhone { target: u32, kind: PhoneType },
-    Unassign { assignment: u32 },
+    Reset {
+        target: u32,
+    },
+    RemovePhone {
+        target: u32,
+        kind: PhoneType,
+    },
+    Unassign {
+        assignment: u32,
+    },
+    /// Change "Administrators can access My Staff" to this value.
+    MyStaffAccess {
+        access: MyStaffAccess,
+        selected: Vec<Principal>,
+    },
     Quit,
+}
+
+/// What a principal picker chooses for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PickFor {
+    /// The principal of a new role assignment scoped to an AU.
+    AuRole { au: u32, role: Role },
+    /// A user or group to add to the My Staff access selection.
+    MyStaff,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -432,8 +508,7 @@ pub enum Dialog {
         list: ListSel,
     },
     PickPrincipal {
-        au: u32,
-        role: Role,
+        purpose: PickFor,
         filter: String,
         shown: Vec<(Principal, String, Vec<usize>)>,
         list: ListSel,
@@ -461,6 +536,7 @@ pub struct State {
     pub search: SearchState,
     pub audit: AuditState,
     pub roles: RolesState,
+    pub settings: SettingsState,
     /// Topmost last.
     pub dialogs: Vec<Dialog>,
     pub help: bool,
@@ -593,6 +669,16 @@ pub fn phones_visible(t: &Tenant, actor: u32, target: u32) -> bool {
     .allowed
 }
 
+/// May the actor change the tenant settings? (The engine's answer, with its reason.)
+pub fn manage_settings(t: &Tenant, actor: u32) -> Decision {
+    permissions::decide(
+        t,
+        Principal::User(actor),
+        Action::ManageSettings,
+        Target::None,
+    )
+}
+
 /// A phone number as the actor may see it.
 pub fn shown_number(t: &Tenant, actor: u32, target: u32, number: &str) -> String {
     if phones_visible(t, actor, target) {
@@ -605,11 +691,12 @@ pub fn shown_number(t: &Tenant, actor: u32, target: u32, number: &str) -> String
 /// Live assignments scoped to an AU, in display order.
 pub fn au_assignments(t: &Tenant, au: u32) -> Vec<u32> {
     let mut v: Vec<u32> = t.assignments_at(Scope::Au(au)).to_vec();
-    v.sort_by_key(|&a| {
+    v.sort_by_cached_key(|&a| {
         let asg = t.assignment(a);
         (
             asg.role.name(),
-            t.principal_name(asg.principal).to_lowercase(),
+            natural_key(t.principal_name(asg.principal)),
+            a,
         )
     });
     v
@@ -626,7 +713,7 @@ pub fn au_users(t: &Tenant, au: u32) -> Vec<u32> {
             _ => None,
         })
         .collect();
-    v.sort_by_cached_key(|&u| (t.user(u).display_name.to_lowercase(), u));
+    v.sort_by_cached_key(|&u| (natural_key(&t.user(u).display_name), u));
     v
 }
 
@@ -654,6 +741,7 @@ impl State {
             search: SearchState::default(),
             audit: AuditState::default(),
             roles: RolesState::default(),
+            settings: SettingsState::default(),
             dialogs: Vec::new(),
             help: false,
             help_scroll: 0,
@@ -682,7 +770,8 @@ impl State {
         if let Some(d) = self.dialogs.last() {
             return match d {
                 Dialog::Confirm { .. } => Ctx::Confirm,
-                Dialog::SetPassword { .. } | Dialog::Phone { .. } => Ctx::Input,
+                Dialog::SetPassword { .. } => Ctx::Password,
+                Dialog::Phone { .. } => Ctx::Input,
                 Dialog::TempPassword { .. } => Ctx::Notice,
                 Dialog::PickRole { .. } | Dialog::PickPrincipal { .. } => Ctx::Picker,
             };
@@ -695,6 +784,7 @@ impl State {
                 View::Audit if self.audit.filtering => Ctx::AuditFilter,
                 View::Audit => Ctx::Audit,
                 View::Roles => Ctx::Roles,
+                View::Settings => Ctx::Settings,
                 View::Panes => match self.main.pane {
                     Pane::Locations => Ctx::Locations,
                     Pane::Members if self.main.filtering => Ctx::MemberFilter,
@@ -732,6 +822,14 @@ impl State {
             }
             Cmd::UserAudit => self.profile_user().is_some(),
             Cmd::ScopedRoles | Cmd::FilterMembers => self.location().is_some(),
+            Cmd::Open if self.ctx() == Ctx::Settings => manage_settings(t, actor).allowed,
+            Cmd::RemoveSelected => {
+                manage_settings(t, actor).allowed
+                    && matches!(
+                        settings_rows(t).get(self.settings.list.sel),
+                        Some(SettingsRow::Selected(_))
+                    )
+            }
             Cmd::AddAssignment | Cmd::RemoveAssignment => {
                 let d = permissions::decide(
                     t,
@@ -765,6 +863,7 @@ impl State {
                 }
                 v.push("Scoped roles".into());
             }
+            View::Settings => v.push("Settings".into()),
             View::Panes => {
                 if self.main.pinned.is_none()
                     && let Some(l) = self.location()
@@ -799,14 +898,14 @@ impl State {
         self.actor = None;
         self.view = View::Panes;
         self.dialogs.clear();
-        let mut accounts: Vec<(bool, String, Account)> = t
+        let mut accounts: Vec<(bool, Vec<u8>, Account)> = t
             .live_users()
             .map(|u| {
                 let user = t.user(u);
                 let admin = !permissions::grants_of(t, Principal::User(u)).is_empty();
                 (
                     !admin,
-                    user.display_name.to_lowercase(),
+                    natural_key(&user.display_name),
                     Account {
                         user: u,
                         label: format!(
@@ -922,6 +1021,19 @@ impl State {
         if self.screen != Screen::Main {
             return;
         }
+        // A changed setting can shut the person out: the engine decides, at once.
+        let d = permissions::decide(t, Principal::User(actor), Action::OpenMyStaff, Target::None);
+        if !d.allowed {
+            self.screen = Screen::Denied;
+            self.denied_reason = d.reason;
+            self.view = View::Panes;
+            // A temporary password on screen is still the manager's to read.
+            self.dialogs
+                .retain(|d| matches!(d, Dialog::TempPassword { .. }));
+            return;
+        }
+        let n = settings_rows(t).len();
+        self.settings.list.clamp(n);
         let keep_au = self.location().map(|l| l.au);
         let keep_user = self.main.shown.get(self.main.mem.sel).map(|(u, _)| *u);
         let visiting: Vec<Location> = self
@@ -1007,7 +1119,7 @@ impl State {
                     .or_else(|| self.main.locations.iter().find(|l| aus.contains(&l.au)))
                     .map(|l| l.au);
                 let mut sorted: Vec<u32> = aus.to_vec();
-                sorted.sort_by_key(|&a| t.au(a).display_name.to_lowercase());
+                sorted.sort_by_cached_key(|&a| natural_key(&t.au(a).display_name));
                 match managed.or_else(|| sorted.first().copied()) {
                     Some(a) => {
                         self.select_location(t, a);
@@ -1142,37 +1254,60 @@ impl State {
         fuzzy(roles.iter().map(|r| (*r, r.name())), filter)
     }
 
-    fn principal_candidates(t: &Tenant, filter: &str) -> Vec<(Principal, String, Vec<usize>)> {
-        let mut labels: Vec<(Principal, String)> = t
-            .live_users()
-            .map(|u| {
-                let user = t.user(u);
-                (
-                    Principal::User(u),
-                    format!("user · {} · {}", user.display_name, user.upn),
-                )
+    /// The principal picker's list: users, then groups (then service principals for role
+    /// assignments), each by name; My Staff access offers users and groups not selected yet.
+    fn principal_candidates(
+        t: &Tenant,
+        purpose: PickFor,
+        filter: &str,
+    ) -> Vec<(Principal, String, Vec<usize>)> {
+        let skip: &[Principal] = match purpose {
+            PickFor::MyStaff if t.settings.my_staff.access == MyStaffAccess::Selected => {
+                &t.settings.my_staff.selected
+            }
+            _ => &[],
+        };
+        let mut candidates: Vec<Principal> = t.live_users().map(Principal::User).collect();
+        candidates.extend((0..t.groups.len() as u32).map(Principal::Group));
+        if let PickFor::AuRole { .. } = purpose {
+            candidates
+                .extend((0..t.service_principals.len() as u32).map(Principal::ServicePrincipal));
+        }
+        candidates.retain(|p| !skip.contains(p));
+        let kind_order = |p: &Principal| match p {
+            Principal::User(_) => 0,
+            Principal::Group(_) => 1,
+            Principal::ServicePrincipal(_) => 2,
+        };
+        candidates.sort_by_cached_key(|p| (kind_order(p), natural_key(display_name(t, *p)), *p));
+        let labels: Vec<(Principal, String)> = candidates
+            .into_iter()
+            .map(|p| {
+                let label = match p {
+                    Principal::User(u) => {
+                        let user = t.user(u);
+                        format!("user · {} · {}", user.display_name, user.upn)
+                    }
+                    Principal::Group(g) => {
+                        let g = &t.groups[g as usize];
+                        format!(
+                            "group · {}{}",
+                            g.display_name,
+                            if g.role_assignable {
+                                " (role-assignable)"
+                            } else {
+                                ""
+                            }
+                        )
+                    }
+                    Principal::ServicePrincipal(i) => format!(
+                        "service principal · {}",
+                        t.service_principals[i as usize].display_name
+                    ),
+                };
+                (p, label)
             })
             .collect();
-        labels.extend(t.groups.iter().enumerate().map(|(i, g)| {
-            (
-                Principal::Group(i as u32),
-                format!(
-                    "group · {}{}",
-                    g.display_name,
-                    if g.role_assignable {
-                        " (role-assignable)"
-                    } else {
-                        ""
-                    }
-                ),
-            )
-        }));
-        labels.extend(t.service_principals.iter().enumerate().map(|(i, s)| {
-            (
-                Principal::ServicePrincipal(i as u32),
-                format!("service principal · {}", s.display_name),
-            )
-        }));
         let mut hits = fuzzy(
             labels.iter().enumerate().map(|(i, (_, l))| (i, l.as_str())),
             filter,
@@ -1226,6 +1361,97 @@ impl State {
                 ok_focused: false,
             });
         }
+    }
+
+    /// Settings view, Enter: `All`/`None` ask for confirmation; `Selected` (or a selected
+    /// principal) opens the picker to add a user or group.
+    fn choose_access(&mut self, t: &Tenant) {
+        let Some(actor) = self.actor else {
+            return;
+        };
+        let d = manage_settings(t, actor);
+        if !d.allowed {
+            self.info(StatusKind::Error, d.reason);
+            return;
+        }
+        let current = t.settings.my_staff.access;
+        match settings_rows(t).get(self.settings.list.sel) {
+            Some(&SettingsRow::Access(access)) if access != MyStaffAccess::Selected => {
+                if access == current {
+                    self.info(
+                        StatusKind::Info,
+                        format!(
+                            "Administrators can access My Staff is already: {}.",
+                            access_summary(t, access, &[])
+                        ),
+                    );
+                    return;
+                }
+                self.open_access_confirm(t, access, Vec::new());
+            }
+            Some(_) => {
+                self.status = None;
+                let purpose = PickFor::MyStaff;
+                self.dialogs.push(Dialog::PickPrincipal {
+                    purpose,
+                    filter: String::new(),
+                    shown: State::principal_candidates(t, purpose, ""),
+                    list: ListSel::default(),
+                });
+            }
+            None => {}
+        }
+    }
+
+    /// Settings view, `d`: take the highlighted user or group out of the selection.
+    fn remove_selected(&mut self, t: &Tenant) {
+        let Some(actor) = self.actor else {
+            return;
+        };
+        let d = manage_settings(t, actor);
+        if !d.allowed {
+            self.info(StatusKind::Error, d.reason);
+            return;
+        }
+        let Some(&SettingsRow::Selected(p)) = settings_rows(t).get(self.settings.list.sel) else {
+            return;
+        };
+        let selected: Vec<Principal> = t
+            .settings
+            .my_staff
+            .selected
+            .iter()
+            .copied()
+            .filter(|&x| x != p)
+            .collect();
+        if selected.is_empty() {
+            self.info(
+                StatusKind::Error,
+                format!(
+                    "{} is the only one selected: choose All or None instead.",
+                    t.principal_name(p)
+                ),
+            );
+            return;
+        }
+        self.open_access_confirm(t, MyStaffAccess::Selected, selected);
+    }
+
+    fn open_access_confirm(&mut self, t: &Tenant, access: MyStaffAccess, selected: Vec<Principal>) {
+        let Some(actor) = self.actor else {
+            return;
+        };
+        let d = manage_settings(t, actor);
+        if !d.allowed {
+            self.dialogs.clear();
+            self.info(StatusKind::Error, d.reason);
+            return;
+        }
+        self.status = None;
+        self.dialogs.push(Dialog::Confirm {
+            kind: ConfirmKind::MyStaffAccess { access, selected },
+            ok_focused: false,
+        });
     }
 
     fn confirm_quit(&mut self) -> Vec<Effect> {
@@ -1402,6 +1628,18 @@ fn on_op_done(s: &mut State, t: &Tenant, op: OpKind, result: Result<Vec<String>,
             }
         }
         (OpKind::Unassign, Ok(_)) => s.info(StatusKind::Ok, "Assignment removed."),
+        (OpKind::MyStaffAccess, Ok(_)) => {
+            s.dialogs
+                .retain(|d| !matches!(d, Dialog::PickPrincipal { .. }));
+            let ms = &t.settings.my_staff;
+            s.info(
+                StatusKind::Ok,
+                format!(
+                    "Administrators can access My Staff: now {}.",
+                    access_summary(t, ms.access, &ms.selected)
+                ),
+            );
+        }
         (_, Err(e)) => s.info(StatusKind::Error, e),
     }
     s.reload(t);
@@ -1461,7 +1699,9 @@ fn on_key(s: &mut State, t: &Tenant, key: Key) -> Vec<Effect> {
             }
             Vec::new()
         }
-        Ctx::Confirm | Ctx::Input | Ctx::Notice | Ctx::Picker => on_dialog_key(s, t, cmd, typed),
+        Ctx::Confirm | Ctx::Input | Ctx::Password | Ctx::Notice | Ctx::Picker => {
+            on_dialog_key(s, t, cmd, typed)
+        }
         Ctx::SignIn => {
             match cmd {
                 Some(Cmd::Open) => {
@@ -1540,6 +1780,25 @@ fn on_key(s: &mut State, t: &Tenant, key: Key) -> Vec<Effect> {
                 Some(Cmd::Back) => s.view = View::Panes,
                 Some(Cmd::AddAssignment) => s.open_assign(t),
                 Some(Cmd::RemoveAssignment) => s.open_unassign(t),
+                Some(Cmd::Help) => s.help = true,
+                Some(Cmd::Quit) => return s.quit_now(),
+                _ => {}
+            }
+            Vec::new()
+        }
+        Ctx::Settings => {
+            let page = s.page();
+            let n = settings_rows(t).len();
+            match cmd {
+                Some(
+                    c
+                    @ (Cmd::Up | Cmd::Down | Cmd::PageUp | Cmd::PageDown | Cmd::Top | Cmd::Bottom),
+                ) => {
+                    s.settings.list.step(c, n, page);
+                }
+                Some(Cmd::Back) => s.view = View::Panes,
+                Some(Cmd::Open) => s.choose_access(t),
+                Some(Cmd::RemoveSelected) => s.remove_selected(t),
                 Some(Cmd::Help) => s.help = true,
                 Some(Cmd::Quit) => return s.quit_now(),
                 _ => {}
@@ -1643,6 +1902,10 @@ fn on_pane_key(
             s.main.filtering = true;
         }
         Cmd::ScopedRoles => s.open_roles(t),
+        Cmd::Settings => {
+            s.settings.list.reset();
+            s.view = View::Settings;
+        }
         Cmd::ResetPassword => s.open_reset(t),
         Cmd::AddPhone => s.open_phone(t, PhoneMode::Add),
         Cmd::EditPhone => s.open_phone(t, PhoneMode::Edit),
@@ -1733,7 +1996,7 @@ fn on_dialog_key(s: &mut State, t: &Tenant, cmd: Option<Cmd>, typed: Option<char
             Some(Cmd::Back) => s.close_dialog(),
             Some(Cmd::Submit) if !*ok_focused => s.close_dialog(),
             Some(Cmd::Submit) => {
-                let kind = *kind;
+                let kind = kind.clone();
                 s.close_dialog();
                 return confirmed(s, t, actor, kind);
             }
@@ -1870,11 +2133,11 @@ fn on_dialog_key(s: &mut State, t: &Tenant, cmd: Option<Cmd>, typed: Option<char
             Some(Cmd::Open) => {
                 if let Some((role, _)) = shown.get(list.sel) {
                     let (au, role) = (*au, *role);
+                    let purpose = PickFor::AuRole { au, role };
                     s.dialogs.push(Dialog::PickPrincipal {
-                        au,
-                        role,
+                        purpose,
                         filter: String::new(),
-                        shown: State::principal_candidates(t, ""),
+                        shown: State::principal_candidates(t, purpose, ""),
                         list: ListSel::default(),
                     });
                 }
@@ -1887,8 +2150,7 @@ fn on_dialog_key(s: &mut State, t: &Tenant, cmd: Option<Cmd>, typed: Option<char
             }
         },
         Dialog::PickPrincipal {
-            au,
-            role,
+            purpose,
             filter,
             shown,
             list,
@@ -1899,7 +2161,22 @@ fn on_dialog_key(s: &mut State, t: &Tenant, cmd: Option<Cmd>, typed: Option<char
             }
             Some(Cmd::Open) => {
                 if let Some((p, _, _)) = shown.get(list.sel) {
-                    let (au, role, principal) = (*au, *role, *p);
+                    let principal = *p;
+                    let (au, role) = match *purpose {
+                        PickFor::AuRole { au, role } => (au, role),
+                        PickFor::MyStaff => {
+                            let current = &t.settings.my_staff;
+                            let mut selected = match current.access {
+                                MyStaffAccess::Selected => current.selected.clone(),
+                                _ => Vec::new(),
+                            };
+                            if !selected.contains(&principal) {
+                                selected.push(principal);
+                            }
+                            s.open_access_confirm(t, MyStaffAccess::Selected, selected);
+                            return Vec::new();
+                        }
+                    };
                     let d = permissions::decide(
                         t,
                         Principal::User(actor),
@@ -1921,7 +2198,7 @@ fn on_dialog_key(s: &mut State, t: &Tenant, cmd: Option<Cmd>, typed: Option<char
             }
             c => {
                 if edit(filter, c, typed) {
-                    *shown = State::principal_candidates(t, filter);
+                    *shown = State::principal_candidates(t, *purpose, filter);
                     list.reset();
                 }
             }
@@ -1975,6 +2252,18 @@ fn confirmed(s: &mut State, t: &Tenant, actor: u32, kind: ConfirmKind) -> Vec<Ef
             }
             vec![Effect::Unassign { actor, assignment }]
         }
+        ConfirmKind::MyStaffAccess { access, selected } => {
+            let d = manage_settings(t, actor);
+            if !d.allowed {
+                s.info(StatusKind::Error, d.reason);
+                return Vec::new();
+            }
+            vec![Effect::SetMyStaffAccess {
+                actor,
+                access,
+                selected,
+            }]
+        }
     }
 }
 
@@ -1989,7 +2278,7 @@ fn on_mouse(s: &mut State, t: &Tenant, kind: MouseKind, col: u16, row: u16) -> V
         let ctx = s.ctx();
         if matches!(
             ctx,
-            Ctx::SignIn | Ctx::Search | Ctx::Audit | Ctx::Roles | Ctx::Help
+            Ctx::SignIn | Ctx::Search | Ctx::Audit | Ctx::Roles | Ctx::Settings | Ctx::Help
         ) {
             return on_key(s, t, keymap::key_for(ctx, cmd));
         }

@@ -762,7 +762,7 @@ fn tenant_role_assignment_takes_a_privileged_role_or_global_administrator() {
     assert!(d("pra").allowed);
     assert_eq!(
         d("pra").reason,
-        "Privileged Role Administrator (tenant-wide) may do assigning roles tenant-wide."
+        "Privileged Role Administrator (tenant-wide) allows assigning roles tenant-wide."
     );
     for who in ["ua", "pAuth", "auUa", "plain"] {
         assert!(!d(who).allowed, "{who}");

@@ -1038,17 +1038,7 @@ fn run_au(s: &mut Session, op: AuOp, out: Out) -> Result<i32, CliError> {
                     format!("no scoped role members in {}", t.au(x).display_name),
                 )?;
             } else {
-                for &i in list {
-                    let asg = t.assignment(i);
-                    print(
-                        out,
-                        format!(
-                            "{:<40} {}",
-                            asg.role.name(),
-                            t.principal_name(asg.principal)
-                        ),
-                    )?;
-                }
+                print_assignments(out, t, list)?;
             }
             Ok(0)
         }
@@ -1338,17 +1328,7 @@ fn run_role(s: &mut Session, op: RoleOp, out: Out) -> Result<i32, CliError> {
                     .collect();
                 print_json(out, &Value::Array(v))?;
             } else {
-                for &i in list {
-                    let asg = t.assignment(i);
-                    print(
-                        out,
-                        format!(
-                            "{:<40} {}",
-                            asg.role.name(),
-                            t.principal_name(asg.principal)
-                        ),
-                    )?;
-                }
+                print_assignments(out, t, list)?;
             }
             Ok(0)
         }
@@ -1470,4 +1450,20 @@ pub fn run_tui(c: &Cli) -> i32 {
             1
         }
     }
+}
+
+/// One line per role assignment: role, then who holds it.
+fn print_assignments(out: Out, t: &Tenant, list: &[u32]) -> Result<(), CliError> {
+    for &i in list {
+        let asg = t.assignment(i);
+        print(
+            out,
+            format!(
+                "{:<40} {}",
+                asg.role.name(),
+                t.principal_name(asg.principal)
+            ),
+        )?;
+    }
+    Ok(())
 }

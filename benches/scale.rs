@@ -22,6 +22,7 @@ use mystaff::model::{Principal, Tenant};
 use mystaff::permissions::{self, Action, Target};
 use mystaff::search::{SearchCache, SearchIndex};
 use mystaff::session::{OpenOptions, Session};
+use mystaff::tui::{App, render, theme};
 
 /// Typed queries, keystroke by keystroke.
 const TYPED: &[&str] = &["seatt", "ava smi", "ryan.agu", "zqxj"];
@@ -418,6 +419,17 @@ fn report() {
         ms(pct(&mut appends, 0.99)),
         String::new(),
     );
+
+    // ---- rendering ----
+    let mut rw = RenderWorld::new();
+    let mut frames = rw.frames(500);
+    row(
+        &mut rows,
+        "render: 200x60 frame, 20,000-member location",
+        format!("{:.3} ms", pct(&mut frames, 0.5).as_secs_f64() * 1e3),
+        format!("{:.3} ms", pct(&mut frames, 0.99).as_secs_f64() * 1e3),
+        format!("{} members shown", rw.app.state.main.shown.len()),
+    );
     println!();
 }
 
@@ -551,7 +563,72 @@ fn journal_bench() -> (Duration, Duration, Vec<Duration>) {
     (with.saturating_sub(without), with, appends)
 }
 
+/// A tenant with one 20,000-member location (3 managers + 20,000 staff), its first manager signed
+/// in with the location selected, drawn into a 200x60 `TestBackend` reused across frames.
+struct RenderWorld {
+    _dir: tempfile::TempDir,
+    app: App<Session>,
+    term: ratatui::Terminal<ratatui::backend::TestBackend>,
+    theme: theme::Theme,
+}
+
+impl RenderWorld {
+    fn new() -> RenderWorld {
+        let dir = tempfile::tempdir().expect("dir");
+        let fixture = dir.path().join("big-location.json");
+        write_tenant(
+            Spec {
+                locations: 1,
+                users_per_location: 20_003,
+                seed: 3,
+            },
+            std::io::BufWriter::new(std::fs::File::create(&fixture).expect("f")),
+        )
+        .expect("gen");
+        let (tenant, _, _) = mystaff::session::load_fixture(Some(&fixture)).expect("load");
+        let mgr = tenant
+            .find_user(&upn_of(&tenant, 0, 0))
+            .expect("manager of location 0");
+        let session = Session::in_memory(tenant, "bench");
+        let app = App::new(session, Some(mgr), (200, 60));
+        assert_eq!(app.state.main.shown.len(), 20_000, "location selected");
+        let term = ratatui::Terminal::new(ratatui::backend::TestBackend::new(200, 60))
+            .expect("test backend");
+        RenderWorld {
+            _dir: dir,
+            app,
+            term,
+            theme: theme::Theme::new(theme::ThemeKind::Dark),
+        }
+    }
+
+    fn frame(&mut self) {
+        let (state, theme) = (&self.app.state, &self.theme);
+        let t = self.app.backend.tenant();
+        self.term
+            .draw(|f| render::draw(f, state, t, theme))
+            .expect("draw");
+    }
+
+    fn frames(&mut self, n: usize) -> Vec<Duration> {
+        self.frame();
+        (0..n)
+            .map(|_| {
+                let t0 = Instant::now();
+                self.frame();
+                t0.elapsed()
+            })
+            .collect()
+    }
+}
+
 // ---- divan micro-benchmarks ----
+
+#[divan::bench(sample_count = 100)]
+fn render_frame(bencher: divan::Bencher) {
+    let mut rw = RenderWorld::new();
+    bencher.bench_local(|| rw.frame());
+}
 
 #[divan::bench(args = ["s", "sea", "seatt", "ava smi", "ryan.agu", "zqxj"], sample_count = 10, sample_size = 1)]
 fn search_stateless(q: &str) -> usize {

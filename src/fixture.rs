@@ -4,16 +4,15 @@
 //! or the entity path (`users[12].userPrincipalName`). Unknown fields are errors: a typo must never
 //! silently change a permission rule.
 
-use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
 use crate::model::{
-    AdminUnit, Assignment, FastMap, Group, MyStaffAccess, MyStaffSetting, Object, PasswordState,
-    PhoneMethod, PhoneSignIn, Principal, Scope, ServicePrincipal, Settings, Tenant, TenantInfo,
-    TenantMaps, User, UserType,
+    AdminUnit, Assignment, FastMap, Group, IdKey, MyStaffAccess, MyStaffSetting, Object,
+    PasswordState, PhoneMethod, PhoneSignIn, Principal, Scope, ServicePrincipal, Settings, Tenant,
+    TenantInfo, TenantMaps, User, UserType,
 };
 use crate::password::PasswordPolicy;
 use crate::phone;
@@ -341,14 +340,14 @@ pub fn build(fx: FixtureFile) -> Result<Tenant, Vec<String>> {
         + fx.service_principals.len()
         + fx.administrative_units.len()
         + fx.role_assignments.len();
-    let mut ids: FastMap<String, Object> =
+    let mut ids: FastMap<IdKey, Object> =
         FastMap::with_capacity_and_hasher(n_objects, Default::default());
     let mut claim_id = |id: &str, obj: Object, p: &mut Vec<String>| {
         if id.trim().is_empty() {
             p.push(format!("{}: must not be empty", id_path(obj)));
             return;
         }
-        match ids.entry(id.to_ascii_lowercase()) {
+        match ids.entry(IdKey::of(id)) {
             std::collections::hash_map::Entry::Occupied(e) => p.push(format!(
                 "{}: duplicate id `{id}` (also {})",
                 id_path(obj),
@@ -466,7 +465,7 @@ pub fn build(fx: FixtureFile) -> Result<Tenant, Vec<String>> {
         claim_id(&r.id, Object::Assignment(i as u32), &mut p);
     }
     let mut groups = Vec::with_capacity(fx.groups.len());
-    let user_ref = |id: &str| match ids.get(lower(id).as_ref()) {
+    let user_ref = |id: &str| match ids.get(&IdKey::of(id)) {
         Some(Object::User(u)) => Some(*u),
         _ => None,
     };
@@ -507,14 +506,14 @@ pub fn build(fx: FixtureFile) -> Result<Tenant, Vec<String>> {
     }
 
     let principal_ref = |id: &str| -> Option<Principal> {
-        match ids.get(lower(id).as_ref())? {
+        match ids.get(&IdKey::of(id))? {
             Object::User(u) => Some(Principal::User(*u)),
             Object::Group(g) => Some(Principal::Group(*g)),
             Object::ServicePrincipal(s) => Some(Principal::ServicePrincipal(*s)),
             _ => None,
         }
     };
-    let au_ref = |id: &str| match ids.get(lower(id).as_ref()) {
+    let au_ref = |id: &str| match ids.get(&IdKey::of(id)) {
         Some(Object::Au(a)) => Some(*a),
         _ => None,
     };
@@ -685,15 +684,6 @@ pub fn build(fx: FixtureFile) -> Result<Tenant, Vec<String>> {
             mobile_owner: mobiles,
         },
     ))
-}
-
-/// `id` with ASCII letters lowercased, copied only when it has capitals.
-fn lower(id: &str) -> Cow<'_, str> {
-    if id.bytes().any(|b| b.is_ascii_uppercase()) {
-        Cow::Owned(id.to_ascii_lowercase())
-    } else {
-        Cow::Borrowed(id)
-    }
 }
 
 /// Where an object's id is, for messages.

@@ -210,12 +210,50 @@ pub enum Object {
     Assignment(u32),
 }
 
+/// An object id as a map key: a GUID as its 128-bit value (no key string to allocate or follow
+/// on a probe), any other id as its ASCII-lowercased text. Two ids get the same key exactly when
+/// they are equal ignoring ASCII case, as the lowercase `String` keys before did.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub(crate) enum IdKey {
+    /// The 128 bits as two halves: 8-byte alignment keeps a map entry at 32 bytes.
+    Guid([u64; 2]),
+    Text(Box<str>),
+}
+
+impl IdKey {
+    pub(crate) fn of(id: &str) -> IdKey {
+        match parse_guid(id) {
+            Some(g) => IdKey::Guid([(g >> 64) as u64, g as u64]),
+            None => IdKey::Text(id.to_ascii_lowercase().into_boxed_str()),
+        }
+    }
+}
+
+/// `8-4-4-4-12` hex digits (either case) as a number.
+fn parse_guid(s: &str) -> Option<u128> {
+    let b = s.as_bytes();
+    if b.len() != 36 {
+        return None;
+    }
+    let mut v: u128 = 0;
+    for (i, &c) in b.iter().enumerate() {
+        if matches!(i, 8 | 13 | 18 | 23) {
+            if c != b'-' {
+                return None;
+            }
+        } else {
+            v = (v << 4) | (c as char).to_digit(16)? as u128;
+        }
+    }
+    Some(v)
+}
+
 /// Maps that fixture validation builds anyway, handed to [`Tenant::with_maps`] instead of being
 /// built twice.
 #[derive(Debug, Default)]
 pub(crate) struct TenantMaps {
     /// Lowercase id of every object.
-    pub by_id: FastMap<String, Object>,
+    pub by_id: FastMap<IdKey, Object>,
     /// Lowercase (`str::to_lowercase`) UPN of every user.
     pub user_by_upn: FastMap<String, u32>,
     /// Normalized mobile number of every user that has one.
@@ -224,7 +262,7 @@ pub(crate) struct TenantMaps {
 
 #[derive(Debug, Clone, Default)]
 struct Indices {
-    by_id: FastMap<String, Object>,
+    by_id: FastMap<IdKey, Object>,
     user_by_upn: FastMap<String, u32>,
     /// Direct AU memberships of each user (groups do not expand: spec 3).
     user_aus: Vec<Vec<u32>>,
@@ -330,8 +368,7 @@ impl Tenant {
             if u.deleted || prebuilt {
                 continue;
             }
-            idx.by_id
-                .insert(u.id.to_ascii_lowercase(), Object::User(i as u32));
+            idx.by_id.insert(IdKey::of(&u.id), Object::User(i as u32));
             idx.user_by_upn.insert(u.upn.to_lowercase(), i as u32);
             for p in &u.phones {
                 if p.phone_type == PhoneType::Mobile {
@@ -341,8 +378,7 @@ impl Tenant {
         }
         for (i, g) in self.groups.iter().enumerate() {
             if !prebuilt {
-                idx.by_id
-                    .insert(g.id.to_ascii_lowercase(), Object::Group(i as u32));
+                idx.by_id.insert(IdKey::of(&g.id), Object::Group(i as u32));
             }
             for &m in &g.members {
                 idx.user_groups[m as usize].push(i as u32);
@@ -353,10 +389,8 @@ impl Tenant {
         }
         for (i, s) in self.service_principals.iter().enumerate() {
             if !prebuilt {
-                idx.by_id.insert(
-                    s.id.to_ascii_lowercase(),
-                    Object::ServicePrincipal(i as u32),
-                );
+                idx.by_id
+                    .insert(IdKey::of(&s.id), Object::ServicePrincipal(i as u32));
             }
         }
         for (i, a) in self.aus.iter().enumerate() {
@@ -364,8 +398,7 @@ impl Tenant {
                 continue;
             }
             if !prebuilt {
-                idx.by_id
-                    .insert(a.id.to_ascii_lowercase(), Object::Au(i as u32));
+                idx.by_id.insert(IdKey::of(&a.id), Object::Au(i as u32));
             }
             for m in &a.members {
                 match *m {
@@ -381,7 +414,7 @@ impl Tenant {
             }
             if !prebuilt {
                 idx.by_id
-                    .insert(a.id.to_ascii_lowercase(), Object::Assignment(i as u32));
+                    .insert(IdKey::of(&a.id), Object::Assignment(i as u32));
             }
             idx.by_principal
                 .entry(a.principal)
@@ -395,7 +428,7 @@ impl Tenant {
     // ---- lookups -------------------------------------------------------------------------------
 
     pub fn object(&self, id: &str) -> Option<Object> {
-        self.idx.by_id.get(&id.trim().to_ascii_lowercase()).copied()
+        self.idx.by_id.get(&IdKey::of(id.trim())).copied()
     }
 
     /// A user by UPN (case-insensitive) or id.
@@ -611,9 +644,7 @@ impl Tenant {
 
     pub fn create_au(&mut self, au: AdminUnit) -> u32 {
         let i = self.aus.len() as u32;
-        self.idx
-            .by_id
-            .insert(au.id.to_ascii_lowercase(), Object::Au(i));
+        self.idx.by_id.insert(IdKey::of(&au.id), Object::Au(i));
         self.aus.push(au);
         i
     }
@@ -629,7 +660,7 @@ impl Tenant {
         }
         let au = &mut self.aus[a as usize];
         au.deleted = true;
-        let id = au.id.to_ascii_lowercase();
+        let id = IdKey::of(&au.id);
         self.idx.by_id.remove(&id);
     }
 
@@ -659,7 +690,7 @@ impl Tenant {
         let i = self.assignments.len() as u32;
         self.idx
             .by_id
-            .insert(asg.id.to_ascii_lowercase(), Object::Assignment(i));
+            .insert(IdKey::of(&asg.id), Object::Assignment(i));
         self.idx
             .by_principal
             .entry(asg.principal)
@@ -676,7 +707,7 @@ impl Tenant {
             return;
         }
         asg.deleted = true;
-        let (p, s, id) = (asg.principal, asg.scope, asg.id.to_ascii_lowercase());
+        let (p, s, id) = (asg.principal, asg.scope, IdKey::of(&asg.id));
         if let Some(v) = self.idx.by_principal.get_mut(&p) {
             remove_value(v, &i);
         }
@@ -688,9 +719,7 @@ impl Tenant {
 
     pub fn add_user(&mut self, user: User) -> u32 {
         let i = self.users.len() as u32;
-        self.idx
-            .by_id
-            .insert(user.id.to_ascii_lowercase(), Object::User(i));
+        self.idx.by_id.insert(IdKey::of(&user.id), Object::User(i));
         self.idx.user_by_upn.insert(user.upn.to_lowercase(), i);
         for p in &user.phones {
             if p.phone_type == PhoneType::Mobile {
@@ -726,12 +755,41 @@ impl Tenant {
             }
         }
         user.deleted = true;
-        let (id, upn) = (user.id.to_ascii_lowercase(), user.upn.to_lowercase());
+        let (id, upn) = (IdKey::of(&user.id), user.upn.to_lowercase());
         self.idx.by_id.remove(&id);
         self.idx.user_by_upn.remove(&upn);
         self.settings
             .my_staff
             .selected
             .retain(|p| *p != Principal::User(u));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::IdKey;
+
+    #[test]
+    fn id_keys_are_equal_exactly_when_ids_are_equal_ignoring_ascii_case() {
+        let ids = [
+            "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d",
+            "0A1B2C3D-4E5F-4A6B-8C7D-9E0F1A2B3C4D",
+            "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4e",
+            "0a1b2c3d04e5f-4a6b-8c7d-9e0f1a2b3c4d",
+            "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4",
+            "ÀBC-not-a-guid",
+            "àBC-not-a-guid",
+            "abc-NOT-a-guid",
+            "abc-not-a-guid",
+        ];
+        for a in ids {
+            for b in ids {
+                assert_eq!(
+                    IdKey::of(a) == IdKey::of(b),
+                    a.eq_ignore_ascii_case(b),
+                    "{a} / {b}"
+                );
+            }
+        }
     }
 }

@@ -136,7 +136,7 @@ impl Session {
                 dir.display()
             ));
         }
-        for (i, entry) in opened.entries.into_iter().enumerate() {
+        for (i, entry) in opened.entries.iter().enumerate() {
             s.replay(entry, i + 1);
         }
         s.prefs = match storage::load_prefs(&dir) {
@@ -188,7 +188,7 @@ impl Session {
         &self.audit
     }
 
-    fn replay(&mut self, entry: Value, n: usize) {
+    fn replay(&mut self, entry: &storage::RawEntry, n: usize) {
         apply_entry(
             &mut self.tenant,
             &mut self.audit,
@@ -205,7 +205,7 @@ impl Session {
         };
         let entries = j.refresh()?;
         let n = entries.len();
-        for e in entries {
+        for e in &entries {
             apply_entry(&mut self.tenant, &mut self.audit, &mut self.warnings, e, 0);
         }
         Ok(n)
@@ -229,7 +229,7 @@ impl Session {
                 let mut tx = j
                     .transaction()
                     .map_err(|e| OpError::Storage(e.to_string()))?;
-                for e in tx.take_new_entries() {
+                for e in &tx.take_new_entries() {
                     apply_entry(tenant, audit, warnings, e, 0);
                 }
                 let planned = plan(tenant, ctx);
@@ -384,18 +384,63 @@ impl Session {
 }
 
 /// Applies one journal entry: its change (if any) and its audit record.
+/// A journal entry as this mystaff writes it. `audit` may be absent but not `null` (an explicit
+/// null is an unreadable record, as in [`apply_entry_value`]).
+#[derive(serde::Deserialize)]
+struct Entry {
+    #[serde(default)]
+    change: Option<Change>,
+    #[serde(default, deserialize_with = "present")]
+    audit: Option<AuditRecord>,
+}
+
+fn present<'de, D: serde::Deserializer<'de>, T: serde::Deserialize<'de>>(
+    d: D,
+) -> Result<Option<T>, D::Error> {
+    T::deserialize(d).map(Some)
+}
+
+/// Replays one journal entry: straight from its bytes into [`Entry`]; an entry that does not
+/// read that way (another version's change, a bad audit record, a duplicate key) goes through
+/// [`apply_entry_value`], which reads each part on its own and says what it skipped.
 fn apply_entry(
+    tenant: &mut Tenant,
+    audit: &mut Vec<AuditRecord>,
+    warnings: &mut Vec<String>,
+    entry: &storage::RawEntry,
+    n: usize,
+) {
+    match serde_json::from_slice::<Entry>(entry.bytes()) {
+        Ok(Entry { change, audit: a }) => {
+            if let Some(change) = change
+                && let Err(e) = change.apply(tenant)
+            {
+                warnings.push(format!("{} was skipped: {e}", entry_at(n)));
+            }
+            if let Some(r) = a {
+                audit.push(r);
+            }
+        }
+        Err(_) => apply_entry_value(tenant, audit, warnings, entry.value(), n),
+    }
+}
+
+fn entry_at(n: usize) -> String {
+    if n > 0 {
+        format!("journal entry {n}")
+    } else {
+        "a journal entry written by another mystaff".to_string()
+    }
+}
+
+fn apply_entry_value(
     tenant: &mut Tenant,
     audit: &mut Vec<AuditRecord>,
     warnings: &mut Vec<String>,
     entry: Value,
     n: usize,
 ) {
-    let at = if n > 0 {
-        format!("journal entry {n}")
-    } else {
-        "a journal entry written by another mystaff".to_string()
-    };
+    let at = entry_at(n);
     if let Some(c) = entry.get("change").filter(|c| !c.is_null()) {
         match serde_json::from_value::<Change>(c.clone()) {
             Ok(change) => {

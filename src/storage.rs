@@ -211,7 +211,7 @@ pub struct Journal {
 pub struct Opened {
     pub journal: Journal,
     /// Entries to replay onto the fixture, in order (header/markers excluded).
-    pub entries: Vec<Value>,
+    pub entries: Vec<RawEntry>,
     /// Non-fatal problems (a torn last line) to show the user.
     pub warnings: Vec<String>,
     /// True when this open wrote a rebase marker.
@@ -222,8 +222,38 @@ pub struct Opened {
 #[derive(Debug)]
 pub struct Transaction<'a> {
     journal: &'a mut Journal,
-    new_entries: Vec<Value>,
+    new_entries: Vec<RawEntry>,
     warnings: Vec<String>,
+}
+
+/// One journal entry: the bytes of its line, checked when read to be a JSON object (exactly what
+/// `serde_json` accepts as a `Value`) without the reserved keys, and not parsed any further. The
+/// caller deserializes it straight into its own types, so replay builds no `Value` tree.
+#[derive(Clone, PartialEq, Eq)]
+pub struct RawEntry(Box<[u8]>);
+
+impl RawEntry {
+    /// The line, without its newline.
+    pub fn bytes(&self) -> &[u8] {
+        &self.0
+    }
+
+    /// The entry as a JSON value (it was checked to be one when it was read).
+    pub fn value(&self) -> Value {
+        serde_json::from_slice(&self.0).expect("journal entries are checked when read")
+    }
+}
+
+impl fmt::Debug for RawEntry {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&String::from_utf8_lossy(&self.0))
+    }
+}
+
+impl PartialEq<Value> for RawEntry {
+    fn eq(&self, other: &Value) -> bool {
+        self.value() == *other
+    }
 }
 
 impl Drop for Transaction<'_> {
@@ -235,11 +265,11 @@ impl Drop for Transaction<'_> {
 
 impl Transaction<'_> {
     /// Entries other handles appended since this handle last read.
-    pub fn new_entries(&self) -> &[Value] {
+    pub fn new_entries(&self) -> &[RawEntry] {
         &self.new_entries
     }
 
-    pub fn take_new_entries(&mut self) -> Vec<Value> {
+    pub fn take_new_entries(&mut self) -> Vec<RawEntry> {
         std::mem::take(&mut self.new_entries)
     }
 
@@ -272,11 +302,22 @@ impl Transaction<'_> {
 enum Line {
     Header { tenant: String, sha: String },
     Rebase { to: String },
-    Entry(Value),
+    Entry(RawEntry),
 }
 
 /// `Err` = not a line we could have written (torn or corrupt), with why.
+///
+/// The common line, an entry, is checked in one pass that builds nothing ([`Probe`]); anything
+/// else (the header, a rebase marker, a bad line) takes the full parse, which also words the
+/// reason.
 fn parse_line(bytes: &[u8]) -> Result<Line, String> {
+    match serde_json::from_slice::<Probe>(bytes) {
+        Ok(Probe { reserved: false }) => Ok(Line::Entry(RawEntry(bytes.into()))),
+        _ => parse_line_value(bytes),
+    }
+}
+
+fn parse_line_value(bytes: &[u8]) -> Result<Line, String> {
     let value: Value = serde_json::from_slice(bytes).map_err(|e| format!("invalid JSON ({e})"))?;
     let Value::Object(obj) = value else {
         return Err("not a JSON object".into());
@@ -297,7 +338,99 @@ fn parse_line(bytes: &[u8]) -> Result<Line, String> {
             None => Err("rebase marker lacks \"to\"".into()),
         };
     }
-    Ok(Line::Entry(Value::Object(obj)))
+    Ok(Line::Entry(RawEntry(bytes.into())))
+}
+
+/// A line checked without building it: a JSON object whose values are all valid JSON (numbers in
+/// range, strings valid UTF-8 with valid escapes, nesting within serde_json's limit: the same
+/// parser and checks as a `Value`, since both go through `deserialize_any`). `reserved` says
+/// whether it has a header or rebase key. Anything that is not an object is an error here.
+struct Probe {
+    reserved: bool,
+}
+
+impl<'de> serde::Deserialize<'de> for Probe {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Probe, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = Probe;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a JSON object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut m: A) -> Result<Probe, A::Error> {
+                let mut reserved = false;
+                while let Some(key) = m.next_key::<Key>()? {
+                    reserved |= key.0;
+                    m.next_value::<Valid>()?;
+                }
+                Ok(Probe { reserved })
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// A map key; `.0` is true for the reserved keys.
+struct Key(bool);
+
+impl<'de> serde::Deserialize<'de> for Key {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Key, D::Error> {
+        struct V;
+        impl serde::de::Visitor<'_> for V {
+            type Value = Key;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a string key")
+            }
+            fn visit_str<E: serde::de::Error>(self, k: &str) -> Result<Key, E> {
+                Ok(Key(k == HEADER_KEY || k == REBASE_KEY))
+            }
+        }
+        d.deserialize_str(V)
+    }
+}
+
+/// Any JSON value, checked and dropped.
+struct Valid;
+
+impl<'de> serde::Deserialize<'de> for Valid {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Valid, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = Valid;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("any JSON value")
+            }
+            fn visit_bool<E>(self, _: bool) -> Result<Valid, E> {
+                Ok(Valid)
+            }
+            fn visit_i64<E>(self, _: i64) -> Result<Valid, E> {
+                Ok(Valid)
+            }
+            fn visit_u64<E>(self, _: u64) -> Result<Valid, E> {
+                Ok(Valid)
+            }
+            fn visit_f64<E>(self, _: f64) -> Result<Valid, E> {
+                Ok(Valid)
+            }
+            fn visit_str<E>(self, _: &str) -> Result<Valid, E> {
+                Ok(Valid)
+            }
+            fn visit_unit<E>(self) -> Result<Valid, E> {
+                Ok(Valid)
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut a: A) -> Result<Valid, A::Error> {
+                while a.next_element::<Valid>()?.is_some() {}
+                Ok(Valid)
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut m: A) -> Result<Valid, A::Error> {
+                while m.next_key::<Key>()?.is_some() {
+                    m.next_value::<Valid>()?;
+                }
+                Ok(Valid)
+            }
+        }
+        d.deserialize_any(V)
+    }
 }
 
 #[derive(Clone, Copy, PartialEq)]
@@ -387,7 +520,7 @@ impl Journal {
 
     /// Reads entries others appended, without locking (for periodic catch-up).
     /// A line still being written is left for a later call.
-    pub fn refresh(&mut self) -> Result<Vec<Value>, StorageError> {
+    pub fn refresh(&mut self) -> Result<Vec<RawEntry>, StorageError> {
         let (entries, _) = self.read_new(Mode::Unlocked)?;
         if self.journal_sha256 != self.fixture_sha256 {
             return Err(self.fixture_changed());
@@ -458,7 +591,7 @@ impl Journal {
 
     /// Parses complete lines after `offset`, advancing past valid ones.
     /// Returns the entries and, in locked mode, a warning for a torn tail.
-    fn read_new(&mut self, mode: Mode) -> Result<(Vec<Value>, Option<String>), StorageError> {
+    fn read_new(&mut self, mode: Mode) -> Result<(Vec<RawEntry>, Option<String>), StorageError> {
         let len = self
             .file
             .metadata()
@@ -816,7 +949,11 @@ mod tests {
         }
         drop(j);
         let o = open(tmp.path(), "f").unwrap();
-        let ns: Vec<_> = o.entries.iter().map(|e| e["n"].as_i64().unwrap()).collect();
+        let ns: Vec<_> = o
+            .entries
+            .iter()
+            .map(|e| e.value()["n"].as_i64().unwrap())
+            .collect();
         assert_eq!(ns, vec![0, 1, 2, 3, 4]);
         assert!(o.warnings.is_empty());
     }
@@ -1060,12 +1197,13 @@ mod tests {
                     let o = open(&dir, "f").unwrap();
                     let mut j = o.journal;
                     // This handle's view of the journal, in the order seen.
-                    let mut view = o.entries;
+                    let mut view: Vec<Value> = o.entries.iter().map(RawEntry::value).collect();
                     let mut seen_other = 0;
                     barrier.wait();
                     for i in 0..PER {
                         let mut t = j.transaction().unwrap();
-                        let new = t.take_new_entries();
+                        let new: Vec<Value> =
+                            t.take_new_entries().iter().map(RawEntry::value).collect();
                         seen_other += new.iter().filter(|e| e["who"] != who).count();
                         view.extend(new);
                         let e = json!({"who": who, "i": i});
@@ -1075,7 +1213,7 @@ mod tests {
                     barrier.wait();
                     let t = j.transaction().unwrap();
                     seen_other += t.new_entries().len();
-                    view.extend(t.new_entries().iter().cloned());
+                    view.extend(t.new_entries().iter().map(RawEntry::value));
                     (view, seen_other)
                 })
             })
@@ -1092,6 +1230,7 @@ mod tests {
             let is: Vec<_> = o
                 .entries
                 .iter()
+                .map(RawEntry::value)
                 .filter(|e| e["who"] == who)
                 .map(|e| e["i"].clone())
                 .collect();
@@ -1099,8 +1238,57 @@ mod tests {
         }
         for (view, seen_other) in results {
             // Each handle saw every entry, in file order.
-            assert_eq!(view, o.entries);
+            assert_eq!(o.entries, view);
             assert_eq!(seen_other, PER);
+        }
+    }
+
+    /// The one-pass check accepts exactly the lines the full `Value` parse accepts.
+    #[test]
+    fn probe_agrees_with_value_parse() {
+        let deep = format!("{{\"a\":{}1{}}}", "[".repeat(200), "]".repeat(200));
+        let lines: Vec<Vec<u8>> = [
+            r#"{"n":1}"#,
+            r#"{"a":{"b":[1,-2,3.5e10,true,null,"x\n\u00e9"]}}"#,
+            r#"{"s":"\ud800"}"#,
+            r#"{"s":"\ud83d\ude00"}"#,
+            r#"{"n":1e400}"#,
+            r#"{"n":-1e400}"#,
+            r#"{"n":18446744073709551616}"#,
+            r#"{"n":01}"#,
+            r#"{"n":1,}"#,
+            r#"{"n":1} x"#,
+            r#"{"n":1}{"#,
+            r#"{"a":"\x"}"#,
+            r#"{"mystaffJournal":1,"tenantId":"t","fixtureSha256":"f"}"#,
+            r#"{"n":1,"mystaffRebase":{"to":"x"}}"#,
+            r#"{"n":1,"n":2}"#,
+            r#"[1]"#,
+            r#""s""#,
+            r#"{"#,
+            "",
+            deep.as_str(),
+        ]
+        .iter()
+        .map(|l| l.as_bytes().to_vec())
+        .chain([b"{\"s\":\"\xff\"}".to_vec(), b"{\"s\xff\":1}".to_vec()])
+        .collect();
+        for l in &lines {
+            let kind = |r: Result<Line, String>| match r {
+                Ok(Line::Header { .. }) => "header".to_string(),
+                Ok(Line::Rebase { .. }) => "rebase".to_string(),
+                Ok(Line::Entry(e)) => format!("entry {:?}", e.value()),
+                Err(e) => format!("error {e}"),
+            };
+            let probe_ok = serde_json::from_slice::<Probe>(l).is_ok();
+            let object = serde_json::from_slice::<Value>(l).is_ok_and(|v| v.is_object());
+            assert_eq!(probe_ok, object, "{}", String::from_utf8_lossy(l));
+            assert_eq!(
+                kind(parse_line(l)),
+                kind(parse_line_value(l)),
+                "{}",
+                String::from_utf8_lossy(l)
+            );
         }
     }
 

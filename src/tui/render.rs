@@ -401,7 +401,7 @@ fn draw_panes(f: &mut Frame, area: Rect, s: &State, t: &Tenant, theme: &Theme) {
         |i| {
             let l = &s.main.locations[i];
             let au = t.au(l.au);
-            let count = state::au_users(t, l.au).len();
+            let count = state::au_user_count(t, l.au);
             let name: String = au.display_name.chars().take(name_w).collect();
             let pad = name_w.saturating_sub(name.chars().count());
             let mut spans = vec![
@@ -711,7 +711,7 @@ fn draw_search(f: &mut Frame, area: Rect, s: &State, t: &Tenant, theme: &Theme) 
                 }
                 HitKind::Au(a) => (
                     "location",
-                    format!("{} members", state::au_users(t, a).len()),
+                    format!("{} members", state::au_user_count(t, a)),
                 ),
             };
             let mut spans = vec![Span::styled(format!("{kind} "), theme.dim)];

@@ -21,7 +21,7 @@ use crossterm::{cursor, execute};
 use ratatui::Terminal;
 use ratatui::backend::CrosstermBackend;
 
-use crate::search::SearchIndex;
+use crate::search::{SearchCache, SearchIndex};
 use crate::session::Session;
 
 use super::keymap::Key;
@@ -101,11 +101,14 @@ enum Request {
     Index(Box<SearchIndex>),
 }
 
-/// The search worker: always answers the newest query; older ones still queued are dropped, and a
-/// result that became stale while it was computed is not sent.
+/// The search worker: always answers the newest query; older ones still queued are dropped, a
+/// search running when a newer query arrives stops (`cancel`, set by [`send_query`]), and a result
+/// that became stale while it was computed is not sent. It keeps a [`SearchCache`], so typing on
+/// only rescans what the previous keystroke matched.
 fn spawn_searcher(
     index: SearchIndex,
     latest: Arc<AtomicU64>,
+    cancel: Arc<AtomicBool>,
 ) -> (Sender<Request>, Receiver<(u64, Vec<SearchHit>)>) {
     let (req_tx, req_rx) = mpsc::channel::<Request>();
     let (res_tx, res_rx) = mpsc::channel();
@@ -113,6 +116,7 @@ fn spawn_searcher(
         .name("mystaff-search".into())
         .spawn(move || {
             let mut index = index;
+            let mut cache = SearchCache::default();
             while let Ok(first) = req_rx.recv() {
                 let mut query = None;
                 let mut handle = |r: Request, index: &mut SearchIndex| match r {
@@ -124,14 +128,17 @@ fn spawn_searcher(
                     handle(more, &mut index);
                 }
                 let Some((seq, q)) = query else { continue };
+                // Clear the flag before looking at `latest`: a newer query stored after this
+                // look sets the flag after this clear, and so stops the search below.
+                cancel.store(false, Ordering::SeqCst);
                 if seq < latest.load(Ordering::SeqCst) {
                     continue;
                 }
-                let hits: Vec<SearchHit> = index
-                    .search(&q, SEARCH_LIMIT)
-                    .into_iter()
-                    .map(to_search_hit)
-                    .collect();
+                let Some(hits) = index.search_incremental(&mut cache, &q, SEARCH_LIMIT, &cancel)
+                else {
+                    continue; // stale: a newer query is queued
+                };
+                let hits: Vec<SearchHit> = hits.into_iter().map(to_search_hit).collect();
                 if seq == latest.load(Ordering::SeqCst) && res_tx.send((seq, hits)).is_err() {
                     break;
                 }
@@ -139,6 +146,19 @@ fn spawn_searcher(
         })
         .expect("spawn the search thread");
     (req_tx, res_rx)
+}
+
+/// Queues a query for the worker and stops the search it may be running.
+fn send_query(
+    tx: &Sender<Request>,
+    latest: &AtomicU64,
+    cancel: &AtomicBool,
+    seq: u64,
+    query: String,
+) {
+    latest.store(seq, Ordering::SeqCst);
+    cancel.store(true, Ordering::SeqCst);
+    let _ = tx.send(Request::Query(seq, query));
 }
 
 fn to_event(ev: CtEvent) -> Option<Event> {
@@ -178,7 +198,8 @@ pub fn run(session: Session, options: TuiOptions) -> anyhow::Result<()> {
     let mut app = App::new(session, options.as_user, size);
     app.deferred_search = true;
     let latest = Arc::new(AtomicU64::new(0));
-    let (search_tx, search_rx) = spawn_searcher(index, latest.clone());
+    let cancel = Arc::new(AtomicBool::new(false));
+    let (search_tx, search_rx) = spawn_searcher(index, latest.clone(), cancel.clone());
 
     let guard = enter(options.mouse)?;
     let mut term = Terminal::new(CrosstermBackend::new(io::stdout()))
@@ -212,8 +233,7 @@ pub fn run(session: Session, options: TuiOptions) -> anyhow::Result<()> {
                 }
             }
             for (seq, query) in app.searches.drain(..) {
-                latest.store(seq, Ordering::SeqCst);
-                let _ = search_tx.send(Request::Query(seq, query));
+                send_query(&search_tx, &latest, &cancel, seq, query);
             }
             while let Ok((seq, hits)) = search_rx.try_recv() {
                 app.handle(Event::SearchResults { seq, hits });

@@ -702,6 +702,16 @@ pub fn au_assignments(t: &Tenant, au: u32) -> Vec<u32> {
     v
 }
 
+/// How many user members an AU has (what `au_users(t, au).len()` says, without sorting them:
+/// the renderer asks for every visible location on every frame).
+pub fn au_user_count(t: &Tenant, au: u32) -> usize {
+    t.au(au)
+        .members
+        .iter()
+        .filter(|m| matches!(**m, Principal::User(u) if !t.user(u).deleted))
+        .count()
+}
+
 /// User members of an AU sorted by display name (groups are not expanded: spec 3).
 pub fn au_users(t: &Tenant, au: u32) -> Vec<u32> {
     let mut v: Vec<u32> = t

@@ -295,11 +295,13 @@ pub enum AuOp {
         #[arg(long)]
         json: bool,
     },
+    /// One administrative unit: id, description, member count, restriction.
     Show {
         au: String,
         #[arg(long)]
         json: bool,
     },
+    /// Direct members (users and groups; groups are not expanded).
     Members {
         au: String,
         #[arg(long)]
@@ -313,6 +315,7 @@ pub enum AuOp {
         #[arg(long)]
         json: bool,
     },
+    /// Create an administrative unit (Privileged Role or Global Administrator).
     Create {
         #[arg(long = "as", value_name = "UPN")]
         actor: String,
@@ -326,12 +329,14 @@ pub enum AuOp {
         #[arg(long)]
         json: bool,
     },
+    /// Delete an administrative unit with its memberships and scoped role assignments.
     Delete {
         #[arg(long = "as", value_name = "UPN")]
         actor: String,
         #[arg(long)]
         au: String,
     },
+    /// Add users or groups to an administrative unit.
     AddMember {
         #[arg(long = "as", value_name = "UPN")]
         actor: String,
@@ -341,6 +346,7 @@ pub enum AuOp {
         #[arg(long, required = true)]
         member: Vec<String>,
     },
+    /// Remove users or groups from an administrative unit.
     RemoveMember {
         #[arg(long = "as", value_name = "UPN")]
         actor: String,

@@ -267,6 +267,7 @@ pub struct PhoneArgs {
 
 #[derive(Subcommand, Debug)]
 pub enum PhoneOp {
+    /// Add a phone number of a type the user does not have yet.
     Add {
         #[command(flatten)]
         a: PhoneArgs,
@@ -274,12 +275,14 @@ pub enum PhoneOp {
         #[arg(long)]
         number: String,
     },
+    /// Change the user's phone number of this type.
     Update {
         #[command(flatten)]
         a: PhoneArgs,
         #[arg(long)]
         number: String,
     },
+    /// Remove the user's phone number of this type.
     Remove {
         #[command(flatten)]
         a: PhoneArgs,

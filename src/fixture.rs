@@ -4,19 +4,21 @@
 //! or the entity path (`users[12].userPrincipalName`). Unknown fields are errors: a typo must never
 //! silently change a permission rule.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::fmt;
 
+use serde::de::{Deserializer, SeqAccess, Visitor};
 use serde::{Deserialize, Serialize};
 
 use crate::model::{
-    AdminUnit, Assignment, FastMap, Group, IdKey, MyStaffAccess, MyStaffSetting, Object,
+    AdminUnit, Assignment, FastMap, Group, IdKey, KeyIndex, MyStaffAccess, MyStaffSetting, Object,
     PasswordState, PhoneMethod, PhoneSignIn, Principal, Scope, ServicePrincipal, Settings, Tenant,
-    TenantInfo, TenantMaps, User, UserType,
+    TenantInfo, TenantMaps, User, UserType, lower, mobile_is, upn_is,
 };
 use crate::password::PasswordPolicy;
 use crate::phone;
 use crate::roles::Role;
+use crate::storage::{self, FixtureBytes, FixtureHasher};
 
 pub const SCHEMA_VERSION: u32 = 1;
 
@@ -195,6 +197,84 @@ impl std::error::Error for FixtureError {}
 
 /// Parses and validates a fixture. `file` names it in messages.
 pub fn load(file: &str, bytes: &[u8]) -> Result<Tenant, FixtureError> {
+    USERS_HINT.set(count_users(bytes));
+    match serde_json::from_slice::<LoadFile>(bytes) {
+        Ok(fx) => fx.finish().map_err(|problems| FixtureError {
+            file: file.to_string(),
+            problems,
+        }),
+        // The fast path parses each user on its own, so its positions are not the file's:
+        // the plain parse finds the problem again and words it.
+        Err(_) => load_plain(file, bytes),
+    }
+}
+
+/// [`load`] of a mapped fixture file, which also returns its digest
+/// ([`storage::fixture_digest`]). The pages of the part already parsed are hashed and given back
+/// while the users are parsed, so the whole file is never held next to the whole tenant.
+pub fn load_mapped(file: &str, fb: &FixtureBytes) -> Result<(Tenant, String), FixtureError> {
+    let bytes = fb.as_slice();
+    USERS_HINT.set(count_users(bytes));
+    /// Clears `PROGRESS` however the parse ends, before `fb` can go away.
+    struct Clear;
+    impl Drop for Clear {
+        fn drop(&mut self) {
+            PROGRESS.take();
+        }
+    }
+    let clear = Clear;
+    PROGRESS.set(Some(Progress {
+        fb: fb as *const FixtureBytes,
+        hasher: FixtureHasher::default(),
+        done: 0,
+    }));
+    let parsed = serde_json::from_slice::<LoadFile>(bytes);
+    let progress = PROGRESS.take();
+    drop(clear);
+    match (parsed, progress) {
+        (Ok(fx), Some(mut p)) => {
+            p.hasher.update(&bytes[p.done..]);
+            let digest = p.hasher.finish();
+            let t = fx.finish().map_err(|problems| FixtureError {
+                file: file.to_string(),
+                problems,
+            })?;
+            Ok((t, digest))
+        }
+        _ => {
+            let t = load_plain(file, bytes)?;
+            Ok((t, storage::fixture_digest(bytes)))
+        }
+    }
+}
+
+/// Where [`load_mapped`] is: the fixture, its digest so far, and how far it got.
+struct Progress {
+    fb: *const FixtureBytes,
+    hasher: FixtureHasher,
+    done: usize,
+}
+
+/// Hashes the fixture being loaded by [`load_mapped`] up to `end` (an address inside it) and gives
+/// back its pages before that. Does nothing under [`load`].
+fn advance(end: usize) {
+    PROGRESS.with_borrow_mut(|p| {
+        let Some(p) = p else { return };
+        // SAFETY: `load_mapped` sets `fb` from a reference that outlives the parse, and clears
+        // `PROGRESS` before it returns or unwinds.
+        let fb = unsafe { &*p.fb };
+        let bytes = fb.as_slice();
+        let pos = end.saturating_sub(bytes.as_ptr() as usize).min(bytes.len());
+        if pos > p.done {
+            p.hasher.update(&bytes[p.done..pos]);
+            fb.release((p.done & !4095)..pos);
+            p.done = pos;
+        }
+    });
+}
+
+/// Parses the fixture the plain way, into [`FixtureFile`], and words every problem.
+fn load_plain(file: &str, bytes: &[u8]) -> Result<Tenant, FixtureError> {
     let err = |problems: Vec<String>| FixtureError {
         file: file.to_string(),
         problems,
@@ -227,6 +307,451 @@ pub fn load(file: &str, bytes: &[u8]) -> Result<Tenant, FixtureError> {
                 _ => strip_position(&e),
             }
         )])),
+    }
+}
+
+/// [`FixtureFile`] as [`load`] reads it: the same fields and rules, but the users are validated
+/// and indexed while they are parsed, on a second thread, instead of being kept as `FxUser`s.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct LoadFile<'a> {
+    schema_version: u32,
+    tenant: FxTenant,
+    #[serde(default)]
+    settings: FxSettings,
+    #[serde(default)]
+    users: UsersIn,
+    #[serde(default)]
+    groups: Vec<FxGroup>,
+    #[serde(default)]
+    service_principals: Vec<FxServicePrincipal>,
+    #[serde(default)]
+    #[serde(borrow)]
+    administrative_units: Vec<LoadAu<'a>>,
+    #[serde(default)]
+    role_assignments: Vec<FxRoleAssignment>,
+}
+
+/// [`FxAdminUnit`] as [`load`] reads it: member ids point into the fixture when they can (no
+/// escapes), instead of being millions of small `String`s.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct LoadAu<'a> {
+    id: String,
+    display_name: String,
+    #[serde(default)]
+    description: Option<String>,
+    #[serde(default)]
+    is_member_management_restricted: bool,
+    #[serde(default, borrow)]
+    members: Vec<Text<'a>>,
+}
+
+/// A string that borrows from the fixture when it has no escapes. (serde's `Cow<str>` inside a
+/// `Vec` always allocates.)
+struct Text<'a>(std::borrow::Cow<'a, str>);
+
+impl std::ops::Deref for Text<'_> {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl<'de: 'a, 'a> Deserialize<'de> for Text<'a> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Text<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a string")
+            }
+            fn visit_borrowed_str<E: serde::de::Error>(self, s: &'de str) -> Result<Text<'de>, E> {
+                Ok(Text(std::borrow::Cow::Borrowed(s)))
+            }
+            fn visit_str<E: serde::de::Error>(self, s: &str) -> Result<Text<'de>, E> {
+                Ok(Text(std::borrow::Cow::Owned(s.to_string())))
+            }
+            fn visit_string<E: serde::de::Error>(self, s: String) -> Result<Text<'de>, E> {
+                Ok(Text(std::borrow::Cow::Owned(s)))
+            }
+        }
+        d.deserialize_str(V)
+    }
+}
+
+impl From<FxAdminUnit> for LoadAu<'_> {
+    fn from(a: FxAdminUnit) -> Self {
+        LoadAu {
+            id: a.id,
+            display_name: a.display_name,
+            description: a.description,
+            is_member_management_restricted: a.is_member_management_restricted,
+            members: a
+                .members
+                .into_iter()
+                .map(|m| Text(std::borrow::Cow::Owned(m)))
+                .collect(),
+        }
+    }
+}
+
+impl LoadFile<'_> {
+    fn finish(self) -> Result<Tenant, Vec<String>> {
+        finish(
+            self.schema_version,
+            self.tenant,
+            self.settings,
+            self.users.0,
+            self.groups,
+            self.service_principals,
+            self.administrative_units,
+            self.role_assignments,
+        )
+    }
+}
+
+thread_local! {
+    static PROGRESS: std::cell::RefCell<Option<Progress>> = const { std::cell::RefCell::new(None) };
+    /// About how many users the fixture being loaded has, to size the maps once.
+    static USERS_HINT: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
+/// Counts `"userPrincipalName"` (a required field of each user): the user count, or a little
+/// more if some text contains it.
+fn count_users(bytes: &[u8]) -> usize {
+    memchr::memmem::find_iter(bytes, b"\"userPrincipalName\"").count()
+}
+
+/// The `users` array, validated and indexed as it is parsed.
+#[derive(Default)]
+struct UsersIn(UserSink);
+
+impl<'de> Deserialize<'de> for UsersIn {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_seq(UsersVisitor)
+    }
+}
+
+struct UsersVisitor;
+
+impl<'de> Visitor<'de> for UsersVisitor {
+    type Value = UsersIn;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a sequence")
+    }
+
+    /// This thread parses; a second one validates and indexes, batch by batch. The emptied
+    /// batches come back to be filled again: memory this thread allocated is not freed by the
+    /// other one, which would contend for this thread's malloc arena.
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<UsersIn, A::Error> {
+        const BATCH: usize = 1024;
+        let hint = USERS_HINT.get();
+        // Memory for the users that this thread faults in while it waits for the other one.
+        let sink = UserSink::with_capacity(hint);
+        let users_mem = (
+            sink.users.as_ptr() as usize,
+            sink.users.capacity() * std::mem::size_of::<User>(),
+        );
+        let mut populated = 0;
+        let upn_hasher = sink.upns.same_hasher();
+        std::thread::scope(|s| {
+            let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Prepared>>(16);
+            let (back_tx, back_rx) = std::sync::mpsc::channel::<Vec<Prepared>>();
+            let worker = s.spawn(move || {
+                let mut sink = sink;
+                for mut batch in rx {
+                    for u in batch.drain(..) {
+                        sink.add_prepared(u);
+                    }
+                    let _ = back_tx.send(batch);
+                }
+                sink
+            });
+            let mut batch = Vec::with_capacity(BATCH);
+            let mut end = 0;
+            let parsed = loop {
+                // Each user as its text first: where it ends says how far the parse got.
+                match seq.next_element::<&'de serde_json::value::RawValue>() {
+                    Ok(Some(raw)) => {
+                        let u = match serde_json::from_str::<FxUser>(raw.get()) {
+                            Ok(u) => u,
+                            Err(e) => break Err(serde::de::Error::custom(e)),
+                        };
+                        end = raw.get().as_ptr() as usize + raw.get().len();
+                        batch.push(Prepared::new(u, &upn_hasher));
+                        if batch.len() == BATCH {
+                            advance(end);
+                            let empty = back_rx
+                                .try_recv()
+                                .unwrap_or_else(|_| Vec::with_capacity(BATCH));
+                            let mut full = Some(std::mem::replace(&mut batch, empty));
+                            // Fault in the next 4 MB of the users' memory for the worker with each
+                            // batch, and more while the worker is behind (the channel is full),
+                            // until all of it is in.
+                            const CHUNK: usize = 4 << 20;
+                            while populated < users_mem.1
+                                && let Some(b) = full.take()
+                            {
+                                if let Err(std::sync::mpsc::TrySendError::Full(b)) = tx.try_send(b)
+                                {
+                                    full = Some(b);
+                                }
+                                let n = CHUNK.min(users_mem.1 - populated);
+                                crate::alloc::populate(users_mem.0 + populated, n);
+                                populated += n;
+                            }
+                            if let Some(full) = full
+                                && tx.send(full).is_err()
+                            {
+                                break Ok(()); // the worker panicked: join reports it
+                            }
+                        }
+                    }
+                    Ok(None) => break Ok(()),
+                    Err(e) => break Err(e),
+                }
+            };
+            if !batch.is_empty() {
+                let _ = tx.send(batch);
+            }
+            advance(end);
+            drop(tx);
+            let sink = worker
+                .join()
+                .unwrap_or_else(|e| std::panic::resume_unwind(e));
+            parsed.map(|()| UsersIn(sink))
+        })
+    }
+}
+
+/// Users validated one by one, with the id, UPN and mobile maps built as they come.
+#[derive(Default)]
+struct UserSink {
+    ids: FastMap<IdKey, Object>,
+    upns: KeyIndex,
+    mobiles: KeyIndex,
+    users: Vec<User>,
+    problems: Vec<String>,
+}
+
+impl UserSink {
+    fn with_capacity(n: usize) -> UserSink {
+        UserSink {
+            // Room for the other objects too (locations, assignments), which come later.
+            ids: FastMap::with_capacity_and_hasher(n + n / 8 + 64, Default::default()),
+            upns: KeyIndex::with_capacity(n),
+            mobiles: KeyIndex::default(),
+            users: Vec::with_capacity(n),
+            problems: Vec::new(),
+        }
+    }
+
+    fn add(&mut self, u: FxUser) {
+        let prepared = Prepared::new(u, &self.upns);
+        self.add_prepared(prepared);
+    }
+
+    fn add_prepared(&mut self, pu: Prepared) {
+        let Prepared {
+            u,
+            id_key,
+            upn_hash,
+            upn_ok,
+            display_empty,
+            sam_missing,
+            bad_phones,
+        } = pu;
+        let i = self.users.len();
+        let p = &mut self.problems;
+        match id_key {
+            None => p.push(format!(
+                "{}: must not be empty",
+                id_path(Object::User(i as u32))
+            )),
+            Some(k) => claim_key(&mut self.ids, k, &u.id, Object::User(i as u32), p),
+        }
+        if !upn_ok {
+            p.push(format!(
+                "users[{i}].userPrincipalName: `{}` is not a user principal name (name@domain)",
+                u.user_principal_name
+            ));
+        }
+        let users = &self.users;
+        if let Some(prev) = self.upns.insert_hashed(
+            upn_hash,
+            || lower(&u.user_principal_name).into(),
+            i as u32,
+            |v| upn_is(users, v, &u.user_principal_name),
+        ) {
+            p.push(format!(
+                "users[{i}].userPrincipalName: duplicate UPN `{}` (also users[{prev}], UPNs are case-insensitive)",
+                u.user_principal_name
+            ));
+        }
+        if display_empty {
+            p.push(format!("users[{i}].displayName: must not be empty"));
+        }
+        let synced = u.on_premises_sync_enabled == Some(true);
+        if sam_missing {
+            p.push(format!(
+                "users[{i}].onPremisesSamAccountName: a synced user (onPremisesSyncEnabled: true) needs one"
+            ));
+        }
+        // The valid numbers (normalized by `Prepared::new`) move to the front, in their order.
+        let mut phones = u.phone_methods;
+        let mut kept = 0;
+        for j in 0..phones.len() {
+            let path = || format!("users[{i}].phoneMethods[{j}]");
+            let bad = j >= 64 || bad_phones >> j & 1 == 1;
+            if bad && let Err(e) = phone::validate_number(&phones[j].phone_number) {
+                p.push(format!("{}.phoneNumber: {e}", path()));
+                continue;
+            }
+            let (t, n) = (phones[j].phone_type, &phones[j].phone_number);
+            let before = &phones[..kept];
+            if before.iter().any(|q| q.phone_type == t) {
+                p.push(format!(
+                    "{}.phoneType: a second `{}` phone (at most one of each type)",
+                    path(),
+                    t.as_str()
+                ));
+            }
+            if t == phone::PhoneType::Mobile
+                && let Some(other) = self.mobiles.insert(n, i as u32, |v| {
+                    if v as usize == i {
+                        before.iter().any(|q| {
+                            q.phone_type == phone::PhoneType::Mobile && q.phone_number == *n
+                        })
+                    } else {
+                        mobile_is(users, v, n)
+                    }
+                })
+                && other != i as u32
+            {
+                p.push(format!(
+                    "{}.phoneNumber: mobile `{n}` is already registered to users[{other}]",
+                    path()
+                ));
+            }
+            phones.swap(kept, j);
+            kept += 1;
+        }
+        phones.truncate(kept);
+        if phones
+            .iter()
+            .any(|m| m.phone_type == phone::PhoneType::AlternateMobile)
+            && !phones
+                .iter()
+                .any(|m| m.phone_type == phone::PhoneType::Mobile)
+        {
+            p.push(format!(
+                "users[{i}].phoneMethods: an alternateMobile needs a mobile first"
+            ));
+        }
+        phones.sort_by_key(|m| m.phone_type);
+        self.users.push(User {
+            id: u.id,
+            upn: u.user_principal_name,
+            display_name: u.display_name,
+            user_type: u.user_type,
+            job_title: u.job_title,
+            department: u.department,
+            office_location: u.office_location,
+            account_enabled: u.account_enabled,
+            synced,
+            sam_account_name: u.on_premises_sam_account_name,
+            licenses: u.assigned_licenses,
+            phones,
+            password: PasswordState {
+                last_changed: u.last_password_change_date_time,
+                ..PasswordState::default()
+            },
+            deleted: false,
+        });
+    }
+}
+
+/// A parsed user with what can be worked out without the maps, worked out on the parsing thread
+/// while the user's strings are still in its cache.
+struct Prepared {
+    u: FxUser,
+    /// None: the id is empty.
+    id_key: Option<IdKey>,
+    upn_hash: u64,
+    upn_ok: bool,
+    display_empty: bool,
+    sam_missing: bool,
+    /// Bit j: phone j is not a valid number. Valid ones are normalized in `u`.
+    bad_phones: u64,
+}
+
+impl Prepared {
+    fn new(mut u: FxUser, upns: &KeyIndex) -> Prepared {
+        let mut bad_phones = 0u64;
+        for (j, m) in u.phone_methods.iter_mut().enumerate() {
+            match phone::validate_number(&m.phone_number) {
+                Ok(n) => {
+                    if n != m.phone_number {
+                        m.phone_number = n;
+                    }
+                }
+                Err(_) if j < 64 => bad_phones |= 1 << j,
+                Err(_) => {}
+            }
+        }
+        Prepared {
+            id_key: (!u.id.trim().is_empty()).then(|| IdKey::of(&u.id)),
+            upn_hash: upns.hash(&lower(&u.user_principal_name)),
+            upn_ok: valid_upn(&u.user_principal_name),
+            display_empty: u.display_name.trim().is_empty(),
+            sam_missing: u.on_premises_sync_enabled == Some(true)
+                && u.on_premises_sam_account_name
+                    .as_deref()
+                    .is_none_or(|s| s.trim().is_empty()),
+            bad_phones,
+            u,
+        }
+    }
+}
+
+/// [`claim_id`] with the id's key worked out already.
+fn claim_key(
+    ids: &mut FastMap<IdKey, Object>,
+    key: IdKey,
+    id: &str,
+    obj: Object,
+    p: &mut Vec<String>,
+) {
+    match ids.entry(key) {
+        std::collections::hash_map::Entry::Occupied(e) => p.push(format!(
+            "{}: duplicate id `{id}` (also {})",
+            id_path(obj),
+            id_path(*e.get())
+        )),
+        std::collections::hash_map::Entry::Vacant(v) => {
+            v.insert(obj);
+        }
+    }
+}
+
+/// Claims an id for an object (ids are unique across every kind of object); a path for the
+/// message is made only when there is a problem.
+fn claim_id(ids: &mut FastMap<IdKey, Object>, id: &str, obj: Object, p: &mut Vec<String>) {
+    if id.trim().is_empty() {
+        p.push(format!("{}: must not be empty", id_path(obj)));
+        return;
+    }
+    match ids.entry(IdKey::of(id)) {
+        std::collections::hash_map::Entry::Occupied(e) => p.push(format!(
+            "{}: duplicate id `{id}` (also {})",
+            id_path(obj),
+            id_path(*e.get())
+        )),
+        std::collections::hash_map::Entry::Vacant(v) => {
+            v.insert(obj);
+        }
     }
 }
 
@@ -319,157 +844,80 @@ fn valid_upn(s: &str) -> bool {
 
 /// Validates references and rules, then builds the in-memory tenant.
 pub fn build(fx: FixtureFile) -> Result<Tenant, Vec<String>> {
+    let mut users = UserSink::with_capacity(fx.users.len());
+    for u in fx.users {
+        users.add(u);
+    }
+    finish(
+        fx.schema_version,
+        fx.tenant,
+        fx.settings,
+        users,
+        fx.groups,
+        fx.service_principals,
+        fx.administrative_units
+            .into_iter()
+            .map(LoadAu::from)
+            .collect(),
+        fx.role_assignments,
+    )
+}
+
+/// [`build`] once the users are in: the rest of the objects, references and rules.
+#[allow(clippy::too_many_arguments)]
+fn finish(
+    schema_version: u32,
+    tenant: FxTenant,
+    settings: FxSettings,
+    users: UserSink,
+    fx_groups: Vec<FxGroup>,
+    fx_sps: Vec<FxServicePrincipal>,
+    fx_aus: Vec<LoadAu<'_>>,
+    fx_ras: Vec<FxRoleAssignment>,
+) -> Result<Tenant, Vec<String>> {
     let mut p: Vec<String> = Vec::new();
-    if fx.schema_version != SCHEMA_VERSION {
+    if schema_version != SCHEMA_VERSION {
         p.push(format!(
             "schemaVersion: {} is not supported (this mystaff reads schemaVersion {SCHEMA_VERSION})",
-            fx.schema_version
+            schema_version
         ));
     }
-    if !is_guid(&fx.tenant.id) {
-        p.push(format!("tenant.id: `{}` is not a GUID", fx.tenant.id));
+    if !is_guid(&tenant.id) {
+        p.push(format!("tenant.id: `{}` is not a GUID", tenant.id));
     }
-    if fx.tenant.display_name.trim().is_empty() {
+    if tenant.display_name.trim().is_empty() {
         p.push("tenant.displayName: must not be empty".to_string());
     }
-
+    let UserSink {
+        mut ids,
+        upns,
+        mobiles,
+        users,
+        problems,
+    } = users;
+    p.extend(problems);
     // Ids are unique across every kind of object (they are directory object ids). This map (by
-    // lowercase id) becomes the tenant's id index; paths for messages are made only when needed.
-    let n_objects = fx.users.len()
-        + fx.groups.len()
-        + fx.service_principals.len()
-        + fx.administrative_units.len()
-        + fx.role_assignments.len();
-    let mut ids: FastMap<IdKey, Object> =
-        FastMap::with_capacity_and_hasher(n_objects, Default::default());
-    let mut claim_id = |id: &str, obj: Object, p: &mut Vec<String>| {
-        if id.trim().is_empty() {
-            p.push(format!("{}: must not be empty", id_path(obj)));
-            return;
-        }
-        match ids.entry(IdKey::of(id)) {
-            std::collections::hash_map::Entry::Occupied(e) => p.push(format!(
-                "{}: duplicate id `{id}` (also {})",
-                id_path(obj),
-                id_path(*e.get())
-            )),
-            std::collections::hash_map::Entry::Vacant(v) => {
-                v.insert(obj);
-            }
-        }
-    };
+    // lowercase id) becomes the tenant's id index.
+    ids.reserve(fx_groups.len() + fx_sps.len() + fx_aus.len() + fx_ras.len());
 
-    let mut upns: FastMap<String, u32> =
-        FastMap::with_capacity_and_hasher(fx.users.len(), Default::default());
-    let mut mobiles: FastMap<String, u32> = FastMap::default();
-    let mut users = Vec::with_capacity(fx.users.len());
-    for (i, u) in fx.users.into_iter().enumerate() {
-        claim_id(&u.id, Object::User(i as u32), &mut p);
-        if !valid_upn(&u.user_principal_name) {
-            p.push(format!(
-                "users[{i}].userPrincipalName: `{}` is not a user principal name (name@domain)",
-                u.user_principal_name
-            ));
-        }
-        if let Some(prev) = upns.insert(u.user_principal_name.to_lowercase(), i as u32) {
-            p.push(format!(
-                "users[{i}].userPrincipalName: duplicate UPN `{}` (also users[{prev}], UPNs are case-insensitive)",
-                u.user_principal_name
-            ));
-        }
-        if u.display_name.trim().is_empty() {
-            p.push(format!("users[{i}].displayName: must not be empty"));
-        }
-        let synced = u.on_premises_sync_enabled == Some(true);
-        if synced
-            && u.on_premises_sam_account_name
-                .as_deref()
-                .is_none_or(|s| s.trim().is_empty())
-        {
-            p.push(format!(
-                "users[{i}].onPremisesSamAccountName: a synced user (onPremisesSyncEnabled: true) needs one"
-            ));
-        }
-        let mut phones: Vec<PhoneMethod> = Vec::new();
-        for (j, m) in u.phone_methods.into_iter().enumerate() {
-            let path = || format!("users[{i}].phoneMethods[{j}]");
-            match phone::validate_number(&m.phone_number) {
-                Ok(n) => {
-                    if phones.iter().any(|q| q.phone_type == m.phone_type) {
-                        p.push(format!(
-                            "{}.phoneType: a second `{}` phone (at most one of each type)",
-                            path(),
-                            m.phone_type.as_str()
-                        ));
-                    }
-                    if m.phone_type == phone::PhoneType::Mobile
-                        && let Some(other) = mobiles.insert(n.clone(), i as u32)
-                        && other != i as u32
-                    {
-                        p.push(format!(
-                            "{}.phoneNumber: mobile `{n}` is already registered to users[{other}]",
-                            path()
-                        ));
-                    }
-                    phones.push(PhoneMethod {
-                        phone_type: m.phone_type,
-                        phone_number: n,
-                    });
-                }
-                Err(e) => p.push(format!("{}.phoneNumber: {e}", path())),
-            }
-        }
-        if phones
-            .iter()
-            .any(|m| m.phone_type == phone::PhoneType::AlternateMobile)
-            && !phones
-                .iter()
-                .any(|m| m.phone_type == phone::PhoneType::Mobile)
-        {
-            p.push(format!(
-                "users[{i}].phoneMethods: an alternateMobile needs a mobile first"
-            ));
-        }
-        phones.sort_by_key(|m| m.phone_type);
-        users.push(User {
-            id: u.id,
-            upn: u.user_principal_name,
-            display_name: u.display_name,
-            user_type: u.user_type,
-            job_title: u.job_title,
-            department: u.department,
-            office_location: u.office_location,
-            account_enabled: u.account_enabled,
-            synced,
-            sam_account_name: u.on_premises_sam_account_name,
-            licenses: u.assigned_licenses,
-            phones,
-            password: PasswordState {
-                last_changed: u.last_password_change_date_time,
-                ..PasswordState::default()
-            },
-            deleted: false,
-        });
+    for (i, g) in fx_groups.iter().enumerate() {
+        claim_id(&mut ids, &g.id, Object::Group(i as u32), &mut p);
     }
-
-    for (i, g) in fx.groups.iter().enumerate() {
-        claim_id(&g.id, Object::Group(i as u32), &mut p);
+    for (i, s) in fx_sps.iter().enumerate() {
+        claim_id(&mut ids, &s.id, Object::ServicePrincipal(i as u32), &mut p);
     }
-    for (i, s) in fx.service_principals.iter().enumerate() {
-        claim_id(&s.id, Object::ServicePrincipal(i as u32), &mut p);
+    for (i, a) in fx_aus.iter().enumerate() {
+        claim_id(&mut ids, &a.id, Object::Au(i as u32), &mut p);
     }
-    for (i, a) in fx.administrative_units.iter().enumerate() {
-        claim_id(&a.id, Object::Au(i as u32), &mut p);
+    for (i, r) in fx_ras.iter().enumerate() {
+        claim_id(&mut ids, &r.id, Object::Assignment(i as u32), &mut p);
     }
-    for (i, r) in fx.role_assignments.iter().enumerate() {
-        claim_id(&r.id, Object::Assignment(i as u32), &mut p);
-    }
-    let mut groups = Vec::with_capacity(fx.groups.len());
+    let mut groups = Vec::with_capacity(fx_groups.len());
     let user_ref = |id: &str| match ids.get(&IdKey::of(id)) {
         Some(Object::User(u)) => Some(*u),
         _ => None,
     };
-    for (i, g) in fx.groups.into_iter().enumerate() {
+    for (i, g) in fx_groups.into_iter().enumerate() {
         let refs = |list: &[String], what: &str, p: &mut Vec<String>| -> Vec<u32> {
             let mut out = Vec::new();
             for (j, m) in list.iter().enumerate() {
@@ -496,8 +944,8 @@ pub fn build(fx: FixtureFile) -> Result<Tenant, Vec<String>> {
         });
     }
 
-    let mut sps = Vec::with_capacity(fx.service_principals.len());
-    for s in fx.service_principals.into_iter() {
+    let mut sps = Vec::with_capacity(fx_sps.len());
+    for s in fx_sps.into_iter() {
         sps.push(ServicePrincipal {
             id: s.id,
             display_name: s.display_name,
@@ -518,46 +966,28 @@ pub fn build(fx: FixtureFile) -> Result<Tenant, Vec<String>> {
         _ => None,
     };
 
-    let mut aus = Vec::with_capacity(fx.administrative_units.len());
-    for (i, a) in fx.administrative_units.into_iter().enumerate() {
-        if a.display_name.trim().is_empty() {
-            p.push(format!(
-                "administrativeUnits[{i}].displayName: must not be empty"
-            ));
-        }
-        let mut members = Vec::with_capacity(a.members.len());
-        let mut seen: HashSet<Principal, foldhash::fast::RandomState> =
-            HashSet::with_capacity_and_hasher(a.members.len(), Default::default());
-        for (j, m) in a.members.iter().enumerate() {
-            let path = || format!("administrativeUnits[{i}].members[{j}]");
-            match principal_ref(m) {
-                Some(Principal::ServicePrincipal(_)) => p.push(format!(
-                    "{}: `{m}` is a service principal; AU members are users or groups",
-                    path()
-                )),
-                Some(pr) => {
-                    if seen.insert(pr) {
-                        members.push(pr);
-                    } else {
-                        p.push(format!("{}: `{m}` is listed twice", path()));
-                    }
-                }
-                None => p.push(format!("{}: no user or group has the id `{m}`", path())),
-            }
-        }
-        aus.push(AdminUnit {
-            id: a.id,
-            display_name: a.display_name,
-            description: a.description,
-            restricted: a.is_member_management_restricted,
-            members,
-            deleted: false,
-        });
-    }
-
-    let mut assignments = Vec::with_capacity(fx.role_assignments.len());
+    // Members resolve on both cores: the second half of the AUs on another thread. Its problems
+    // come after the first half's, as in one pass.
+    let mut fx_aus = fx_aus;
+    let second = fx_aus.split_off(fx_aus.len() / 2);
+    let (n_users, n_groups, half) = (users.len(), groups.len(), fx_aus.len());
+    let principal_ref = &principal_ref;
+    let ((mut aus, problems), (more_aus, more_problems)) = std::thread::scope(|s| {
+        let other = s.spawn(move || resolve_aus(half, second, principal_ref, n_users, n_groups));
+        let first = resolve_aus(0, fx_aus, principal_ref, n_users, n_groups);
+        (
+            first,
+            other
+                .join()
+                .unwrap_or_else(|e| std::panic::resume_unwind(e)),
+        )
+    });
+    aus.extend(more_aus);
+    p.extend(problems);
+    p.extend(more_problems);
+    let mut assignments = Vec::with_capacity(fx_ras.len());
     let mut seen_assignments: HashMap<(Role, Principal, Scope), usize> = HashMap::new();
-    for (i, r) in fx.role_assignments.into_iter().enumerate() {
+    for (i, r) in fx_ras.into_iter().enumerate() {
         let path = format!("roleAssignments[{i}]");
         let role = Role::lookup(&r.role_definition_id);
         if role.is_none() {
@@ -622,7 +1052,7 @@ pub fn build(fx: FixtureFile) -> Result<Tenant, Vec<String>> {
     }
 
     let mut selected = Vec::new();
-    let ms = &fx.settings.my_staff;
+    let ms = &settings.my_staff;
     for (j, id) in ms.selected_principal_ids.iter().enumerate() {
         match principal_ref(id) {
             Some(pr @ (Principal::User(_) | Principal::Group(_))) => selected.push(pr),
@@ -643,7 +1073,7 @@ pub fn build(fx: FixtureFile) -> Result<Tenant, Vec<String>> {
             ms.access.as_str()
         ));
     }
-    let pol = &fx.settings.password_policy;
+    let pol = &settings.password_policy;
     if pol.cloud.min_length < 1
         || pol.cloud.min_length > pol.cloud.max_length
         || pol.cloud.required_categories > 4
@@ -659,18 +1089,18 @@ pub fn build(fx: FixtureFile) -> Result<Tenant, Vec<String>> {
     }
     let settings = Settings {
         my_staff: MyStaffSetting {
-            access: fx.settings.my_staff.access,
+            access: settings.my_staff.access,
             selected,
         },
-        phone_sign_in: fx.settings.phone_sign_in,
-        password_writeback: fx.settings.password_writeback,
-        password_policy: fx.settings.password_policy,
+        phone_sign_in: settings.phone_sign_in,
+        password_writeback: settings.password_writeback,
+        password_policy: settings.password_policy,
     };
     Ok(Tenant::with_maps(
         TenantInfo {
-            id: fx.tenant.id,
-            display_name: fx.tenant.display_name,
-            default_domain: fx.tenant.default_domain,
+            id: tenant.id,
+            display_name: tenant.display_name,
+            default_domain: tenant.default_domain,
         },
         settings,
         users,
@@ -684,6 +1114,61 @@ pub fn build(fx: FixtureFile) -> Result<Tenant, Vec<String>> {
             mobile_owner: mobiles,
         },
     ))
+}
+
+/// Checks and resolves the members of `fx_aus`, the AUs from index `first` on.
+fn resolve_aus(
+    first: usize,
+    fx_aus: Vec<LoadAu<'_>>,
+    principal_ref: &(dyn Fn(&str) -> Option<Principal> + Sync),
+    n_users: usize,
+    n_groups: usize,
+) -> (Vec<AdminUnit>, Vec<String>) {
+    let mut p = Vec::new();
+    // Who each AU lists already, by the index of the last AU that listed them (no set per AU).
+    let mut user_seen = vec![u32::MAX; n_users];
+    let mut group_seen = vec![u32::MAX; n_groups];
+    let mut aus = Vec::with_capacity(fx_aus.len());
+    for (i, a) in (first..).zip(fx_aus) {
+        if a.display_name.trim().is_empty() {
+            p.push(format!(
+                "administrativeUnits[{i}].displayName: must not be empty"
+            ));
+        }
+        let mut members = Vec::with_capacity(a.members.len());
+        for (j, m) in a.members.iter().enumerate() {
+            let m: &str = m;
+            let path = || format!("administrativeUnits[{i}].members[{j}]");
+            match principal_ref(m) {
+                Some(Principal::ServicePrincipal(_)) => p.push(format!(
+                    "{}: `{m}` is a service principal; AU members are users or groups",
+                    path()
+                )),
+                Some(pr) => {
+                    let seen = match pr {
+                        Principal::User(u) => &mut user_seen[u as usize],
+                        Principal::Group(g) => &mut group_seen[g as usize],
+                        Principal::ServicePrincipal(_) => unreachable!("handled above"),
+                    };
+                    if std::mem::replace(seen, i as u32) != i as u32 {
+                        members.push(pr);
+                    } else {
+                        p.push(format!("{}: `{m}` is listed twice", path()));
+                    }
+                }
+                None => p.push(format!("{}: no user or group has the id `{m}`", path())),
+            }
+        }
+        aus.push(AdminUnit {
+            id: a.id,
+            display_name: a.display_name,
+            description: a.description,
+            restricted: a.is_member_management_restricted,
+            members,
+            deleted: false,
+        });
+    }
+    (aus, p)
 }
 
 /// Where an object's id is, for messages.

@@ -4,6 +4,7 @@
 //! `ops` (operations that plan a change and its audit record), `storage` (the only disk access),
 //! `session` (ties them together durably), `search`, `cli`, and `tui` (state machine, render, driver).
 
+pub mod alloc;
 pub mod audit;
 pub mod cli;
 pub mod contoso;
@@ -19,3 +20,6 @@ pub mod search;
 pub mod session;
 pub mod storage;
 pub mod tui;
+
+#[global_allocator]
+static GLOBAL: alloc::HugeAlloc = alloc::HugeAlloc;

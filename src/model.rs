@@ -248,6 +248,116 @@ fn parse_guid(s: &str) -> Option<u128> {
     Some(v)
 }
 
+/// `str::to_lowercase`, without allocating when the text has no capital letters and is ASCII.
+pub(crate) fn lower(s: &str) -> std::borrow::Cow<'_, str> {
+    if s.bytes().all(|b| b.is_ascii() && !b.is_ascii_uppercase()) {
+        std::borrow::Cow::Borrowed(s)
+    } else {
+        std::borrow::Cow::Owned(s.to_lowercase())
+    }
+}
+
+/// A map from a text key (a lowercase UPN, a mobile number) to a user that keeps a 64-bit hash
+/// of the key instead of a copy of it: the key is already in the user, and a hit is checked
+/// against it (`is_key`). Two different keys with the same hash cannot share the table slot, so
+/// the later one goes to `spill` with its text; that map is empty unless hashes collide.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct KeyIndex {
+    by_hash: FastMap<u64, u32>,
+    /// Key → (its hash, user).
+    spill: FastMap<Box<str>, (u64, u32)>,
+    hasher: foldhash::fast::RandomState,
+}
+
+impl KeyIndex {
+    pub(crate) fn with_capacity(n: usize) -> KeyIndex {
+        KeyIndex {
+            by_hash: FastMap::with_capacity_and_hasher(n, Default::default()),
+            ..KeyIndex::default()
+        }
+    }
+
+    /// The hash this index files `key` under.
+    pub(crate) fn hash(&self, key: &str) -> u64 {
+        use std::hash::BuildHasher;
+        self.hasher.hash_one(key)
+    }
+
+    /// An empty index that hashes keys as this one does (to hash keys on another thread).
+    pub(crate) fn same_hasher(&self) -> KeyIndex {
+        KeyIndex {
+            hasher: self.hasher.clone(),
+            ..KeyIndex::default()
+        }
+    }
+
+    /// The user whose key is `key`; `is_key(u)` says whether user `u`'s key is `key`.
+    pub(crate) fn get(&self, key: &str, is_key: impl Fn(u32) -> bool) -> Option<u32> {
+        self.get_hashed(self.hash(key), key, is_key)
+    }
+
+    fn get_hashed(&self, h: u64, key: &str, is_key: impl Fn(u32) -> bool) -> Option<u32> {
+        match self.by_hash.get(&h) {
+            Some(&u) if is_key(u) => Some(u),
+            Some(_) => self.spill.get(key).map(|&(_, v)| v),
+            None => None,
+        }
+    }
+
+    /// Maps `key` to `u`, and returns the user it mapped to before, like `HashMap::insert`.
+    pub(crate) fn insert(
+        &mut self,
+        key: &str,
+        u: u32,
+        is_key: impl Fn(u32) -> bool,
+    ) -> Option<u32> {
+        self.insert_hashed(self.hash(key), || key.into(), u, is_key)
+    }
+
+    /// [`KeyIndex::insert`] with the key's hash ([`KeyIndex::hash`]); `key` is called only if
+    /// the key must be kept as text.
+    pub(crate) fn insert_hashed(
+        &mut self,
+        h: u64,
+        key: impl FnOnce() -> Box<str>,
+        u: u32,
+        is_key: impl Fn(u32) -> bool,
+    ) -> Option<u32> {
+        match self.by_hash.entry(h) {
+            std::collections::hash_map::Entry::Vacant(v) => {
+                v.insert(u);
+                None
+            }
+            std::collections::hash_map::Entry::Occupied(mut o) => {
+                if is_key(*o.get()) {
+                    Some(o.insert(u))
+                } else {
+                    self.spill.insert(key(), (h, u)).map(|(_, v)| v)
+                }
+            }
+        }
+    }
+
+    /// Removes `key` if it maps to `u`.
+    pub(crate) fn remove(&mut self, key: &str, u: u32) {
+        self.remove_hashed(self.hash(key), key, u)
+    }
+
+    fn remove_hashed(&mut self, h: u64, key: &str, u: u32) {
+        if self.by_hash.get(&h) == Some(&u) {
+            self.by_hash.remove(&h);
+            // A spilled key with the same hash takes the slot, so `get` finds it again.
+            if let Some(k) = self.spill.iter().find(|e| e.1.0 == h).map(|e| e.0.clone())
+                && let Some((_, v)) = self.spill.remove(&k)
+            {
+                self.by_hash.insert(h, v);
+            }
+        } else if self.spill.get(key) == Some(&(h, u)) {
+            self.spill.remove(key);
+        }
+    }
+}
+
 /// Maps that fixture validation builds anyway, handed to [`Tenant::with_maps`] instead of being
 /// built twice.
 #[derive(Debug, Default)]
@@ -255,25 +365,26 @@ pub(crate) struct TenantMaps {
     /// Lowercase id of every object.
     pub by_id: FastMap<IdKey, Object>,
     /// Lowercase (`str::to_lowercase`) UPN of every user.
-    pub user_by_upn: FastMap<String, u32>,
+    pub user_by_upn: KeyIndex,
     /// Normalized mobile number of every user that has one.
-    pub mobile_owner: FastMap<String, u32>,
+    pub mobile_owner: KeyIndex,
 }
 
 #[derive(Debug, Clone, Default)]
 struct Indices {
     by_id: FastMap<IdKey, Object>,
-    user_by_upn: FastMap<String, u32>,
+    /// Lowercase UPN → user.
+    user_by_upn: KeyIndex,
     /// Direct AU memberships of each user (groups do not expand: spec 3).
-    user_aus: Vec<Vec<u32>>,
-    user_groups: Vec<Vec<u32>>,
-    user_owned_groups: Vec<Vec<u32>>,
+    user_aus: Lists,
+    user_groups: Lists,
+    user_owned_groups: Lists,
     /// AUs a group is a direct member of.
     group_aus: Vec<Vec<u32>>,
     by_principal: FastMap<Principal, Vec<u32>>,
     by_scope: FastMap<Scope, Vec<u32>>,
     /// Mobile numbers in use, for the tenant-wide uniqueness rule (spec 6).
-    mobile_owner: FastMap<String, u32>,
+    mobile_owner: KeyIndex,
 }
 
 #[derive(Debug, Clone)]
@@ -286,6 +397,99 @@ pub struct Tenant {
     pub aus: Vec<AdminUnit>,
     pub assignments: Vec<Assignment>,
     idx: Indices,
+}
+
+/// Whether user `v`'s UPN equals `upn` ignoring case (as `str::to_lowercase` folds it).
+pub(crate) fn upn_is(users: &[User], v: u32, upn: &str) -> bool {
+    users
+        .get(v as usize)
+        .is_some_and(|u| u.upn == upn || lower(&u.upn) == lower(upn))
+}
+
+/// Whether user `v`'s mobile number is `number`.
+pub(crate) fn mobile_is(users: &[User], v: u32, number: &str) -> bool {
+    users.get(v as usize).is_some_and(|u| {
+        u.phones
+            .iter()
+            .any(|p| p.phone_type == PhoneType::Mobile && p.phone_number == number)
+    })
+}
+
+/// A list of indices for each user, for lists that mostly hold no item or one (AU memberships,
+/// groups): a slot per user holds a single item itself, and longer lists live in `many`. At 2M
+/// users this is 8 MB per kind instead of 48 MB of empty `Vec`s plus an allocation per member.
+#[derive(Debug, Clone, Default)]
+struct Lists {
+    one: Vec<u32>,
+    many: FastMap<u32, Vec<u32>>,
+}
+
+/// A slot with no item.
+const EMPTY: u32 = u32::MAX;
+/// A slot whose items are in `Lists::many`.
+const MANY: u32 = u32::MAX - 1;
+
+impl Lists {
+    fn new(n: usize) -> Lists {
+        Lists {
+            one: vec![EMPTY; n],
+            many: FastMap::default(),
+        }
+    }
+
+    fn get(&self, u: u32) -> &[u32] {
+        let slot = &self.one[u as usize];
+        match *slot {
+            EMPTY => &[],
+            MANY => self.many.get(&u).map_or(&[], |v| v.as_slice()),
+            _ => std::slice::from_ref(slot),
+        }
+    }
+
+    fn push(&mut self, u: u32, x: u32) {
+        debug_assert!(x < MANY, "index {x} out of range");
+        let slot = &mut self.one[u as usize];
+        match *slot {
+            EMPTY => *slot = x,
+            MANY => self.many.entry(u).or_default().push(x),
+            first => {
+                *slot = MANY;
+                self.many.insert(u, vec![first, x]);
+            }
+        }
+    }
+
+    /// Removes the first `x` from `u`'s list, keeping the order of the rest.
+    fn remove(&mut self, u: u32, x: u32) {
+        let slot = &mut self.one[u as usize];
+        match *slot {
+            EMPTY => {}
+            MANY => {
+                if let Some(v) = self.many.get_mut(&u) {
+                    remove_value(v, &x);
+                    if v.len() < 2 {
+                        *slot = v.first().copied().unwrap_or(EMPTY);
+                        self.many.remove(&u);
+                    }
+                }
+            }
+            only if only == x => *slot = EMPTY,
+            _ => {}
+        }
+    }
+
+    /// Empties `u`'s list and returns what it held.
+    fn take(&mut self, u: u32) -> Vec<u32> {
+        let items = self.get(u).to_vec();
+        self.one[u as usize] = EMPTY;
+        self.many.remove(&u);
+        items
+    }
+
+    /// A slot for a new user.
+    fn add_slot(&mut self) {
+        self.one.push(EMPTY);
+    }
 }
 
 fn remove_value<T: PartialEq>(v: &mut Vec<T>, x: &T) {
@@ -353,26 +557,30 @@ impl Tenant {
             by_id: maps.by_id,
             user_by_upn: maps.user_by_upn,
             mobile_owner: maps.mobile_owner,
-            user_aus: vec![Vec::new(); self.users.len()],
-            user_groups: vec![Vec::new(); self.users.len()],
-            user_owned_groups: vec![Vec::new(); self.users.len()],
+            user_aus: Lists::new(self.users.len()),
+            user_groups: Lists::new(self.users.len()),
+            user_owned_groups: Lists::new(self.users.len()),
             group_aus: vec![Vec::new(); self.groups.len()],
             ..Indices::default()
         };
         if !prebuilt {
             idx.by_id
                 .reserve(self.users.len() + self.aus.len() + self.assignments.len());
-            idx.user_by_upn.reserve(self.users.len());
+            idx.user_by_upn = KeyIndex::with_capacity(self.users.len());
         }
         for (i, u) in self.users.iter().enumerate() {
             if u.deleted || prebuilt {
                 continue;
             }
             idx.by_id.insert(IdKey::of(&u.id), Object::User(i as u32));
-            idx.user_by_upn.insert(u.upn.to_lowercase(), i as u32);
+            let users = &self.users;
+            idx.user_by_upn
+                .insert(&lower(&u.upn), i as u32, |v| upn_is(users, v, &u.upn));
             for p in &u.phones {
                 if p.phone_type == PhoneType::Mobile {
-                    idx.mobile_owner.insert(p.phone_number.clone(), i as u32);
+                    idx.mobile_owner.insert(&p.phone_number, i as u32, |v| {
+                        mobile_is(users, v, &p.phone_number)
+                    });
                 }
             }
         }
@@ -381,10 +589,10 @@ impl Tenant {
                 idx.by_id.insert(IdKey::of(&g.id), Object::Group(i as u32));
             }
             for &m in &g.members {
-                idx.user_groups[m as usize].push(i as u32);
+                idx.user_groups.push(m, i as u32);
             }
             for &o in &g.owners {
-                idx.user_owned_groups[o as usize].push(i as u32);
+                idx.user_owned_groups.push(o, i as u32);
             }
         }
         for (i, s) in self.service_principals.iter().enumerate() {
@@ -402,7 +610,7 @@ impl Tenant {
             }
             for m in &a.members {
                 match *m {
-                    Principal::User(u) => idx.user_aus[u as usize].push(i as u32),
+                    Principal::User(u) => idx.user_aus.push(u, i as u32),
                     Principal::Group(g) => idx.group_aus[g as usize].push(i as u32),
                     Principal::ServicePrincipal(_) => {}
                 }
@@ -434,7 +642,11 @@ impl Tenant {
     /// A user by UPN (case-insensitive) or id.
     pub fn find_user(&self, key: &str) -> Option<u32> {
         let key = key.trim();
-        if let Some(&u) = self.idx.user_by_upn.get(&key.to_lowercase()) {
+        if let Some(u) = self
+            .idx
+            .user_by_upn
+            .get(&lower(key), |v| upn_is(&self.users, v, key))
+        {
             return Some(u);
         }
         match self.object(key) {
@@ -558,13 +770,13 @@ impl Tenant {
 
     /// Direct AU memberships of a user.
     pub fn user_aus(&self, u: u32) -> &[u32] {
-        &self.idx.user_aus[u as usize]
+        self.idx.user_aus.get(u)
     }
     pub fn user_groups(&self, u: u32) -> &[u32] {
-        &self.idx.user_groups[u as usize]
+        self.idx.user_groups.get(u)
     }
     pub fn user_owned_groups(&self, u: u32) -> &[u32] {
-        &self.idx.user_owned_groups[u as usize]
+        self.idx.user_owned_groups.get(u)
     }
     pub fn group_aus(&self, g: u32) -> &[u32] {
         &self.idx.group_aus[g as usize]
@@ -603,7 +815,9 @@ impl Tenant {
     }
 
     pub fn mobile_owner(&self, number: &str) -> Option<u32> {
-        self.idx.mobile_owner.get(number).copied()
+        self.idx
+            .mobile_owner
+            .get(number, |v| mobile_is(&self.users, v, number))
     }
 
     // ---- changes (validated by the operations layer before they get here) ----------------------
@@ -617,11 +831,14 @@ impl Tenant {
         {
             let old = user.phones.remove(old);
             if old.phone_type == PhoneType::Mobile {
-                self.idx.mobile_owner.remove(&old.phone_number);
+                self.idx.mobile_owner.remove(&old.phone_number, u);
             }
         }
         if method.phone_type == PhoneType::Mobile {
-            self.idx.mobile_owner.insert(method.phone_number.clone(), u);
+            let users = &self.users;
+            self.idx.mobile_owner.insert(&method.phone_number, u, |v| {
+                mobile_is(users, v, &method.phone_number)
+            });
         }
         let user = &mut self.users[u as usize];
         user.phones.push(method);
@@ -633,7 +850,7 @@ impl Tenant {
         if let Some(p) = user.phones.iter().position(|p| p.phone_type == t) {
             let old = user.phones.remove(p);
             if t == PhoneType::Mobile {
-                self.idx.mobile_owner.remove(&old.phone_number);
+                self.idx.mobile_owner.remove(&old.phone_number, u);
             }
         }
     }
@@ -667,7 +884,7 @@ impl Tenant {
     pub fn add_au_member(&mut self, a: u32, m: Principal) {
         self.aus[a as usize].members.push(m);
         match m {
-            Principal::User(u) => self.idx.user_aus[u as usize].push(a),
+            Principal::User(u) => self.idx.user_aus.push(u, a),
             Principal::Group(g) => self.idx.group_aus[g as usize].push(a),
             Principal::ServicePrincipal(_) => {}
         }
@@ -680,7 +897,7 @@ impl Tenant {
 
     fn unlink_member(&mut self, a: u32, m: Principal) {
         match m {
-            Principal::User(u) => remove_value(&mut self.idx.user_aus[u as usize], &a),
+            Principal::User(u) => self.idx.user_aus.remove(u, a),
             Principal::Group(g) => remove_value(&mut self.idx.group_aus[g as usize], &a),
             Principal::ServicePrincipal(_) => {}
         }
@@ -720,16 +937,21 @@ impl Tenant {
     pub fn add_user(&mut self, user: User) -> u32 {
         let i = self.users.len() as u32;
         self.idx.by_id.insert(IdKey::of(&user.id), Object::User(i));
-        self.idx.user_by_upn.insert(user.upn.to_lowercase(), i);
+        let users = &self.users;
+        self.idx
+            .user_by_upn
+            .insert(&lower(&user.upn), i, |v| upn_is(users, v, &user.upn));
         for p in &user.phones {
             if p.phone_type == PhoneType::Mobile {
-                self.idx.mobile_owner.insert(p.phone_number.clone(), i);
+                self.idx
+                    .mobile_owner
+                    .insert(&p.phone_number, i, |v| mobile_is(users, v, &p.phone_number));
             }
         }
         self.users.push(user);
-        self.idx.user_aus.push(Vec::new());
-        self.idx.user_groups.push(Vec::new());
-        self.idx.user_owned_groups.push(Vec::new());
+        self.idx.user_aus.add_slot();
+        self.idx.user_groups.add_slot();
+        self.idx.user_owned_groups.add_slot();
         i
     }
 
@@ -738,11 +960,11 @@ impl Tenant {
         for a in self.user_aus(u).to_vec() {
             remove_value(&mut self.aus[a as usize].members, &Principal::User(u));
         }
-        self.idx.user_aus[u as usize].clear();
-        for g in std::mem::take(&mut self.idx.user_groups[u as usize]) {
+        self.idx.user_aus.take(u);
+        for g in self.idx.user_groups.take(u) {
             remove_value(&mut self.groups[g as usize].members, &u);
         }
-        for g in std::mem::take(&mut self.idx.user_owned_groups[u as usize]) {
+        for g in self.idx.user_owned_groups.take(u) {
             remove_value(&mut self.groups[g as usize].owners, &u);
         }
         for asg in self.assignments_of(Principal::User(u)).to_vec() {
@@ -751,13 +973,13 @@ impl Tenant {
         let user = &mut self.users[u as usize];
         for p in &user.phones {
             if p.phone_type == PhoneType::Mobile {
-                self.idx.mobile_owner.remove(&p.phone_number);
+                self.idx.mobile_owner.remove(&p.phone_number, u);
             }
         }
         user.deleted = true;
-        let (id, upn) = (IdKey::of(&user.id), user.upn.to_lowercase());
+        let id = IdKey::of(&user.id);
         self.idx.by_id.remove(&id);
-        self.idx.user_by_upn.remove(&upn);
+        self.idx.user_by_upn.remove(&lower(&user.upn), u);
         self.settings
             .my_staff
             .selected
@@ -767,7 +989,78 @@ impl Tenant {
 
 #[cfg(test)]
 mod tests {
-    use super::IdKey;
+    use super::{IdKey, KeyIndex, Lists};
+
+    #[test]
+    fn lists_behave_like_a_vec_per_user() {
+        let mut l = Lists::new(3);
+        let mut v: Vec<Vec<u32>> = vec![Vec::new(); 3];
+        let ops: [(u32, u32, bool); 12] = [
+            (0, 5, true),
+            (0, 6, true),
+            (0, 7, true),
+            (1, 4, true),
+            (0, 6, false),
+            (0, 5, false),
+            (1, 4, false),
+            (1, 4, false),
+            (2, 1, true),
+            (2, 1, true),
+            (2, 1, false),
+            (0, 7, false),
+        ];
+        for (u, x, add) in ops {
+            if add {
+                l.push(u, x);
+                v[u as usize].push(x);
+            } else {
+                l.remove(u, x);
+                if let Some(p) = v[u as usize].iter().position(|&e| e == x) {
+                    v[u as usize].remove(p);
+                }
+            }
+            for w in 0..3 {
+                assert_eq!(l.get(w), v[w as usize].as_slice(), "after {u} {x} {add}");
+            }
+        }
+        l.add_slot();
+        assert_eq!(l.take(2), vec![1]);
+        assert_eq!(l.get(2), &[] as &[u32]);
+        assert_eq!(l.get(3), &[] as &[u32]);
+    }
+
+    #[test]
+    fn key_index_checks_hits_and_keeps_colliding_keys_apart() {
+        // A hash that sends every key to one slot: every second key spills.
+        let keys = ["a", "b", "c", "d"];
+        let mut k = KeyIndex::default();
+        let is = |key: &'static str| move |v: u32| keys[v as usize] == key;
+        for (i, key) in keys.iter().enumerate() {
+            assert_eq!(
+                k.insert_hashed(0, || (*key).into(), i as u32, is(key)),
+                None
+            );
+        }
+        for (i, key) in keys.iter().enumerate() {
+            assert_eq!(k.get_hashed(0, key, is(key)), Some(i as u32));
+        }
+        assert_eq!(k.get_hashed(0, "e", |_| false), None);
+        assert_eq!(k.insert_hashed(0, || "c".into(), 2, is("c")), Some(2));
+        k.remove_hashed(0, "a", 0);
+        assert_eq!(k.get_hashed(0, "a", is("a")), None);
+        for (i, key) in keys.iter().enumerate().skip(1) {
+            assert_eq!(k.get_hashed(0, key, is(key)), Some(i as u32), "{key}");
+        }
+        // Through the real hash.
+        let mut k = KeyIndex::with_capacity(4);
+        for (i, key) in keys.iter().enumerate() {
+            assert_eq!(k.insert(key, i as u32, is(key)), None);
+        }
+        assert_eq!(k.insert("b", 1, is("b")), Some(1));
+        k.remove("b", 1);
+        assert_eq!(k.get("b", is("b")), None);
+        assert_eq!(k.get("d", is("d")), Some(3));
+    }
 
     #[test]
     fn id_keys_are_equal_exactly_when_ids_are_equal_ignoring_ascii_case() {

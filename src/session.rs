@@ -72,21 +72,23 @@ impl From<StorageError> for SessionError {
     }
 }
 
-/// Reads and validates a fixture file (or the embedded one).
-pub fn load_fixture(path: Option<&Path>) -> Result<(Tenant, Vec<u8>, String), FixtureError> {
+/// Reads and validates a fixture file (or the embedded one). Returns the tenant, the fixture's
+/// digest ([`storage::fixture_digest`], which binds a journal to it) and the fixture's name.
+pub fn load_fixture(path: Option<&Path>) -> Result<(Tenant, String, String), FixtureError> {
     match path {
         None => {
             let t = fixture::load(CONTOSO_NAME, CONTOSO_JSON)?;
-            Ok((t, CONTOSO_JSON.to_vec(), CONTOSO_NAME.to_string()))
+            let digest = storage::fixture_digest(CONTOSO_JSON);
+            Ok((t, digest, CONTOSO_NAME.to_string()))
         }
         Some(p) => {
             let name = p.display().to_string();
-            let bytes = storage::read_fixture(p).map_err(|e| FixtureError {
+            let bytes = storage::FixtureBytes::open(p).map_err(|e| FixtureError {
                 file: name.clone(),
                 problems: vec![format!("cannot read the file: {e}")],
             })?;
-            let t = fixture::load(&name, &bytes)?;
-            Ok((t, bytes, name))
+            let (t, digest) = fixture::load_mapped(&name, &bytes)?;
+            Ok((t, digest, name))
         }
     }
 }
@@ -112,7 +114,7 @@ pub fn now_utc() -> String {
 
 impl Session {
     pub fn open(opts: &OpenOptions, client: &'static str) -> Result<Session, SessionError> {
-        let (tenant, bytes, _name) =
+        let (tenant, digest, _name) =
             load_fixture(opts.tenant_file.as_deref()).map_err(SessionError::Fixture)?;
         let mut s = Session::in_memory(tenant, client);
         if opts.ephemeral {
@@ -127,7 +129,6 @@ impl Session {
                 )
             })?,
         };
-        let digest = storage::fixture_digest(&bytes);
         let opened = Journal::open(&dir, &s.tenant.info.id, &digest, opts.rebase)?;
         s.warnings.extend(opened.warnings);
         if opened.rebased {

@@ -155,6 +155,117 @@ pub fn read_fixture(path: &Path) -> std::io::Result<Vec<u8>> {
     fs::read(path)
 }
 
+/// A fixture file's bytes, mapped read-only (Linux) or read into memory (elsewhere, or an empty
+/// file). A mapped fixture can give back the pages of a part that has been read
+/// ([`FixtureBytes::release`]): loading a 450 MB fixture then never holds all of it at once.
+pub struct FixtureBytes {
+    ptr: *const u8,
+    len: usize,
+    mapped: bool,
+    owned: Vec<u8>,
+}
+
+impl FixtureBytes {
+    pub fn open(path: &Path) -> io::Result<FixtureBytes> {
+        #[cfg(target_os = "linux")]
+        {
+            let file = File::open(path)?;
+            let len = usize::try_from(file.metadata()?.len()).unwrap_or(usize::MAX);
+            if len > 0 {
+                use std::os::fd::AsRawFd;
+                // SAFETY: a private read-only mapping of a file we opened; checked for failure.
+                let p = unsafe {
+                    libc::mmap(
+                        std::ptr::null_mut(),
+                        len,
+                        libc::PROT_READ,
+                        libc::MAP_PRIVATE,
+                        file.as_raw_fd(),
+                        0,
+                    )
+                };
+                if p != libc::MAP_FAILED {
+                    // SAFETY: the range is the mapping just made; the advice changes no contents.
+                    unsafe { libc::madvise(p, len, libc::MADV_SEQUENTIAL) };
+                    return Ok(FixtureBytes {
+                        ptr: p as *const u8,
+                        len,
+                        mapped: true,
+                        owned: Vec::new(),
+                    });
+                }
+            }
+        }
+        let owned = fs::read(path)?;
+        Ok(FixtureBytes {
+            ptr: owned.as_ptr(),
+            len: owned.len(),
+            mapped: false,
+            owned,
+        })
+    }
+
+    pub fn as_slice(&self) -> &[u8] {
+        if self.mapped {
+            // SAFETY: `ptr..ptr+len` is our mapping, alive until drop; it is never written.
+            unsafe { std::slice::from_raw_parts(self.ptr, self.len) }
+        } else {
+            &self.owned
+        }
+    }
+
+    /// Gives back the whole pages in `range` (byte offsets) of a mapped fixture. Their contents do
+    /// not change: the mapping is of the file, private and read-only, so reading them again
+    /// faults them in again from the file. Does nothing for a fixture read into memory.
+    pub fn release(&self, range: std::ops::Range<usize>) {
+        #[cfg(target_os = "linux")]
+        if self.mapped {
+            const PAGE: usize = 4096;
+            let start = range.start.next_multiple_of(PAGE);
+            let end = range.end.min(self.len) & !(PAGE - 1);
+            if end > start {
+                // SAFETY: inside our read-only file mapping (see above); no contents change.
+                unsafe {
+                    libc::madvise(
+                        self.ptr.add(start) as *mut libc::c_void,
+                        end - start,
+                        libc::MADV_DONTNEED,
+                    );
+                }
+            }
+        }
+        #[cfg(not(target_os = "linux"))]
+        let _ = range;
+    }
+}
+
+impl Drop for FixtureBytes {
+    fn drop(&mut self) {
+        #[cfg(target_os = "linux")]
+        if self.mapped {
+            // SAFETY: unmaps the mapping made in `open`, which nothing borrows any more.
+            unsafe { libc::munmap(self.ptr as *mut libc::c_void, self.len) };
+        }
+    }
+}
+
+/// The digest of [`fixture_digest`], fed a part at a time.
+#[derive(Default)]
+pub struct FixtureHasher(Sha256);
+
+impl FixtureHasher {
+    pub fn update(&mut self, bytes: &[u8]) {
+        self.0.update(bytes);
+    }
+    pub fn finish(self) -> String {
+        hex(&self.0.finalize())
+    }
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
 /// `<data dir>/mystaff/<tenant id>`; `None` when the platform has no data dir.
 /// The id is sanitised so a hostile fixture cannot escape the directory;
 /// colliding ids are still caught by the journal header's tenant check.
@@ -178,10 +289,7 @@ pub fn default_state_dir(tenant_id: &str) -> Option<PathBuf> {
 
 /// Lowercase hex SHA-256 of the fixture bytes.
 pub fn fixture_digest(bytes: &[u8]) -> String {
-    Sha256::digest(bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    hex(&Sha256::digest(bytes))
 }
 
 /// Handle on a state directory's journal. Not shared between threads; each

@@ -530,6 +530,13 @@ fn actor(t: &Tenant, key: &str) -> Result<u32, CliError> {
     }
 }
 
+/// Resolves every name before anything changes, so a typo in the fifth name changes nothing.
+fn principals(t: &Tenant, keys: &[String]) -> Result<Vec<Principal>, CliError> {
+    keys.iter()
+        .map(|k| t.find_principal(k).map_err(CliError::usage))
+        .collect()
+}
+
 fn au(t: &Tenant, key: &str) -> Result<u32, CliError> {
     t.find_au(key).map_err(CliError::usage)
 }
@@ -1096,10 +1103,7 @@ fn run_au(s: &mut Session, op: AuOp, out: Out) -> Result<i32, CliError> {
         } => {
             let t = s.tenant();
             let (act, x, r) = (actor(t, &a)?, au(t, &k)?, role(&r)?);
-            let ps = principal
-                .iter()
-                .map(|p| t.find_principal(p).map_err(CliError::usage))
-                .collect::<Result<Vec<_>, _>>()?;
+            let ps = principals(t, &principal)?;
             for p in ps {
                 let name = s.tenant().principal_name(p).to_string();
                 let (_, warnings) = s.assign_scoped_role(act, x, r, p)?;
@@ -1125,10 +1129,7 @@ fn run_au(s: &mut Session, op: AuOp, out: Out) -> Result<i32, CliError> {
         } => {
             let t = s.tenant();
             let (act, x, r) = (actor(t, &a)?, au(t, &k)?, role(&r)?);
-            let ps = principal
-                .iter()
-                .map(|p| t.find_principal(p).map_err(CliError::usage))
-                .collect::<Result<Vec<_>, _>>()?;
+            let ps = principals(t, &principal)?;
             for p in ps {
                 let t = s.tenant();
                 let found =
@@ -1288,10 +1289,7 @@ fn run_settings(s: &mut Session, op: SettingsOp, out: Out) -> Result<i32, CliErr
         } => {
             let t = s.tenant();
             let act = actor(t, &a)?;
-            let ps = principal
-                .iter()
-                .map(|p| t.find_principal(p).map_err(CliError::usage))
-                .collect::<Result<Vec<_>, _>>()?;
+            let ps = principals(t, &principal)?;
             s.set_my_staff_access(act, access, &ps)?;
             let t = s.tenant();
             let names: Vec<&str> = t
@@ -1348,10 +1346,7 @@ fn run_role(s: &mut Session, op: RoleOp, out: Out) -> Result<i32, CliError> {
         } => {
             let t = s.tenant();
             let (act, r) = (actor(t, &a)?, role(&r)?);
-            let ps = principal
-                .iter()
-                .map(|p| t.find_principal(p).map_err(CliError::usage))
-                .collect::<Result<Vec<_>, _>>()?;
+            let ps = principals(t, &principal)?;
             for p in ps {
                 let name = s.tenant().principal_name(p).to_string();
                 s.assign_tenant_role(act, r, p)?;
@@ -1366,10 +1361,7 @@ fn run_role(s: &mut Session, op: RoleOp, out: Out) -> Result<i32, CliError> {
         } => {
             let t = s.tenant();
             let (act, r) = (actor(t, &a)?, role(&r)?);
-            let ps = principal
-                .iter()
-                .map(|p| t.find_principal(p).map_err(CliError::usage))
-                .collect::<Result<Vec<_>, _>>()?;
+            let ps = principals(t, &principal)?;
             for p in ps {
                 let t = s.tenant();
                 let found =
@@ -1404,11 +1396,7 @@ fn members_op(
 ) -> Result<i32, CliError> {
     let t = s.tenant();
     let (act, x) = (actor(t, a)?, au(t, k)?);
-    // Resolve every name first so a typo in the fifth member changes nothing.
-    let ps = members
-        .iter()
-        .map(|m| t.find_principal(m).map_err(CliError::usage))
-        .collect::<Result<Vec<_>, _>>()?;
+    let ps = principals(t, members)?;
     for p in ps {
         let name = s.tenant().principal_name(p).to_string();
         if add {

@@ -1328,9 +1328,11 @@ impl State {
             .collect()
     }
 
-    fn open_assign(&mut self, t: &Tenant) {
+    /// The roles view's location, when the engine lets the signed-in person change its roles;
+    /// otherwise the engine's reason goes to the status line.
+    fn roles_change_allowed(&mut self, t: &Tenant) -> Option<u32> {
         let (Some(actor), Some(au)) = (self.actor, self.roles.au) else {
-            return;
+            return None;
         };
         let d = permissions::decide(
             t,
@@ -1340,8 +1342,15 @@ impl State {
         );
         if !d.allowed {
             self.info(StatusKind::Error, d.reason);
-            return;
+            return None;
         }
+        Some(au)
+    }
+
+    fn open_assign(&mut self, t: &Tenant) {
+        let Some(au) = self.roles_change_allowed(t) else {
+            return;
+        };
         self.dialogs.push(Dialog::PickRole {
             au,
             filter: String::new(),
@@ -1351,19 +1360,9 @@ impl State {
     }
 
     fn open_unassign(&mut self, t: &Tenant) {
-        let (Some(actor), Some(au)) = (self.actor, self.roles.au) else {
+        let Some(au) = self.roles_change_allowed(t) else {
             return;
         };
-        let d = permissions::decide(
-            t,
-            Principal::User(actor),
-            Action::ManageAuRoles,
-            Target::Au(au),
-        );
-        if !d.allowed {
-            self.info(StatusKind::Error, d.reason);
-            return;
-        }
         let rows = au_assignments(t, au);
         if let Some(&a) = rows.get(self.roles.list.sel) {
             self.dialogs.push(Dialog::Confirm {

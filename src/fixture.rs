@@ -442,9 +442,12 @@ impl<'de> Visitor<'de> for UsersVisitor {
         f.write_str("a sequence")
     }
 
-    /// This thread parses; a second one validates and indexes, batch by batch. The emptied
-    /// batches come back to be filled again: memory this thread allocated is not freed by the
-    /// other one, which would contend for this thread's malloc arena.
+    /// This thread finds each user's text; a second one parses, validates and indexes them,
+    /// batch by batch, in order. While the second thread is behind (its queue is full), this one
+    /// parses the next batch itself, so the parse is shared by both cores. The emptied batches
+    /// come back to be filled again: memory this thread allocated is not freed by the other one,
+    /// which would contend for this thread's malloc arena. The fixture's pages are hashed and
+    /// given back only once the other thread is done with their text.
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<UsersIn, A::Error> {
         const BATCH: usize = 1024;
         let hint = USERS_HINT.get();
@@ -457,56 +460,105 @@ impl<'de> Visitor<'de> for UsersVisitor {
         let mut populated = 0;
         let upn_hasher = sink.upns.same_hasher();
         std::thread::scope(|s| {
-            let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Prepared>>(16);
-            let (back_tx, back_rx) = std::sync::mpsc::channel::<Vec<Prepared>>();
-            let worker = s.spawn(move || {
+            let (tx, rx) = std::sync::mpsc::sync_channel::<Batch<'de>>(8);
+            let (back_tx, back_rx) = std::sync::mpsc::channel::<Batch<'de>>();
+            let worker = s.spawn(move || -> Result<UserSink, serde_json::Error> {
                 let mut sink = sink;
                 for mut batch in rx {
-                    for u in batch.drain(..) {
-                        sink.add_prepared(u);
+                    match &mut batch.users {
+                        Users::Raw(raw) => {
+                            for r in raw.drain(..) {
+                                let u = serde_json::from_str::<FxUser>(r)?;
+                                let pu = Prepared::new(u, &sink.upns);
+                                sink.add_prepared(pu);
+                            }
+                        }
+                        Users::Ready(ready) => {
+                            for u in ready.drain(..) {
+                                sink.add_prepared(u);
+                            }
+                        }
                     }
                     let _ = back_tx.send(batch);
                 }
-                sink
+                Ok(sink)
             });
-            let mut batch = Vec::with_capacity(BATCH);
+            let mut raw_free: Vec<Vec<&'de str>> = Vec::new();
+            let mut ready_free: Vec<Vec<Prepared>> = Vec::new();
+            // Takes back the batches the worker is done with; their text can go.
+            let take_back = |raw_free: &mut Vec<Vec<&'de str>>,
+                             ready_free: &mut Vec<Vec<Prepared>>| {
+                let mut done = 0;
+                while let Ok(b) = back_rx.try_recv() {
+                    done = done.max(b.end);
+                    match b.users {
+                        Users::Raw(v) => raw_free.push(v),
+                        Users::Ready(v) => ready_free.push(v),
+                    }
+                }
+                if done > 0 {
+                    advance(done);
+                }
+            };
+            let mut batch: Vec<&'de str> = Vec::with_capacity(BATCH);
             let mut end = 0;
             let parsed = loop {
                 // Each user as its text first: where it ends says how far the parse got.
                 match seq.next_element::<&'de serde_json::value::RawValue>() {
                     Ok(Some(raw)) => {
-                        let u = match serde_json::from_str::<FxUser>(raw.get()) {
-                            Ok(u) => u,
-                            Err(e) => break Err(serde::de::Error::custom(e)),
+                        let r = raw.get();
+                        end = r.as_ptr() as usize + r.len();
+                        batch.push(r);
+                        if batch.len() < BATCH {
+                            continue;
+                        }
+                        take_back(&mut raw_free, &mut ready_free);
+                        let empty = raw_free.pop().unwrap_or_else(|| Vec::with_capacity(BATCH));
+                        let full = Batch {
+                            users: Users::Raw(std::mem::replace(&mut batch, empty)),
+                            end,
                         };
-                        end = raw.get().as_ptr() as usize + raw.get().len();
-                        batch.push(Prepared::new(u, &upn_hasher));
-                        if batch.len() == BATCH {
-                            advance(end);
-                            let empty = back_rx
-                                .try_recv()
-                                .unwrap_or_else(|_| Vec::with_capacity(BATCH));
-                            let mut full = Some(std::mem::replace(&mut batch, empty));
-                            // Fault in the next 4 MB of the users' memory for the worker with each
-                            // batch, and more while the worker is behind (the channel is full),
-                            // until all of it is in.
-                            const CHUNK: usize = 4 << 20;
-                            while populated < users_mem.1
-                                && let Some(b) = full.take()
-                            {
-                                if let Err(std::sync::mpsc::TrySendError::Full(b)) = tx.try_send(b)
-                                {
-                                    full = Some(b);
+                        // Fault in the next 4 MB of the users' memory for the worker with each
+                        // batch, until all of it is in.
+                        const CHUNK: usize = 4 << 20;
+                        if populated < users_mem.1 {
+                            let n = CHUNK.min(users_mem.1 - populated);
+                            crate::alloc::populate(users_mem.0 + populated, n);
+                            populated += n;
+                        }
+                        let full = match tx.try_send(full) {
+                            Ok(()) => continue,
+                            Err(std::sync::mpsc::TrySendError::Full(b)) => b,
+                            // The worker stopped: join says why.
+                            Err(std::sync::mpsc::TrySendError::Disconnected(_)) => break Ok(()),
+                        };
+                        // The worker is behind: parse this batch here.
+                        let Users::Raw(mut raw) = full.users else {
+                            unreachable!("only raw batches are built here")
+                        };
+                        let mut ready = ready_free
+                            .pop()
+                            .unwrap_or_else(|| Vec::with_capacity(BATCH));
+                        let mut bad = None;
+                        for r in raw.drain(..) {
+                            match serde_json::from_str::<FxUser>(r) {
+                                Ok(u) => ready.push(Prepared::new(u, &upn_hasher)),
+                                Err(e) => {
+                                    bad = Some(e);
+                                    break;
                                 }
-                                let n = CHUNK.min(users_mem.1 - populated);
-                                crate::alloc::populate(users_mem.0 + populated, n);
-                                populated += n;
                             }
-                            if let Some(full) = full
-                                && tx.send(full).is_err()
-                            {
-                                break Ok(()); // the worker panicked: join reports it
-                            }
+                        }
+                        raw_free.push(raw);
+                        if let Some(e) = bad {
+                            break Err(serde::de::Error::custom(e));
+                        }
+                        let ready = Batch {
+                            users: Users::Ready(ready),
+                            end: full.end,
+                        };
+                        if tx.send(ready).is_err() {
+                            break Ok(()); // the worker stopped: join says why
                         }
                     }
                     Ok(None) => break Ok(()),
@@ -514,16 +566,33 @@ impl<'de> Visitor<'de> for UsersVisitor {
                 }
             };
             if !batch.is_empty() {
-                let _ = tx.send(batch);
+                let _ = tx.send(Batch {
+                    users: Users::Raw(batch),
+                    end,
+                });
             }
-            advance(end);
             drop(tx);
             let sink = worker
                 .join()
                 .unwrap_or_else(|e| std::panic::resume_unwind(e));
-            parsed.map(|()| UsersIn(sink))
+            advance(end);
+            let sink = sink.map_err(serde::de::Error::custom);
+            parsed.and(sink).map(UsersIn)
         })
     }
+}
+
+/// A batch of users for the worker of [`UsersVisitor`], and where the last one's text ends.
+struct Batch<'de> {
+    users: Users<'de>,
+    end: usize,
+}
+
+enum Users<'de> {
+    /// Their text, for the worker to parse.
+    Raw(Vec<&'de str>),
+    /// Parsed by the thread that found them.
+    Ready(Vec<Prepared>),
 }
 
 /// Users validated one by one, with the id, UPN and mobile maps built as they come.

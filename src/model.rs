@@ -499,32 +499,9 @@ fn remove_value<T: PartialEq>(v: &mut Vec<T>, x: &T) {
 }
 
 impl Tenant {
-    /// Builds the indices. The caller (fixture loading) has validated references.
-    pub fn new(
-        info: TenantInfo,
-        settings: Settings,
-        users: Vec<User>,
-        groups: Vec<Group>,
-        service_principals: Vec<ServicePrincipal>,
-        aus: Vec<AdminUnit>,
-        assignments: Vec<Assignment>,
-    ) -> Tenant {
-        let mut t = Tenant {
-            info,
-            settings,
-            users,
-            groups,
-            service_principals,
-            aus,
-            assignments,
-            idx: Indices::default(),
-        };
-        t.reindex(None);
-        t
-    }
-
-    /// Like [`Tenant::new`], with the id, UPN and mobile maps that validation already built
-    /// (fixture loading): keys are lowercase ids, lowercase UPNs and normalized mobile numbers.
+    /// The tenant from validated entities (fixture loading has checked every reference) and the
+    /// id, UPN and mobile maps that validation already built: keys are lowercase ids, lowercase
+    /// UPNs and normalized mobile numbers. The remaining indices are built here.
     #[allow(clippy::too_many_arguments)]
     pub(crate) fn with_maps(
         info: TenantInfo,
@@ -546,13 +523,11 @@ impl Tenant {
             assignments,
             idx: Indices::default(),
         };
-        t.reindex(Some(maps));
+        t.reindex(maps);
         t
     }
 
-    fn reindex(&mut self, maps: Option<TenantMaps>) {
-        let prebuilt = maps.is_some();
-        let maps = maps.unwrap_or_default();
+    fn reindex(&mut self, maps: TenantMaps) {
         let mut idx = Indices {
             by_id: maps.by_id,
             user_by_upn: maps.user_by_upn,
@@ -563,31 +538,7 @@ impl Tenant {
             group_aus: vec![Vec::new(); self.groups.len()],
             ..Indices::default()
         };
-        if !prebuilt {
-            idx.by_id
-                .reserve(self.users.len() + self.aus.len() + self.assignments.len());
-            idx.user_by_upn = KeyIndex::with_capacity(self.users.len());
-        }
-        for (i, u) in self.users.iter().enumerate() {
-            if u.deleted || prebuilt {
-                continue;
-            }
-            idx.by_id.insert(IdKey::of(&u.id), Object::User(i as u32));
-            let users = &self.users;
-            idx.user_by_upn
-                .insert(&lower(&u.upn), i as u32, |v| upn_is(users, v, &u.upn));
-            for p in &u.phones {
-                if p.phone_type == PhoneType::Mobile {
-                    idx.mobile_owner.insert(&p.phone_number, i as u32, |v| {
-                        mobile_is(users, v, &p.phone_number)
-                    });
-                }
-            }
-        }
         for (i, g) in self.groups.iter().enumerate() {
-            if !prebuilt {
-                idx.by_id.insert(IdKey::of(&g.id), Object::Group(i as u32));
-            }
             for &m in &g.members {
                 idx.user_groups.push(m, i as u32);
             }
@@ -595,18 +546,9 @@ impl Tenant {
                 idx.user_owned_groups.push(o, i as u32);
             }
         }
-        for (i, s) in self.service_principals.iter().enumerate() {
-            if !prebuilt {
-                idx.by_id
-                    .insert(IdKey::of(&s.id), Object::ServicePrincipal(i as u32));
-            }
-        }
         for (i, a) in self.aus.iter().enumerate() {
             if a.deleted {
                 continue;
-            }
-            if !prebuilt {
-                idx.by_id.insert(IdKey::of(&a.id), Object::Au(i as u32));
             }
             for m in &a.members {
                 match *m {
@@ -619,10 +561,6 @@ impl Tenant {
         for (i, a) in self.assignments.iter().enumerate() {
             if a.deleted {
                 continue;
-            }
-            if !prebuilt {
-                idx.by_id
-                    .insert(IdKey::of(&a.id), Object::Assignment(i as u32));
             }
             idx.by_principal
                 .entry(a.principal)

@@ -981,6 +981,7 @@ fn finish(
     for (i, r) in fx_ras.iter().enumerate() {
         claim_id(&mut ids, &r.id, Object::Assignment(i as u32), &mut p);
     }
+    let n_users = users.len();
     let mut groups = Vec::with_capacity(fx_groups.len());
     let user_ref = |id: &str| match ids.get(&IdKey::of(id)) {
         Some(Object::User(u)) => Some(*u),
@@ -1039,11 +1040,23 @@ fn finish(
     // come after the first half's, as in one pass.
     let mut fx_aus = fx_aus;
     let second = fx_aus.split_off(fx_aus.len() / 2);
-    let (n_users, n_groups, half) = (users.len(), groups.len(), fx_aus.len());
+    let (n_groups, half) = (groups.len(), fx_aus.len());
     let principal_ref = &principal_ref;
+    // With no problem so far, every id is unique: a member whose id is the id of the user after
+    // the previous member is that user, without a lookup.
+    let users_in_order = p.is_empty().then_some(users.as_slice());
     let ((mut aus, problems), (more_aus, more_problems)) = std::thread::scope(|s| {
-        let other = s.spawn(move || resolve_aus(half, second, principal_ref, n_users, n_groups));
-        let first = resolve_aus(0, fx_aus, principal_ref, n_users, n_groups);
+        let other = s.spawn(move || {
+            resolve_aus(
+                half,
+                second,
+                principal_ref,
+                users_in_order,
+                n_users,
+                n_groups,
+            )
+        });
+        let first = resolve_aus(0, fx_aus, principal_ref, users_in_order, n_users, n_groups);
         (
             first,
             other
@@ -1190,6 +1203,7 @@ fn resolve_aus(
     first: usize,
     fx_aus: Vec<LoadAu<'_>>,
     principal_ref: &(dyn Fn(&str) -> Option<Principal> + Sync),
+    users_in_order: Option<&[User]>,
     n_users: usize,
     n_groups: usize,
 ) -> (Vec<AdminUnit>, Vec<String>) {
@@ -1205,10 +1219,21 @@ fn resolve_aus(
             ));
         }
         let mut members = Vec::with_capacity(a.members.len());
+        let mut next_user = 0usize;
         for (j, m) in a.members.iter().enumerate() {
             let m: &str = m;
             let path = || format!("administrativeUnits[{i}].members[{j}]");
-            match principal_ref(m) {
+            // Members are usually listed in the users' order: try the next user first (equal
+            // ignoring ASCII case is what makes two ids the same id).
+            let guessed = users_in_order
+                .and_then(|us| us.get(next_user))
+                .filter(|u| u.id.eq_ignore_ascii_case(m))
+                .map(|_| Principal::User(next_user as u32));
+            let found = guessed.or_else(|| principal_ref(m));
+            if let Some(Principal::User(u)) = found {
+                next_user = u as usize + 1;
+            }
+            match found {
                 Some(Principal::ServicePrincipal(_)) => p.push(format!(
                     "{}: `{m}` is a service principal; AU members are users or groups",
                     path()

@@ -232,21 +232,38 @@ impl IdKey {
 /// `8-4-4-4-12` hex digits (either case) as a number.
 fn parse_guid(s: &str) -> Option<u128> {
     let b = s.as_bytes();
-    if b.len() != 36 {
+    if b.len() != 36 || b[8] != b'-' || b[13] != b'-' || b[18] != b'-' || b[23] != b'-' {
         return None;
     }
+    // A table lookup per digit: this runs for every id at load (millions).
     let mut v: u128 = 0;
+    let mut bad = 0u8;
     for (i, &c) in b.iter().enumerate() {
-        if matches!(i, 8 | 13 | 18 | 23) {
-            if c != b'-' {
-                return None;
-            }
-        } else {
-            v = (v << 4) | (c as char).to_digit(16)? as u128;
+        if !matches!(i, 8 | 13 | 18 | 23) {
+            let d = HEX[c as usize];
+            bad |= d;
+            v = (v << 4) | (d & 15) as u128;
         }
     }
-    Some(v)
+    (bad & 0x80 == 0).then_some(v)
 }
+
+/// Hex digit values; 0x80 marks a byte that is not a hex digit.
+const HEX: [u8; 256] = {
+    let mut t = [0x80u8; 256];
+    let mut i = 0;
+    while i < 10 {
+        t[b'0' as usize + i] = i as u8;
+        i += 1;
+    }
+    let mut i = 0;
+    while i < 6 {
+        t[b'a' as usize + i] = 10 + i as u8;
+        t[b'A' as usize + i] = 10 + i as u8;
+        i += 1;
+    }
+    t
+};
 
 /// `str::to_lowercase`, without allocating when the text has no capital letters and is ASCII.
 pub(crate) fn lower(s: &str) -> std::borrow::Cow<'_, str> {
@@ -927,7 +944,7 @@ impl Tenant {
 
 #[cfg(test)]
 mod tests {
-    use super::{IdKey, KeyIndex, Lists};
+    use super::{IdKey, KeyIndex, Lists, parse_guid};
 
     #[test]
     fn lists_behave_like_a_vec_per_user() {
@@ -1012,6 +1029,8 @@ mod tests {
             "àBC-not-a-guid",
             "abc-NOT-a-guid",
             "abc-not-a-guid",
+            "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4g",
+            "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4G",
         ];
         for a in ids {
             for b in ids {
@@ -1021,6 +1040,29 @@ mod tests {
                     "{a} / {b}"
                 );
             }
+        }
+    }
+
+    #[test]
+    fn guids_parse_to_their_hex_value_and_nothing_else_does() {
+        for g in [
+            "00000000-0000-0000-0000-000000000000",
+            "ffffffff-FFFF-ffff-FFFF-ffffffffffff",
+            "8db6b60e-2322-46b1-843f-9b9dfafec6d2",
+        ] {
+            let hex: String = g.chars().filter(|&c| c != '-').collect();
+            assert_eq!(parse_guid(g), u128::from_str_radix(&hex, 16).ok(), "{g}");
+        }
+        for bad in [
+            "8db6b60e-2322-46b1-843f-9b9dfafec6dg",
+            "8db6b60e-2322-46b1-843f-9b9dfafec6d",
+            "8db6b60e22322-46b1-843f-9b9dfafec6d2",
+            "8db6b60e-2322-46b1-843f-9b9dfafec6d:",
+            "+db6b60e-2322-46b1-843f-9b9dfafec6d2",
+            "8db6b60e-2322-46b1-843f-9b9dfafec6\u{e9}",
+            "",
+        ] {
+            assert_eq!(parse_guid(bad), None, "{bad}");
         }
     }
 }

@@ -36,3 +36,55 @@ fn demo_fixtures_load() {
         include_bytes!("../fixtures/contoso.json")
     );
 }
+
+#[test]
+fn au_members_resolve_in_any_order_and_case() {
+    let id = |n: u32| format!("00000000-0000-4000-8000-{n:012x}");
+    let users: Vec<_> = (1..=4)
+        .map(|n| serde_json::json!({"id": id(n), "userPrincipalName": format!("u{n}@t.com"), "displayName": format!("U{n}")}))
+        .collect();
+    // In order, backwards, with a gap, in capitals, and a user listed twice in a row.
+    let members = [
+        vec![id(1), id(2), id(3), id(4)],
+        vec![id(4), id(3), id(2), id(1)],
+        vec![id(2), id(4), id(1)],
+        vec![id(3).to_uppercase(), id(4).to_uppercase()],
+    ];
+    let aus: Vec<_> = members
+        .iter()
+        .enumerate()
+        .map(|(i, m)| serde_json::json!({"id": id(100 + i as u32), "displayName": format!("AU {i}"), "members": m}))
+        .collect();
+    let fx = serde_json::json!({
+        "schemaVersion": 1,
+        "tenant": {"id": id(999), "displayName": "T", "defaultDomain": "t.com"},
+        "users": users,
+        "administrativeUnits": aus,
+    });
+    let t = fixture::load("order.json", &serde_json::to_vec(&fx).unwrap()).unwrap();
+    let users_of = |a: u32| -> Vec<u32> {
+        t.au(a)
+            .members
+            .iter()
+            .map(|p| match p {
+                mystaff::model::Principal::User(u) => *u,
+                other => panic!("not a user: {other:?}"),
+            })
+            .collect()
+    };
+    assert_eq!(users_of(0), [0, 1, 2, 3]);
+    assert_eq!(users_of(1), [3, 2, 1, 0]);
+    assert_eq!(users_of(2), [1, 3, 0]);
+    assert_eq!(users_of(3), [2, 3]);
+
+    let mut twice = fx.clone();
+    twice["administrativeUnits"][0]["members"] = serde_json::json!([id(1), id(2), id(2), id(3)]);
+    let e = fixture::load("twice.json", &serde_json::to_vec(&twice).unwrap()).unwrap_err();
+    assert_eq!(
+        e.problems,
+        [format!(
+            "administrativeUnits[0].members[2]: `{}` is listed twice",
+            id(2)
+        )]
+    );
+}

@@ -85,7 +85,7 @@ fn haystacks(t: &Tenant) -> Vec<String> {
     let mut v: Vec<String> = t.live_aus().map(|a| t.au(a).display_name.clone()).collect();
     v.extend(t.live_users().map(|u| {
         let u = t.user(u);
-        format!("{}  {}", u.display_name, u.upn)
+        format!("{}  {}", u.display_name(), u.upn())
     }));
     v
 }

@@ -593,7 +593,7 @@ fn principal_json(t: &Tenant, p: Principal) -> Value {
     match p {
         Principal::User(u) => {
             let user = t.user(u);
-            json!({"kind": "user", "id": user.id, "userPrincipalName": user.upn, "displayName": user.display_name})
+            json!({"kind": "user", "id": user.id(), "userPrincipalName": user.upn(), "displayName": user.display_name()})
         }
         _ => {
             json!({"kind": t.principal_kind(p), "id": t.principal_id(p), "displayName": t.principal_name(p)})
@@ -705,7 +705,7 @@ pub fn run(cmd: Command, g: &Global, out: Out) -> Result<i32, CliError> {
             } else {
                 None
             };
-            let upn = t.user(u).upn.clone();
+            let upn = t.user(u).upn().to_string();
             let r = s.reset_password(a, u, pw.as_deref())?;
             if json {
                 let mut o = json!({
@@ -744,7 +744,7 @@ pub fn run(cmd: Command, g: &Global, out: Out) -> Result<i32, CliError> {
             };
             let t = s.tenant();
             let (act, u) = (actor(t, &a.actor)?, user(t, &a.target)?);
-            let upn = t.user(u).upn.clone();
+            let upn = t.user(u).upn().to_string();
             match (number, mode) {
                 (Some(n), Some(m)) => s.phone(act, u, a.kind, &n, m)?,
                 _ => s.remove_phone(act, u, a.kind)?,
@@ -785,7 +785,7 @@ pub fn run(cmd: Command, g: &Global, out: Out) -> Result<i32, CliError> {
                         HitKind::User(u) => {
                             let user = t.user(u);
                             let locations: Vec<&str> = t.user_aus(u).iter().map(|&a| t.au(a).display_name.as_str()).collect();
-                            json!({"kind": "user", "id": user.id, "displayName": user.display_name, "userPrincipalName": user.upn, "locations": locations, "score": h.score})
+                            json!({"kind": "user", "id": user.id(), "displayName": user.display_name(), "userPrincipalName": user.upn(), "locations": locations, "score": h.score})
                         }
                     })
                     .collect();
@@ -805,8 +805,8 @@ pub fn run(cmd: Command, g: &Global, out: Out) -> Result<i32, CliError> {
                                 .collect();
                             format!(
                                 "user      {}  <{}>  {}",
-                                user.display_name,
-                                user.upn,
+                                user.display_name(),
+                                user.upn(),
                                 locs.join(", ")
                             )
                         }
@@ -826,7 +826,7 @@ pub fn run(cmd: Command, g: &Global, out: Out) -> Result<i32, CliError> {
             let id = match &target {
                 None => None,
                 Some(k) => match t.find_user(k) {
-                    Some(u) => Some(t.user(u).id.clone()),
+                    Some(u) => Some(t.user(u).id().to_string()),
                     None => t.find_au(k).ok().map(|a| t.au(a).id.clone()),
                 },
             };
@@ -926,13 +926,13 @@ pub fn profile_json(t: &Tenant, u: u32, show_phones: bool) -> Value {
         .map(|p| json!({"phoneType": p.phone_type.as_str(), "phoneNumber": if show_phones { p.phone_number.clone() } else { phone::mask(&p.phone_number) }}))
         .collect();
     json!({
-        "id": user.id,
-        "userPrincipalName": user.upn,
-        "displayName": user.display_name,
+        "id": user.id(),
+        "userPrincipalName": user.upn(),
+        "displayName": user.display_name(),
         "userType": user.user_type,
-        "jobTitle": user.job_title,
-        "department": user.department,
-        "officeLocation": user.office_location,
+        "jobTitle": user.job_title(),
+        "department": user.department(),
+        "officeLocation": user.office_location(),
         "accountEnabled": user.account_enabled,
         "onPremisesSyncEnabled": user.synced,
         "administrativeUnits": t.user_aus(u).iter().map(|&a| t.au(a).display_name.clone()).collect::<Vec<_>>(),

@@ -12,8 +12,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::model::{
     AdminUnit, Assignment, FastMap, Group, IdKey, KeyIndex, MyStaffAccess, MyStaffSetting, Object,
-    PasswordState, PhoneMethod, PhoneSignIn, Principal, Scope, ServicePrincipal, Settings, Tenant,
-    TenantInfo, TenantMaps, User, UserType, lower, mobile_is, upn_is,
+    PhoneMethod, PhoneSignIn, Principal, Scope, ServicePrincipal, Settings, Tenant, TenantInfo,
+    TenantMaps, User, UserTexts, UserType, lower, mobile_is, upn_is,
 };
 use crate::password::PasswordPolicy;
 use crate::phone;
@@ -94,32 +94,35 @@ impl Default for FxMyStaff {
     }
 }
 
+/// A user in the fixture. `S` is the type of its texts: `String`, or a text that borrows from the
+/// fixture where it can when [`load`] reads users (one allocation per user instead of seven).
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct FxUser {
-    pub id: String,
-    pub user_principal_name: String,
-    pub display_name: String,
+#[serde(bound(deserialize = "S: Deserialize<'de>"))]
+pub struct FxUser<S = String> {
+    pub id: S,
+    pub user_principal_name: S,
+    pub display_name: S,
     #[serde(default = "member")]
     pub user_type: UserType,
     #[serde(default)]
-    pub job_title: Option<String>,
+    pub job_title: Option<S>,
     #[serde(default)]
-    pub department: Option<String>,
+    pub department: Option<S>,
     #[serde(default)]
-    pub office_location: Option<String>,
+    pub office_location: Option<S>,
     #[serde(default = "yes")]
     pub account_enabled: bool,
     #[serde(default)]
     pub on_premises_sync_enabled: Option<bool>,
     #[serde(default)]
-    pub on_premises_sam_account_name: Option<String>,
+    pub on_premises_sam_account_name: Option<S>,
     #[serde(default)]
-    pub assigned_licenses: Vec<String>,
+    pub assigned_licenses: Vec<S>,
     #[serde(default)]
     pub phone_methods: Vec<PhoneMethod>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub last_password_change_date_time: Option<String>,
+    pub last_password_change_date_time: Option<S>,
 }
 
 fn member() -> UserType {
@@ -468,7 +471,7 @@ impl<'de> Visitor<'de> for UsersVisitor {
                     match &mut batch.users {
                         Users::Raw(raw) => {
                             for r in raw.drain(..) {
-                                let u = serde_json::from_str::<FxUser>(r)?;
+                                let u = serde_json::from_str::<FxUser<Text<'de>>>(r)?;
                                 let pu = Prepared::new(u, &sink.upns);
                                 sink.add_prepared(pu);
                             }
@@ -541,7 +544,7 @@ impl<'de> Visitor<'de> for UsersVisitor {
                             .unwrap_or_else(|| Vec::with_capacity(BATCH));
                         let mut bad = None;
                         for r in raw.drain(..) {
-                            match serde_json::from_str::<FxUser>(r) {
+                            match serde_json::from_str::<FxUser<Text<'de>>>(r) {
                                 Ok(u) => ready.push(Prepared::new(u, &upn_hasher)),
                                 Err(e) => {
                                     bad = Some(e);
@@ -624,7 +627,7 @@ impl UserSink {
 
     fn add_prepared(&mut self, pu: Prepared) {
         let Prepared {
-            u,
+            mut user,
             id_key,
             upn_hash,
             upn_ok,
@@ -639,37 +642,36 @@ impl UserSink {
                 "{}: must not be empty",
                 id_path(Object::User(i as u32))
             )),
-            Some(k) => claim_key(&mut self.ids, k, &u.id, Object::User(i as u32), p),
+            Some(k) => claim_key(&mut self.ids, k, user.id(), Object::User(i as u32), p),
         }
         if !upn_ok {
             p.push(format!(
                 "users[{i}].userPrincipalName: `{}` is not a user principal name (name@domain)",
-                u.user_principal_name
+                user.upn()
             ));
         }
         let users = &self.users;
         if let Some(prev) = self.upns.insert_hashed(
             upn_hash,
-            || lower(&u.user_principal_name).into(),
+            || lower(user.upn()).into(),
             i as u32,
-            |v| upn_is(users, v, &u.user_principal_name),
+            |v| upn_is(users, v, user.upn()),
         ) {
             p.push(format!(
                 "users[{i}].userPrincipalName: duplicate UPN `{}` (also users[{prev}], UPNs are case-insensitive)",
-                u.user_principal_name
+                user.upn()
             ));
         }
         if display_empty {
             p.push(format!("users[{i}].displayName: must not be empty"));
         }
-        let synced = u.on_premises_sync_enabled == Some(true);
         if sam_missing {
             p.push(format!(
                 "users[{i}].onPremisesSamAccountName: a synced user (onPremisesSyncEnabled: true) needs one"
             ));
         }
         // The valid numbers (normalized by `Prepared::new`) move to the front, in their order.
-        let mut phones = u.phone_methods;
+        let mut phones = std::mem::take(&mut user.phones);
         let mut kept = 0;
         for j in 0..phones.len() {
             let path = || format!("users[{i}].phoneMethods[{j}]");
@@ -720,46 +722,31 @@ impl UserSink {
             ));
         }
         phones.sort_by_key(|m| m.phone_type);
-        self.users.push(User {
-            id: u.id,
-            upn: u.user_principal_name,
-            display_name: u.display_name,
-            user_type: u.user_type,
-            job_title: u.job_title,
-            department: u.department,
-            office_location: u.office_location,
-            account_enabled: u.account_enabled,
-            synced,
-            sam_account_name: u.on_premises_sam_account_name,
-            licenses: u.assigned_licenses,
-            phones,
-            password: PasswordState {
-                last_changed: u.last_password_change_date_time,
-                ..PasswordState::default()
-            },
-            deleted: false,
-        });
+        user.phones = phones;
+        self.users.push(user);
     }
 }
 
-/// A parsed user with what can be worked out without the maps, worked out on the parsing thread
-/// while the user's strings are still in its cache.
+/// A user made from its fixture entry, with what can be worked out without the maps, worked out
+/// on the parsing thread while the user's texts are still in its cache.
 struct Prepared {
-    u: FxUser,
+    /// Its phones are still in the fixture's order, the valid ones normalized.
+    user: User,
     /// None: the id is empty.
     id_key: Option<IdKey>,
     upn_hash: u64,
     upn_ok: bool,
     display_empty: bool,
     sam_missing: bool,
-    /// Bit j: phone j is not a valid number. Valid ones are normalized in `u`.
+    /// Bit j: phone j is not a valid number.
     bad_phones: u64,
 }
 
 impl Prepared {
-    fn new(mut u: FxUser, upns: &KeyIndex) -> Prepared {
+    fn new<S: std::ops::Deref<Target = str>>(u: FxUser<S>, upns: &KeyIndex) -> Prepared {
         let mut bad_phones = 0u64;
-        for (j, m) in u.phone_methods.iter_mut().enumerate() {
+        let mut phones = u.phone_methods;
+        for (j, m) in phones.iter_mut().enumerate() {
             match phone::validate_number(&m.phone_number) {
                 Ok(n) => {
                     if n != m.phone_number {
@@ -770,17 +757,36 @@ impl Prepared {
                 Err(_) => {}
             }
         }
+        let synced = u.on_premises_sync_enabled == Some(true);
+        let mut user = User::new(UserTexts {
+            id: &u.id,
+            upn: &u.user_principal_name,
+            display_name: &u.display_name,
+            job_title: u.job_title.as_deref(),
+            department: u.department.as_deref(),
+            office_location: u.office_location.as_deref(),
+            sam_account_name: u.on_premises_sam_account_name.as_deref(),
+        });
+        user.user_type = u.user_type;
+        user.account_enabled = u.account_enabled;
+        user.synced = synced;
+        user.licenses = u.assigned_licenses.iter().map(|l| l.to_string()).collect();
+        user.phones = phones;
+        user.password.last_changed = u
+            .last_password_change_date_time
+            .as_deref()
+            .map(String::from);
         Prepared {
             id_key: (!u.id.trim().is_empty()).then(|| IdKey::of(&u.id)),
             upn_hash: upns.hash(&lower(&u.user_principal_name)),
             upn_ok: valid_upn(&u.user_principal_name),
             display_empty: u.display_name.trim().is_empty(),
-            sam_missing: u.on_premises_sync_enabled == Some(true)
+            sam_missing: synced
                 && u.on_premises_sam_account_name
                     .as_deref()
                     .is_none_or(|s| s.trim().is_empty()),
             bad_phones,
-            u,
+            user,
         }
     }
 }
@@ -1227,7 +1233,7 @@ fn resolve_aus(
             // ignoring ASCII case is what makes two ids the same id).
             let guessed = users_in_order
                 .and_then(|us| us.get(next_user))
-                .filter(|u| u.id.eq_ignore_ascii_case(m))
+                .filter(|u| u.id().eq_ignore_ascii_case(m))
                 .map(|_| Principal::User(next_user as u32));
             let found = guessed.or_else(|| principal_ref(m));
             if let Some(Principal::User(u)) = found {

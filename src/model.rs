@@ -133,25 +133,137 @@ pub struct PasswordState {
     pub hash: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+/// A user. Its texts (id, UPN, names, …) share one allocation, read through methods: a tenant
+/// can have two million users, and one allocation instead of seven halves their memory and the
+/// time to load them (docs/PERFORMANCE.md). The texts never change once a user exists.
+#[derive(Clone, PartialEq)]
 pub struct User {
-    pub id: String,
-    pub upn: String,
-    pub display_name: String,
+    /// The texts of [`UserTexts`], back to back, in that order.
+    text: Box<str>,
+    /// Where each text ends in `text`.
+    ends: [u32; TEXTS],
+    /// Bit k: optional text k (job title, department, office location, SAM account name) is
+    /// there, possibly empty.
+    present: u8,
     pub user_type: UserType,
-    pub job_title: Option<String>,
-    pub department: Option<String>,
-    pub office_location: Option<String>,
     pub account_enabled: bool,
     pub synced: bool,
-    pub sam_account_name: Option<String>,
+    pub deleted: bool,
     pub licenses: Vec<String>,
     pub phones: Vec<PhoneMethod>,
     pub password: PasswordState,
-    pub deleted: bool,
+}
+
+const TEXTS: usize = 7;
+
+/// A user's texts, to make a [`User`] from.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct UserTexts<'a> {
+    pub id: &'a str,
+    pub upn: &'a str,
+    pub display_name: &'a str,
+    pub job_title: Option<&'a str>,
+    pub department: Option<&'a str>,
+    pub office_location: Option<&'a str>,
+    /// On-premises SAM account name (synced users).
+    pub sam_account_name: Option<&'a str>,
+}
+
+impl std::fmt::Debug for User {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("User")
+            .field("id", &self.id())
+            .field("upn", &self.upn())
+            .field("display_name", &self.display_name())
+            .field("user_type", &self.user_type)
+            .field("job_title", &self.job_title())
+            .field("department", &self.department())
+            .field("office_location", &self.office_location())
+            .field("account_enabled", &self.account_enabled)
+            .field("synced", &self.synced)
+            .field("sam_account_name", &self.sam_account_name())
+            .field("licenses", &self.licenses)
+            .field("phones", &self.phones)
+            .field("password", &self.password)
+            .field("deleted", &self.deleted)
+            .finish()
+    }
 }
 
 impl User {
+    /// A member user, enabled, not synced, with no licences, phones or password history.
+    ///
+    /// # Panics
+    /// If the texts together are 4 GiB or longer.
+    pub fn new(t: UserTexts<'_>) -> User {
+        let parts = [
+            Some(t.id),
+            Some(t.upn),
+            Some(t.display_name),
+            t.job_title,
+            t.department,
+            t.office_location,
+            t.sam_account_name,
+        ];
+        let len = parts.iter().flatten().map(|p| p.len()).sum();
+        let mut text = String::with_capacity(len);
+        let mut ends = [0u32; TEXTS];
+        let mut present = 0u8;
+        for (k, part) in parts.iter().enumerate() {
+            if let Some(p) = part {
+                text.push_str(p);
+                if k >= 3 {
+                    present |= 1 << (k - 3);
+                }
+            }
+            ends[k] = u32::try_from(text.len()).expect("a user's texts are under 4 GiB");
+        }
+        User {
+            text: text.into_boxed_str(),
+            ends,
+            present,
+            user_type: UserType::Member,
+            account_enabled: true,
+            synced: false,
+            deleted: false,
+            licenses: Vec::new(),
+            phones: Vec::new(),
+            password: PasswordState::default(),
+        }
+    }
+
+    fn text(&self, k: usize) -> &str {
+        let from = if k == 0 { 0 } else { self.ends[k - 1] as usize };
+        &self.text[from..self.ends[k] as usize]
+    }
+
+    fn optional(&self, k: usize) -> Option<&str> {
+        (self.present >> (k - 3) & 1 == 1).then(|| self.text(k))
+    }
+
+    pub fn id(&self) -> &str {
+        self.text(0)
+    }
+    pub fn upn(&self) -> &str {
+        self.text(1)
+    }
+    pub fn display_name(&self) -> &str {
+        self.text(2)
+    }
+    pub fn job_title(&self) -> Option<&str> {
+        self.optional(3)
+    }
+    pub fn department(&self) -> Option<&str> {
+        self.optional(4)
+    }
+    pub fn office_location(&self) -> Option<&str> {
+        self.optional(5)
+    }
+    /// On-premises SAM account name (synced users).
+    pub fn sam_account_name(&self) -> Option<&str> {
+        self.optional(6)
+    }
+
     pub fn phone(&self, t: PhoneType) -> Option<&PhoneMethod> {
         self.phones.iter().find(|p| p.phone_type == t)
     }
@@ -420,7 +532,7 @@ pub struct Tenant {
 pub(crate) fn upn_is(users: &[User], v: u32, upn: &str) -> bool {
     users
         .get(v as usize)
-        .is_some_and(|u| u.upn == upn || lower(&u.upn) == lower(upn))
+        .is_some_and(|u| u.upn() == upn || lower(u.upn()) == lower(upn))
 }
 
 /// Whether user `v`'s mobile number is `number`.
@@ -688,7 +800,7 @@ impl Tenant {
 
     pub fn principal_id(&self, p: Principal) -> &str {
         match p {
-            Principal::User(u) => &self.users[u as usize].id,
+            Principal::User(u) => self.users[u as usize].id(),
             Principal::Group(g) => &self.groups[g as usize].id,
             Principal::ServicePrincipal(s) => &self.service_principals[s as usize].id,
         }
@@ -696,7 +808,7 @@ impl Tenant {
     /// A human name: the UPN for users, the display name otherwise.
     pub fn principal_name(&self, p: Principal) -> &str {
         match p {
-            Principal::User(u) => &self.users[u as usize].upn,
+            Principal::User(u) => self.users[u as usize].upn(),
             Principal::Group(g) => &self.groups[g as usize].display_name,
             Principal::ServicePrincipal(s) => &self.service_principals[s as usize].display_name,
         }
@@ -891,11 +1003,11 @@ impl Tenant {
 
     pub fn add_user(&mut self, user: User) -> u32 {
         let i = self.users.len() as u32;
-        self.idx.by_id.insert(IdKey::of(&user.id), Object::User(i));
+        self.idx.by_id.insert(IdKey::of(user.id()), Object::User(i));
         let users = &self.users;
         self.idx
             .user_by_upn
-            .insert(&lower(&user.upn), i, |v| upn_is(users, v, &user.upn));
+            .insert(&lower(user.upn()), i, |v| upn_is(users, v, user.upn()));
         for p in &user.phones {
             if p.phone_type == PhoneType::Mobile {
                 self.idx
@@ -932,9 +1044,9 @@ impl Tenant {
             }
         }
         user.deleted = true;
-        let id = IdKey::of(&user.id);
+        let id = IdKey::of(user.id());
         self.idx.by_id.remove(&id);
-        self.idx.user_by_upn.remove(&lower(&user.upn), u);
+        self.idx.user_by_upn.remove(&lower(user.upn()), u);
         self.settings
             .my_staff
             .selected
@@ -1063,6 +1175,37 @@ mod tests {
             "",
         ] {
             assert_eq!(parse_guid(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn user_texts_read_back_as_given() {
+        use super::{User, UserTexts};
+        let names = [None, Some(""), Some("Cashier"), Some("Ça va")];
+        for (k, job) in names.iter().enumerate() {
+            let (dept, office, sam) = (names[(k + 1) % 4], names[(k + 2) % 4], names[(k + 3) % 4]);
+            let u = User::new(UserTexts {
+                id: "id-1",
+                upn: "",
+                display_name: "Ava Smith",
+                job_title: *job,
+                department: dept,
+                office_location: office,
+                sam_account_name: sam,
+            });
+            assert_eq!(
+                (u.id(), u.upn(), u.display_name()),
+                ("id-1", "", "Ava Smith")
+            );
+            assert_eq!(
+                (
+                    u.job_title(),
+                    u.department(),
+                    u.office_location(),
+                    u.sam_account_name()
+                ),
+                (*job, dept, office, sam)
+            );
         }
     }
 }

@@ -15,7 +15,7 @@ use crate::audit::{
 };
 use crate::model::{
     AdminUnit, Assignment, MyStaffAccess, PasswordState, PhoneMethod, Principal, Scope, Tenant,
-    User, UserType,
+    User, UserTexts,
 };
 use crate::password;
 use crate::permissions::{self, Action, Target};
@@ -286,26 +286,24 @@ impl Change {
                         user.user_principal_name
                     ));
                 }
-                t.add_user(User {
-                    id: user.id.clone(),
-                    upn: user.user_principal_name.clone(),
-                    display_name: user.display_name.clone(),
-                    user_type: UserType::Member,
-                    job_title: user.job_title.clone(),
-                    department: user.department.clone(),
-                    office_location: user.office_location.clone(),
-                    account_enabled: user.account_enabled,
-                    synced: user.on_premises_sync_enabled,
-                    sam_account_name: user.on_premises_sam_account_name.clone(),
-                    licenses: user.assigned_licenses.clone(),
-                    phones: Vec::new(),
-                    password: PasswordState {
-                        last_changed: Some(user.created_date_time.clone()),
-                        force_change_next_sign_in: user.force_change_password_next_sign_in,
-                        hash: user.password_hash.clone(),
-                    },
-                    deleted: false,
+                let mut u = User::new(UserTexts {
+                    id: &user.id,
+                    upn: &user.user_principal_name,
+                    display_name: &user.display_name,
+                    job_title: user.job_title.as_deref(),
+                    department: user.department.as_deref(),
+                    office_location: user.office_location.as_deref(),
+                    sam_account_name: user.on_premises_sam_account_name.as_deref(),
                 });
+                u.account_enabled = user.account_enabled;
+                u.synced = user.on_premises_sync_enabled;
+                u.licenses = user.assigned_licenses.clone();
+                u.password = PasswordState {
+                    last_changed: Some(user.created_date_time.clone()),
+                    force_change_next_sign_in: user.force_change_password_next_sign_in,
+                    hash: user.password_hash.clone(),
+                };
+                t.add_user(u);
             }
             Change::UserDeleted { id } => {
                 let u = user_ix(t, id)?;
@@ -367,10 +365,10 @@ pub struct Planned<T> {
 fn user_resource(t: &Tenant, u: u32, props: Vec<ModifiedProperty>) -> TargetResource {
     let user = t.user(u);
     TargetResource {
-        id: user.id.clone(),
+        id: user.id().to_string(),
         kind: "User".to_string(),
-        user_principal_name: Some(user.upn.clone()),
-        display_name: Some(user.display_name.clone()),
+        user_principal_name: Some(user.upn().to_string()),
+        display_name: Some(user.display_name().to_string()),
         modified_properties: props,
     }
 }
@@ -436,8 +434,8 @@ fn record(
         result_reason: reason,
         initiated_by: InitiatedBy {
             user: AuditUser {
-                id: actor.id.clone(),
-                user_principal_name: actor.upn.clone(),
+                id: actor.id().to_string(),
+                user_principal_name: actor.upn().to_string(),
             },
         },
         target_resources: targets,
@@ -515,14 +513,14 @@ pub fn reset_password(
             let Some(pw) = password else {
                 return Err(OpError::Invalid(format!(
                     "{} is synced from on-premises Active Directory: supply a password that meets the on-premises policy (--password-stdin)",
-                    user.upn
+                    user.upn()
                 )));
             };
             let checks = password::check_on_prem(
                 pw,
                 &settings.password_policy.on_premises,
-                user.sam_account_name.as_deref(),
-                &user.display_name,
+                user.sam_account_name(),
+                user.display_name(),
             );
             let failed: Vec<String> = password::failures(&checks)
                 .into_iter()
@@ -542,7 +540,7 @@ pub fn reset_password(
             if password.is_some() {
                 return Err(OpError::Invalid(format!(
                     "{} is a cloud-only user: My Staff generates a temporary password for them; do not supply one",
-                    user.upn
+                    user.upn()
                 )));
             }
             (
@@ -553,7 +551,7 @@ pub fn reset_password(
         let hash = password::hash(&pw, &mut ctx.rng)
             .map_err(|e| OpError::Storage(format!("cannot hash the new password: {e}")))?;
         let change = Change::PasswordReset {
-            user_id: user.id.clone(),
+            user_id: user.id().to_string(),
             password_hash: hash,
             force_change_next_sign_in: temporary,
             at: ctx.now.clone(),
@@ -608,7 +606,7 @@ pub fn set_phone(
             (PhoneMode::Add, Some(_)) => {
                 return Err(OpError::Invalid(format!(
                     "{} already has {} {} number; update it instead",
-                    user.upn,
+                    user.upn(),
                     if kind == PhoneType::Office { "an" } else { "a" },
                     kind.label().to_lowercase()
                 )));
@@ -616,7 +614,7 @@ pub fn set_phone(
             (PhoneMode::Update, None) => {
                 return Err(OpError::Invalid(format!(
                     "{} has no {} number to update; add one instead",
-                    user.upn,
+                    user.upn(),
                     kind.label().to_lowercase()
                 )));
             }
@@ -625,7 +623,7 @@ pub fn set_phone(
         if kind == PhoneType::AlternateMobile && user.phone(PhoneType::Mobile).is_none() {
             return Err(OpError::Policy(vec![format!(
                 "{} needs a mobile number before an alternate mobile number",
-                user.upn
+                user.upn()
             )]));
         }
         if kind == PhoneType::Mobile
@@ -639,13 +637,13 @@ pub fn set_phone(
         if existing.as_deref() == Some(n.as_str()) {
             return Err(OpError::Invalid(format!(
                 "{} already has {n} as their {} number",
-                user.upn,
+                user.upn(),
                 kind.label().to_lowercase()
             )));
         }
         Ok((
             Change::PhoneSet {
-                user_id: user.id.clone(),
+                user_id: user.id().to_string(),
                 phone_type: kind,
                 phone_number: n,
             },
@@ -685,19 +683,19 @@ pub fn remove_phone(
         if existing.is_none() {
             return Err(OpError::Invalid(format!(
                 "{} has no {} number",
-                user.upn,
+                user.upn(),
                 kind.label().to_lowercase()
             )));
         }
         if kind == PhoneType::Mobile && user.phone(PhoneType::AlternateMobile).is_some() {
             return Err(OpError::Policy(vec![format!(
                 "{} has an alternate mobile number: remove it before the mobile number",
-                user.upn
+                user.upn()
             )]));
         }
         Ok((
             Change::PhoneRemoved {
-                user_id: user.id.clone(),
+                user_id: user.id().to_string(),
                 phone_type: kind,
             },
             (),
@@ -879,7 +877,7 @@ pub fn assign_scoped_role(
         {
             warnings.push(format!(
                 "{} has no Microsoft Entra ID P1 or P2 licence, which administrative-unit admins need",
-                t.user(u).upn
+                t.user(u).upn()
             ));
         }
         Ok((
@@ -1141,8 +1139,8 @@ pub fn create_user(
         if let Some(u) = t.find_user(&upn) {
             return Err(OpError::Invalid(format!(
                 "a user with the UPN {} already exists (id {})",
-                t.user(u).upn,
-                t.user(u).id
+                t.user(u).upn(),
+                t.user(u).id()
             )));
         }
         if display_name.is_empty() {
@@ -1169,14 +1167,13 @@ pub fn create_user(
                 validate_sam(s).map_err(OpError::Invalid)?;
                 let taken = t.live_users().find(|&u| {
                     t.user(u)
-                        .sam_account_name
-                        .as_deref()
+                        .sam_account_name()
                         .is_some_and(|x| x.eq_ignore_ascii_case(s))
                 });
                 if let Some(u) = taken {
                     return Err(OpError::Invalid(format!(
                         "sAMAccountName {s} already belongs to {}",
-                        t.user(u).upn
+                        t.user(u).upn()
                     )));
                 }
             }
@@ -1276,10 +1273,10 @@ pub fn delete_user(t: &Tenant, ctx: &mut Ctx, actor: u32, target: u32) -> Planne
     let result = check(t, actor, Action::DeleteUser, Target::User(target)).map(|()| {
         (
             Change::UserDeleted {
-                id: user.id.clone(),
+                id: user.id().to_string(),
             },
             DeletedUser {
-                upn: user.upn.clone(),
+                upn: user.upn().to_string(),
                 memberships: aus.iter().chain(&groups).cloned().collect(),
                 roles: roles.clone(),
             },

@@ -236,7 +236,7 @@ fn article(name: &str) -> &'static str {
 }
 
 fn user_name(t: &Tenant, u: u32) -> &str {
-    let upn = &t.user(u).upn;
+    let upn = &t.user(u).upn();
     upn.split('@').next().unwrap_or(upn)
 }
 
@@ -253,14 +253,14 @@ fn my_staff_gate(t: &Tenant, actor: Principal) -> Result<Vec<Grant>, Decision> {
     if !user.account_enabled {
         return Err(Decision::refuse(format!(
             "{} is disabled (accountEnabled: false) and cannot sign in to My Staff.",
-            user.upn
+            user.upn()
         )));
     }
     let grants = grants_of(t, actor);
     if grants.is_empty() {
         return Err(Decision::refuse(format!(
             "{OOPS} ({} holds no directory role; only administrators can use My Staff.)",
-            user.upn
+            user.upn()
         )));
     }
     let setting = &t.settings.my_staff;
@@ -280,7 +280,7 @@ fn my_staff_gate(t: &Tenant, actor: Principal) -> Result<Vec<Grant>, Decision> {
             } else {
                 Err(Decision::refuse(format!(
                     "{OOPS} (The tenant setting \"Administrators can access My Staff\" is limited to selected users and groups, and {} is not among them.)",
-                    user.upn
+                    user.upn()
                 )))
             }
         }
@@ -599,7 +599,7 @@ fn decide_by_tenant_role(t: &Tenant, actor: Principal, action: Action, roles: &[
     {
         return Decision::refuse(format!(
             "{} is disabled (accountEnabled: false) and cannot sign in.",
-            t.user(u).upn
+            t.user(u).upn()
         ));
     }
     let grants = grants_of(t, actor);

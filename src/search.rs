@@ -323,9 +323,9 @@ impl SearchIndex {
         for u in t.live_users() {
             let user = t.user(u);
             kinds.push(HitKind::User(u));
-            text.push_str(&user.display_name);
+            text.push_str(user.display_name());
             text.push_str("  ");
-            text.push_str(&user.upn);
+            text.push_str(user.upn());
             ends.push(text.len());
         }
         let mut lower = text.as_bytes().to_vec();
@@ -573,7 +573,7 @@ mod tests {
             let user = t.user(u);
             entries.push((
                 HitKind::User(u),
-                format!("{}  {}", user.display_name, user.upn),
+                format!("{}  {}", user.display_name(), user.upn()),
             ));
         }
         let matcher = SkimMatcherV2::default().ignore_case();

@@ -705,24 +705,24 @@ fn seed_scripts_build_the_contoso_decisions_and_clean_up_after_themselves() {
                 );
                 assert_eq!(
                     (
-                        &a.display_name,
-                        &a.job_title,
-                        &a.department,
-                        &a.office_location,
+                        &a.display_name(),
+                        &a.job_title(),
+                        &a.department(),
+                        &a.office_location(),
                         a.account_enabled,
                         a.synced,
-                        &a.sam_account_name,
+                        &a.sam_account_name(),
                         &a.licenses,
                         &a.phones,
                     ),
                     (
-                        &b.display_name,
-                        &b.job_title,
-                        &b.department,
-                        &b.office_location,
+                        &b.display_name(),
+                        &b.job_title(),
+                        &b.department(),
+                        &b.office_location(),
                         b.account_enabled,
                         b.synced,
-                        &b.sam_account_name,
+                        &b.sam_account_name(),
                         &b.licenses,
                         &b.phones,
                     ),
@@ -767,7 +767,7 @@ fn seed_scripts_build_the_contoso_decisions_and_clean_up_after_themselves() {
     script("contoso-cleanup.sh", &state);
     let s = open_state(&state);
     let t = s.tenant();
-    let live: Vec<&str> = t.live_users().map(|u| t.user(u).upn.as_str()).collect();
+    let live: Vec<&str> = t.live_users().map(|u| t.user(u).upn()).collect();
     assert_eq!(live, [ADMIN], "only the Global Administrator is left");
     assert_eq!(t.live_aus().count(), 0);
     let roles: Vec<_> = t

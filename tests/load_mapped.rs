@@ -37,9 +37,9 @@ fn mapped_load_matches_plain_load() {
     assert_eq!(mapped.aus, plain.aus);
     assert_eq!(mapped.assignments, plain.assignments);
     for u in [0u32, 1, 2999, 5999] {
-        let upn = plain.user(u).upn.to_uppercase();
+        let upn = plain.user(u).upn().to_uppercase();
         assert_eq!(mapped.find_user(&upn), Some(u));
-        assert_eq!(mapped.find_user(&plain.user(u).id), Some(u));
+        assert_eq!(mapped.find_user(plain.user(u).id()), Some(u));
     }
     for u in plain.live_users() {
         if let Some(m) = plain.user(u).phone(mystaff::phone::PhoneType::Mobile) {

@@ -49,7 +49,7 @@ fn open_member(app: &mut App<Session>, name: &str) {
         .main
         .shown
         .iter()
-        .position(|(u, _)| app.tenant().user(*u).display_name == name)
+        .position(|(u, _)| app.tenant().user(*u).display_name() == name)
         .unwrap_or_else(|| panic!("{name} not shown"));
     app.cmd(Cmd::Top);
     for _ in 0..pos {

@@ -48,7 +48,7 @@ fn open_member(app: &mut App<Session>, name: &str) {
         .main
         .shown
         .iter()
-        .map(|(u, _)| app.tenant().user(*u).display_name.clone())
+        .map(|(u, _)| app.tenant().user(*u).display_name().to_string())
         .collect();
     let pos = shown
         .iter()

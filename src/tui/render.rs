@@ -94,7 +94,7 @@ fn draw_header(f: &mut Frame, area: Rect, s: &State, t: &Tenant, theme: &Theme) 
     }
     f.render_widget(Paragraph::new(Line::from(spans)), area);
     if let Some(actor) = s.actor {
-        let who = format!("{} ", t.user(actor).upn);
+        let who = format!("{} ", t.user(actor).upn());
         let w = who.chars().count() as u16;
         let used = Line::from(
             std::iter::once(format!(" mystaff  {}", crumbs.join(" › ")))
@@ -298,7 +298,10 @@ fn draw_denied(f: &mut Frame, area: Rect, s: &State, t: &Tenant, theme: &Theme) 
     let w = area.width.saturating_sub(4).min(76);
     let r = centered(area, w, 12.min(area.height));
     let b = block(" Access denied ", true, theme);
-    let who = s.actor.map(|a| t.user(a).upn.clone()).unwrap_or_default();
+    let who = s
+        .actor
+        .map(|a| t.user(a).upn().to_string())
+        .unwrap_or_default();
     let text = vec![
         Line::styled(format!("Signed in as {who}"), theme.dim),
         Line::raw(""),
@@ -463,7 +466,7 @@ fn draw_panes(f: &mut Frame, area: Rect, s: &State, t: &Tenant, theme: &Theme) {
         |i| {
             let (u, idx) = &s.main.shown[i];
             let user = t.user(*u);
-            let mut spans = highlighted(&user.display_name, idx, theme.text, theme.matched);
+            let mut spans = highlighted(user.display_name(), idx, theme.text, theme.matched);
             if !user.account_enabled {
                 spans.push(Span::styled(" (disabled)", theme.dim));
             }
@@ -526,24 +529,12 @@ fn phone_uses(t: &Tenant, kind: PhoneType) -> String {
 fn profile_text<'a>(t: &Tenant, actor: u32, u: u32, theme: &Theme) -> Text<'a> {
     let user = t.user(u);
     let mut lines = vec![
-        Line::styled(user.display_name.clone(), theme.title),
-        Line::styled(user.upn.clone(), theme.dim),
+        Line::styled(user.display_name().to_string(), theme.title),
+        Line::styled(user.upn().to_string(), theme.dim),
         Line::raw(""),
-        field(
-            "Job title",
-            user.job_title.clone().unwrap_or_else(|| "—".into()),
-            theme,
-        ),
-        field(
-            "Department",
-            user.department.clone().unwrap_or_else(|| "—".into()),
-            theme,
-        ),
-        field(
-            "Office",
-            user.office_location.clone().unwrap_or_else(|| "—".into()),
-            theme,
-        ),
+        field("Job title", user.job_title().unwrap_or("—"), theme),
+        field("Department", user.department().unwrap_or("—"), theme),
+        field("Office", user.office_location().unwrap_or("—"), theme),
         field(
             "Account",
             if user.account_enabled {
@@ -556,7 +547,7 @@ fn profile_text<'a>(t: &Tenant, actor: u32, u: u32, theme: &Theme) -> Text<'a> {
         field(
             "Source",
             if user.synced {
-                match &user.sam_account_name {
+                match &user.sam_account_name() {
                     Some(sam) => format!("synced from on-premises ({sam})"),
                     None => "synced from on-premises".to_string(),
                 }
@@ -950,7 +941,7 @@ fn draw_settings(f: &mut Frame, area: Rect, s: &State, t: &Tenant, theme: &Theme
                     Span::styled(state::display_name(t, p).to_string(), theme.text),
                 ];
                 if let Principal::User(u) = p {
-                    spans.push(Span::styled(format!(" · {}", t.user(u).upn), theme.dim));
+                    spans.push(Span::styled(format!(" · {}", t.user(u).upn()), theme.dim));
                 }
                 Line::from(spans)
             }
@@ -1022,8 +1013,8 @@ fn draw_dialog(f: &mut Frame, area: Rect, d: &Dialog, s: &State, t: &Tenant, the
                     (
                         "Reset password",
                         vec![
-                            Line::raw(format!("Reset the password of {}?", u.display_name)),
-                            Line::styled(u.upn.clone(), theme.dim),
+                            Line::raw(format!("Reset the password of {}?", u.display_name())),
+                            Line::styled(u.upn().to_string(), theme.dim),
                             Line::raw(""),
                             Line::raw(how),
                         ],
@@ -1044,7 +1035,7 @@ fn draw_dialog(f: &mut Frame, area: Rect, d: &Dialog, s: &State, t: &Tenant, the
                                 "Remove the {} number {number}",
                                 kind.label().to_lowercase()
                             )),
-                            Line::raw(format!("of {}?", u.display_name)),
+                            Line::raw(format!("of {}?", u.display_name())),
                             Line::raw(""),
                             Line::styled(
                                 "They can no longer use it to sign in or verify.",
@@ -1124,14 +1115,14 @@ fn draw_dialog(f: &mut Frame, area: Rect, d: &Dialog, s: &State, t: &Tenant, the
             let checks = password::check_on_prem(
                 input.as_str(),
                 &t.settings.password_policy.on_premises,
-                u.sam_account_name.as_deref(),
-                &u.display_name,
+                u.sam_account_name(),
+                u.display_name(),
             );
             let all_ok = !input.is_empty() && checks.iter().all(|c| c.ok);
             let mut lines = vec![
                 Line::raw(format!(
                     "New password for {} (synced account)",
-                    u.display_name
+                    u.display_name()
                 )),
                 Line::raw(""),
                 input_line("Password:", &"•".repeat(input.chars()), true, theme),
@@ -1175,8 +1166,8 @@ fn draw_dialog(f: &mut Frame, area: Rect, d: &Dialog, s: &State, t: &Tenant, the
                 .collect::<Vec<_>>()
                 .join(" ");
             let mut lines = vec![
-                Line::raw(format!("Temporary password for {}", u.display_name)),
-                Line::styled(u.upn.clone(), theme.dim),
+                Line::raw(format!("Temporary password for {}", u.display_name())),
+                Line::styled(u.upn().to_string(), theme.dim),
                 Line::raw(""),
                 Line::styled(
                     format!("  {spaced}  "),
@@ -1233,7 +1224,7 @@ fn draw_dialog(f: &mut Frame, area: Rect, d: &Dialog, s: &State, t: &Tenant, the
                 choice.push(Span::raw(" "));
             }
             let mut lines = vec![
-                Line::raw(format!("{} — {}", u.display_name, u.upn)),
+                Line::raw(format!("{} — {}", u.display_name(), u.upn())),
                 Line::raw(""),
                 Line::from(choice),
             ];

@@ -420,7 +420,7 @@ pub fn settings_rows(t: &Tenant) -> Vec<SettingsRow> {
 /// A principal's display name (`principal_name` gives a user's UPN).
 pub fn display_name(t: &Tenant, p: Principal) -> &str {
     match p {
-        Principal::User(u) => &t.user(u).display_name,
+        Principal::User(u) => t.user(u).display_name(),
         _ => t.principal_name(p),
     }
 }
@@ -555,7 +555,7 @@ pub const MIN_HEIGHT: u16 = 20;
 pub const SEARCH_LIMIT: usize = 200;
 
 pub fn pref_key(t: &Tenant, actor: u32) -> String {
-    format!("last-location/{}", t.user(actor).upn.to_lowercase())
+    format!("last-location/{}", t.user(actor).upn().to_lowercase())
 }
 
 fn matcher() -> SkimMatcherV2 {
@@ -723,7 +723,7 @@ pub fn au_users(t: &Tenant, au: u32) -> Vec<u32> {
             _ => None,
         })
         .collect();
-    v.sort_by_cached_key(|&u| (natural_key(&t.user(u).display_name), u));
+    v.sort_by_cached_key(|&u| (natural_key(t.user(u).display_name()), u));
     v
 }
 
@@ -883,7 +883,7 @@ impl State {
                 if self.main.pane != Pane::Locations
                     && let Some(u) = self.profile_user()
                 {
-                    v.push(t.user(u).display_name.clone());
+                    v.push(t.user(u).display_name().to_string());
                 }
             }
         }
@@ -915,14 +915,14 @@ impl State {
                 let admin = !permissions::grants_of(t, Principal::User(u)).is_empty();
                 (
                     !admin,
-                    natural_key(&user.display_name),
+                    natural_key(user.display_name()),
                     Account {
                         user: u,
                         label: format!(
                             "{} · {} · {}",
-                            user.display_name,
+                            user.display_name(),
                             roles_summary(t, u),
-                            user.upn
+                            user.upn()
                         ),
                     },
                 )
@@ -1011,7 +1011,7 @@ impl State {
             self.main
                 .members
                 .iter()
-                .map(|&u| (u, t.user(u).display_name.as_str())),
+                .map(|&u| (u, t.user(u).display_name())),
             &self.main.filter,
         );
         self.main.mem.sel = keep
@@ -1296,7 +1296,7 @@ impl State {
                 let label = match p {
                     Principal::User(u) => {
                         let user = t.user(u);
-                        format!("user · {} · {}", user.display_name, user.upn)
+                        format!("user · {} · {}", user.display_name(), user.upn())
                     }
                     Principal::Group(g) => {
                         let g = &t.groups[g as usize];
@@ -1521,7 +1521,7 @@ pub fn update(s: &mut State, t: &Tenant, ev: Event) -> Vec<Effect> {
                         }
                 )
             });
-            let name = t.user(target).display_name.clone();
+            let name = t.user(target).display_name().to_string();
             match result {
                 Ok(r) => match r.temporary_password {
                     Some(password) => {
@@ -1606,7 +1606,7 @@ fn on_op_done(s: &mut State, t: &Tenant, op: OpKind, result: Result<Vec<String>,
                     } else {
                         "updated"
                     },
-                    t.user(*target).display_name
+                    t.user(*target).display_name()
                 ),
                 _ => "Phone number saved.".to_string(),
             };
@@ -1921,7 +1921,7 @@ fn on_pane_key(
         Cmd::RemovePhone => s.open_phone(t, PhoneMode::Remove),
         Cmd::UserAudit => {
             if let Some(u) = s.profile_user() {
-                s.audit.filter = t.user(u).upn.clone();
+                s.audit.filter = t.user(u).upn().to_string();
                 s.audit.filtering = false;
                 s.audit.list.reset();
                 s.view = View::Audit;
@@ -2030,8 +2030,8 @@ fn on_dialog_key(s: &mut State, t: &Tenant, cmd: Option<Cmd>, typed: Option<char
                 let checks = password::check_on_prem(
                     input.as_str(),
                     &t.settings.password_policy.on_premises,
-                    user.sam_account_name.as_deref(),
-                    &user.display_name,
+                    user.sam_account_name(),
+                    user.display_name(),
                 );
                 let failing = password::failures(&checks);
                 if input.is_empty() || !failing.is_empty() {

@@ -299,6 +299,56 @@ fn phone_add_with_validation_edit_and_remove() {
 }
 
 #[test]
+fn phone_remove_with_two_numbers_is_a_choice_without_typing() {
+    let mut app = app_as("ContosoDenverManager1@contoso.com", (80, 24));
+    app.cmd(Cmd::Open);
+    open_member(&mut app, "Contoso Denver User 2");
+    let target = user(&app, "ContosoDenverUser2@contoso.com");
+    // A mobile number (first on offer), then an office one (second on offer once the mobile is
+    // there).
+    for (number, next) in [("+1 3035550199", 0), ("+1 3035550198", 1)] {
+        app.cmd(Cmd::AddPhone);
+        for _ in 0..next {
+            app.cmd(Cmd::NextField);
+        }
+        app.type_str(number);
+        app.cmd(Cmd::Submit);
+        assert!(app.state.dialogs.is_empty(), "{:?}", app.state.dialogs);
+    }
+    let kinds: Vec<_> = app
+        .tenant()
+        .user(target)
+        .phones
+        .iter()
+        .map(|p| p.phone_type)
+        .collect();
+    assert_eq!(kinds.len(), 2);
+    app.cmd(Cmd::RemovePhone);
+    let before = frame(&app, 80, 24);
+    insta::assert_snapshot!("phone_remove_choice_80x24", before);
+    // Nothing to type here, and the status bar does not offer it.
+    assert!(!before.contains("to edit"), "{before}");
+    app.type_str("x");
+    assert_eq!(frame(&app, 80, 24), before);
+    app.cmd(Cmd::NextField);
+    app.cmd(Cmd::Submit);
+    assert!(matches!(
+        app.state.dialogs.last(),
+        Some(Dialog::Confirm { .. })
+    ));
+    app.cmd(Cmd::NextField);
+    app.cmd(Cmd::Submit);
+    let left: Vec<_> = app
+        .tenant()
+        .user(target)
+        .phones
+        .iter()
+        .map(|p| p.phone_type)
+        .collect();
+    assert_eq!(left, [kinds[0]]);
+}
+
+#[test]
 fn phone_keys_absent_where_not_allowed() {
     // Portland managers (Helpdesk) cannot manage phones: numbers masked, keys do nothing.
     let mut app = app_as("ContosoPortlandManager1@contoso.com", (80, 24));

@@ -132,8 +132,10 @@ pub enum Ctx {
     Settings,
     /// A yes/no dialog (Cancel focused first).
     Confirm,
-    /// A dialog with a text field and a choice (the phone number dialogs).
+    /// A dialog with a text field and a choice (adding or editing a phone number).
     Input,
+    /// A dialog with a choice and nothing to type (which phone number to remove).
+    Choice,
     /// A dialog with a masked password field and nothing to choose.
     Password,
     /// A dialog picking from a filtered list.
@@ -183,6 +185,7 @@ impl Ctx {
             Ctx::Settings => "Tenant settings view",
             Ctx::Confirm => "Confirmation",
             Ctx::Input => "Input dialogs",
+            Ctx::Choice => "Choice dialogs",
             Ctx::Password => "Password dialog",
             Ctx::Picker => "Pickers",
             Ctx::Notice => "Notices",
@@ -345,10 +348,10 @@ pub static BINDINGS: &[Binding] = &[
     // Dialogs
     b(Cmd::NextField, &[TAB, RIGHT, Key::ch('l')], &[C::Confirm], S_DIALOGS, "confirmations: switch button (Cancel is focused first)", None),
     b(Cmd::PrevField, &[BACKTAB, LEFT, Key::ch('h')], &[C::Confirm], S_DIALOGS, "confirmations: switch button (Cancel is focused first)", None),
-    b(Cmd::NextField, &[TAB, DOWN], &[C::Input], S_DIALOGS, "next choice", Some("next choice")),
-    b(Cmd::PrevField, &[BACKTAB, UP], &[C::Input], S_DIALOGS, "previous choice", None),
-    b(Cmd::Submit, &[ENTER], &[C::Confirm, C::Input, C::Password], S_DIALOGS, "press the focused button / submit", Some("confirm")),
-    b(Cmd::Back, &[ESC], &[C::Confirm, C::Input, C::Password], S_DIALOGS, "cancel", Some("cancel")),
+    b(Cmd::NextField, &[TAB, DOWN], &[C::Input, C::Choice], S_DIALOGS, "next choice", Some("next choice")),
+    b(Cmd::PrevField, &[BACKTAB, UP], &[C::Input, C::Choice], S_DIALOGS, "previous choice", None),
+    b(Cmd::Submit, &[ENTER], &[C::Confirm, C::Input, C::Choice, C::Password], S_DIALOGS, "press the focused button / submit", Some("confirm")),
+    b(Cmd::Back, &[ESC], &[C::Confirm, C::Input, C::Choice, C::Password], S_DIALOGS, "cancel", Some("cancel")),
     b(Cmd::Back, &[ENTER, ESC], &[C::Notice], S_DIALOGS, "close the notice (a temporary password is then gone)", Some("close")),
     // General
     b(Cmd::ForceQuit, &[Key::ctrl('c')], &[C::Global], S_GENERAL, "quit at once (anywhere)", None),
@@ -460,6 +463,7 @@ mod tests {
             Ctx::Settings,
             Ctx::Confirm,
             Ctx::Input,
+            Ctx::Choice,
             Ctx::Password,
             Ctx::Picker,
             Ctx::Notice,

@@ -781,6 +781,10 @@ impl State {
             return match d {
                 Dialog::Confirm { .. } => Ctx::Confirm,
                 Dialog::SetPassword { .. } => Ctx::Password,
+                Dialog::Phone {
+                    mode: PhoneMode::Remove,
+                    ..
+                } => Ctx::Choice,
                 Dialog::Phone { .. } => Ctx::Input,
                 Dialog::TempPassword { .. } => Ctx::Notice,
                 Dialog::PickRole { .. } | Dialog::PickPrincipal { .. } => Ctx::Picker,
@@ -1708,7 +1712,7 @@ fn on_key(s: &mut State, t: &Tenant, key: Key) -> Vec<Effect> {
             }
             Vec::new()
         }
-        Ctx::Confirm | Ctx::Input | Ctx::Password | Ctx::Notice | Ctx::Picker => {
+        Ctx::Confirm | Ctx::Input | Ctx::Choice | Ctx::Password | Ctx::Notice | Ctx::Picker => {
             on_dialog_key(s, t, cmd, typed)
         }
         Ctx::SignIn => {

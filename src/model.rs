@@ -861,6 +861,29 @@ impl Tenant {
         self.idx.by_scope.get(&s).map_or(&[], |v| v.as_slice())
     }
 
+    /// The live users holding at least one role, directly or through a role-assignable group
+    /// (those with [`effective_assignments`](Self::effective_assignments)), ascending. Works from
+    /// the assignments, not by asking each of millions of users.
+    pub fn role_holders(&self) -> Vec<u32> {
+        let mut out = Vec::new();
+        for (p, asgs) in &self.idx.by_principal {
+            if asgs.is_empty() {
+                continue;
+            }
+            match *p {
+                Principal::User(u) => out.push(u),
+                Principal::Group(g) if self.groups[g as usize].role_assignable => {
+                    out.extend_from_slice(&self.groups[g as usize].members)
+                }
+                _ => {}
+            }
+        }
+        out.sort_unstable();
+        out.dedup();
+        out.retain(|&u| !self.users[u as usize].deleted);
+        out
+    }
+
     /// Every live assignment that reaches a user: direct ones and those of the role-assignable
     /// groups the user is a member of. Returned with the group it came through, if any.
     pub fn effective_assignments(&self, u: u32) -> Vec<(u32, Option<u32>)> {

@@ -88,3 +88,31 @@ fn au_members_resolve_in_any_order_and_case() {
         )]
     );
 }
+
+#[test]
+fn role_holders_are_the_users_with_grants() {
+    let mut json = Vec::new();
+    let spec = mystaff::generate::Spec {
+        locations: 12,
+        users_per_location: 40,
+        seed: 9,
+    };
+    mystaff::generate::write_tenant(spec, &mut json).unwrap();
+    for (name, bytes) in [
+        (
+            "contoso.json",
+            include_bytes!("../fixtures/contoso.json").as_slice(),
+        ),
+        ("generated.json", json.as_slice()),
+    ] {
+        let t = fixture::load(name, bytes).unwrap();
+        let expected: Vec<u32> = t
+            .live_users()
+            .filter(|&u| {
+                !mystaff::permissions::grants_of(&t, mystaff::model::Principal::User(u)).is_empty()
+            })
+            .collect();
+        assert!(!expected.is_empty(), "{name}");
+        assert_eq!(t.role_holders(), expected, "{name}");
+    }
+}

@@ -605,3 +605,60 @@ fn settings_view_is_read_only_for_managers() {
     app.cmd(Cmd::Back);
     assert_eq!(app.state.view, View::Panes);
 }
+
+/// Above `SIGN_IN_LIST_ALL_MAX` users the sign-in screen lists the role holders only; anyone
+/// else is found by their exact sign-in name (or id), and a plain user still gets the Oops page.
+#[test]
+fn sign_in_at_scale_lists_role_holders_and_finds_others_by_name() {
+    use mystaff::generate::{Spec, write_tenant};
+    use mystaff::tui::state::SIGN_IN_LIST_ALL_MAX;
+    let mut json = Vec::new();
+    let spec = Spec {
+        locations: 110,
+        users_per_location: 200,
+        seed: 3,
+    };
+    write_tenant(spec, &mut json).unwrap();
+    let t = mystaff::fixture::load("big.json", &json).unwrap();
+    let total = t.live_users().count();
+    assert!(total > SIGN_IN_LIST_ALL_MAX, "{total}");
+    let holders = t.role_holders();
+    let plain = t
+        .live_users()
+        .find(|u| holders.binary_search(u).is_err())
+        .unwrap();
+    let plain_upn = t.user(plain).upn().to_string();
+    let s = Session::in_memory(t, "tui-test");
+    let mut app = App::new(s, None, (100, 30));
+    assert_eq!(app.state.signin.listed, holders.len());
+    assert_eq!(app.state.signin.shown.len(), holders.len());
+    assert_eq!(app.state.signin.total, total);
+    assert!(
+        app.state
+            .signin
+            .accounts
+            .iter()
+            .all(|a| holders.binary_search(&a.user).is_ok())
+    );
+    // A fuzzy filter only looks through the listed accounts.
+    app.type_str(&plain_upn[..plain_upn.len() - 3]);
+    assert!(
+        app.state
+            .signin
+            .shown
+            .iter()
+            .all(|(i, _)| *i < app.state.signin.listed)
+    );
+    // The full sign-in name finds the account, first.
+    app.type_str(&plain_upn[plain_upn.len() - 3..]);
+    let (first, _) = app.state.signin.shown[0];
+    assert_eq!(app.state.signin.accounts[first].user, plain);
+    let f = frame(&app, 100, 30);
+    assert!(f.contains("1 named + "), "{f}");
+    app.cmd(Cmd::Open);
+    assert_eq!(app.state.screen, Screen::Denied);
+    // Back on the sign-in screen, the named account is gone again.
+    app.cmd(Cmd::SignOut);
+    app.cmd(Cmd::ClearInput);
+    assert_eq!(app.state.signin.accounts.len(), holders.len());
+}

@@ -256,17 +256,25 @@ fn draw_sign_in(f: &mut Frame, area: Rect, s: &State, theme: &Theme) {
         Paragraph::new(input_line("Filter:", &s.signin.filter, true, theme)),
         filter,
     );
-    f.render_widget(
-        Paragraph::new(Line::styled(
-            format!(
-                "{} of {} accounts · name · roles and scopes · sign-in name",
-                s.signin.shown.len(),
-                s.signin.accounts.len()
-            ),
-            theme.dim,
-        )),
-        note,
-    );
+    let si = &s.signin;
+    let note_text = if si.listed < si.total {
+        // The account named exactly, when it is not listed, comes on top of the listed ones.
+        let named = si.accounts.len() - si.listed;
+        format!(
+            "{}{} of the {} accounts holding a role · {} accounts in all: type a full sign-in name for any other",
+            if named > 0 { "1 named + " } else { "" },
+            si.shown.len() - named,
+            si.listed,
+            si.total
+        )
+    } else {
+        format!(
+            "{} of {} accounts · name · roles and scopes · sign-in name",
+            si.shown.len(),
+            si.total
+        )
+    };
+    f.render_widget(Paragraph::new(Line::styled(note_text, theme.dim)), note);
     s.areas.set(Areas {
         list,
         ..Areas::default()

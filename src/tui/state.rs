@@ -333,7 +333,13 @@ pub struct Account {
 #[derive(Debug, Default)]
 pub struct SignIn {
     pub filter: String,
+    /// The listed accounts (`listed` of them), then the one the filter names exactly when it is
+    /// not listed.
     pub accounts: Vec<Account>,
+    pub listed: usize,
+    /// Live users in the tenant. Above [`SIGN_IN_LIST_ALL_MAX`] only those holding a role are
+    /// listed; anyone else is found by typing their full sign-in name (or id).
+    pub total: usize,
     /// Indices into `accounts` with the matched char positions of their label.
     pub shown: Vec<(usize, Vec<usize>)>,
     pub list: ListSel,
@@ -558,6 +564,24 @@ pub fn pref_key(t: &Tenant, actor: u32) -> String {
     format!("last-location/{}", t.user(actor).upn().to_lowercase())
 }
 
+/// Are `want`'s bytes (ASCII-lowercased) in `hay` in order, ignoring ASCII case? skim folds ASCII
+/// case only, so it matches nothing this rejects: a cheap first test before skim.
+fn ascii_folded_subsequence(want: &[u8], hay: &[u8]) -> bool {
+    let mut w = want.iter();
+    let Some(mut next) = w.next() else {
+        return true;
+    };
+    for b in hay {
+        if b.to_ascii_lowercase() == *next {
+            match w.next() {
+                Some(n) => next = n,
+                None => return true,
+            }
+        }
+    }
+    false
+}
+
 fn matcher() -> SkimMatcherV2 {
     SkimMatcherV2::default().ignore_case()
 }
@@ -573,8 +597,10 @@ fn fuzzy<'a, T: Copy>(
         return items.map(|(t, _)| (t, Vec::new())).collect();
     }
     let m = matcher();
+    let want = pattern.as_bytes().to_ascii_lowercase();
     let mut out: Vec<(i64, usize, T, Vec<usize>)> = items
         .enumerate()
+        .filter(|(_, (_, s))| ascii_folded_subsequence(&want, s.as_bytes()))
         .filter_map(|(i, (t, s))| {
             m.fuzzy_indices(s, pattern)
                 .map(|(score, idx)| (score, i, t, idx))
@@ -582,6 +608,23 @@ fn fuzzy<'a, T: Copy>(
         .collect();
     out.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
     out.into_iter().map(|(_, _, t, idx)| (t, idx)).collect()
+}
+
+/// Above this many live users the sign-in screen lists only those holding a role: labelling,
+/// sorting and filtering millions of accounts on every keystroke would stall the UI.
+pub const SIGN_IN_LIST_ALL_MAX: usize = 20_000;
+
+fn account(t: &Tenant, u: u32) -> Account {
+    let user = t.user(u);
+    Account {
+        user: u,
+        label: format!(
+            "{} · {} · {}",
+            user.display_name(),
+            roles_summary(t, u),
+            user.upn()
+        ),
+    }
 }
 
 /// "Helpdesk Administrator (scoped to Portland)" for each role a user holds, or "no admin role".
@@ -912,33 +955,31 @@ impl State {
         self.actor = None;
         self.view = View::Panes;
         self.dialogs.clear();
-        let mut accounts: Vec<(bool, Vec<u8>, Account)> = t
-            .live_users()
+        let holders = t.role_holders();
+        let total = t.live_users().count();
+        let listed: Vec<u32> = if total <= SIGN_IN_LIST_ALL_MAX {
+            t.live_users().collect()
+        } else {
+            holders.clone()
+        };
+        let mut accounts: Vec<(bool, Vec<u8>, Account)> = listed
+            .into_iter()
             .map(|u| {
                 let user = t.user(u);
-                let admin = !permissions::grants_of(t, Principal::User(u)).is_empty();
-                (
-                    !admin,
-                    natural_key(user.display_name()),
-                    Account {
-                        user: u,
-                        label: format!(
-                            "{} · {} · {}",
-                            user.display_name(),
-                            roles_summary(t, u),
-                            user.upn()
-                        ),
-                    },
-                )
+                let admin = holders.binary_search(&u).is_ok();
+                (!admin, natural_key(user.display_name()), account(t, u))
             })
             .collect();
         accounts.sort_by(|a, b| (a.0, &a.1).cmp(&(b.0, &b.1)));
         self.signin.accounts = accounts.into_iter().map(|(_, _, a)| a).collect();
-        self.refilter_sign_in();
+        self.signin.listed = self.signin.accounts.len();
+        self.signin.total = total;
+        self.refilter_sign_in(t);
     }
 
-    fn refilter_sign_in(&mut self) {
+    fn refilter_sign_in(&mut self, t: &Tenant) {
         let s = &mut self.signin;
+        s.accounts.truncate(s.listed);
         s.shown = fuzzy(
             s.accounts
                 .iter()
@@ -946,6 +987,14 @@ impl State {
                 .map(|(i, a)| (i, a.label.as_str())),
             &s.filter,
         );
+        // Someone not listed, named exactly: first.
+        if s.listed < s.total
+            && let Some(u) = t.find_user(&s.filter)
+            && !s.accounts.iter().any(|a| a.user == u)
+        {
+            s.accounts.push(account(t, u));
+            s.shown.insert(0, (s.listed, Vec::new()));
+        }
         s.list.reset();
     }
 
@@ -1730,7 +1779,7 @@ fn on_key(s: &mut State, t: &Tenant, key: Key) -> Vec<Effect> {
                 }
                 c => {
                     if edit(&mut s.signin.filter, c, typed) {
-                        s.refilter_sign_in();
+                        s.refilter_sign_in(t);
                     }
                 }
             }

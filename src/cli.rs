@@ -938,8 +938,8 @@ pub fn profile_json(t: &Tenant, u: u32, show_phones: bool) -> Value {
         "administrativeUnits": t.user_aus(u).iter().map(|&a| t.au(a).display_name.clone()).collect::<Vec<_>>(),
         "roles": roles,
         "phoneMethods": phones,
-        "lastPasswordChangeDateTime": user.password.last_changed,
-        "forceChangePasswordNextSignIn": user.password.force_change_next_sign_in,
+        "lastPasswordChangeDateTime": user.password().last_changed,
+        "forceChangePasswordNextSignIn": user.password().force_change_next_sign_in,
     })
 }
 

@@ -12,8 +12,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::model::{
     AdminUnit, Assignment, FastMap, Group, IdKey, KeyIndex, MyStaffAccess, MyStaffSetting, Object,
-    PhoneMethod, PhoneSignIn, Principal, Scope, ServicePrincipal, Settings, Tenant, TenantInfo,
-    TenantMaps, User, UserTexts, UserType, lower, mobile_is, upn_is,
+    PasswordState, PhoneMethod, PhoneSignIn, Principal, Scope, ServicePrincipal, Settings, Tenant,
+    TenantInfo, TenantMaps, User, UserTexts, UserType, lower, mobile_is, upn_is,
 };
 use crate::password::PasswordPolicy;
 use crate::phone;
@@ -772,10 +772,12 @@ impl Prepared {
         user.synced = synced;
         user.licenses = u.assigned_licenses.iter().map(|l| l.to_string()).collect();
         user.phones = phones;
-        user.password.last_changed = u
-            .last_password_change_date_time
-            .as_deref()
-            .map(String::from);
+        if let Some(when) = u.last_password_change_date_time.as_deref() {
+            user.set_password(PasswordState {
+                last_changed: Some(when.to_string()),
+                ..PasswordState::default()
+            });
+        }
         Prepared {
             id_key: (!u.id.trim().is_empty()).then(|| IdKey::of(&u.id)),
             upn_hash: upns.hash(&lower(&u.user_principal_name)),

@@ -151,7 +151,9 @@ pub struct User {
     pub deleted: bool,
     pub licenses: Vec<String>,
     pub phones: Vec<PhoneMethod>,
-    pub password: PasswordState,
+    /// Most users have no password history here: kept out of line, and `None` when it is the
+    /// default (see [`User::password`]).
+    password: Option<Box<PasswordState>>,
 }
 
 const TEXTS: usize = 7;
@@ -184,7 +186,7 @@ impl std::fmt::Debug for User {
             .field("sam_account_name", &self.sam_account_name())
             .field("licenses", &self.licenses)
             .field("phones", &self.phones)
-            .field("password", &self.password)
+            .field("password", self.password())
             .field("deleted", &self.deleted)
             .finish()
     }
@@ -228,8 +230,21 @@ impl User {
             deleted: false,
             licenses: Vec::new(),
             phones: Vec::new(),
-            password: PasswordState::default(),
+            password: None,
         }
+    }
+
+    pub fn password(&self) -> &PasswordState {
+        static NONE: PasswordState = PasswordState {
+            last_changed: None,
+            force_change_next_sign_in: false,
+            hash: None,
+        };
+        self.password.as_deref().unwrap_or(&NONE)
+    }
+
+    pub fn set_password(&mut self, state: PasswordState) {
+        self.password = (state != PasswordState::default()).then(|| Box::new(state));
     }
 
     fn text(&self, k: usize) -> &str {
@@ -946,7 +961,7 @@ impl Tenant {
     }
 
     pub fn set_password_state(&mut self, u: u32, state: PasswordState) {
-        self.users[u as usize].password = state;
+        self.users[u as usize].set_password(state);
     }
 
     pub fn create_au(&mut self, au: AdminUnit) -> u32 {

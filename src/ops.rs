@@ -298,11 +298,11 @@ impl Change {
                 u.account_enabled = user.account_enabled;
                 u.synced = user.on_premises_sync_enabled;
                 u.licenses = user.assigned_licenses.clone();
-                u.password = PasswordState {
+                u.set_password(PasswordState {
                     last_changed: Some(user.created_date_time.clone()),
                     force_change_next_sign_in: user.force_change_password_next_sign_in,
                     hash: user.password_hash.clone(),
-                };
+                });
                 t.add_user(u);
             }
             Change::UserDeleted { id } => {

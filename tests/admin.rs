@@ -338,7 +338,7 @@ fn user_create_is_for_user_and_global_administrators_at_tenant_scope() {
     let u = t.find_user("new1@contoso.com").unwrap();
     assert!(mystaff::password::verify(
         &pw,
-        t.user(u).password.hash.as_deref().unwrap()
+        t.user(u).password().hash.as_deref().unwrap()
     ));
     assert_eq!(t.user(u).licenses, ["O365_F3"]);
     let adds: Vec<_> = s

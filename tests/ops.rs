@@ -83,7 +83,7 @@ fn cloud_reset_returns_a_temporary_password_once_and_stores_only_a_hash() {
     let pw = r.temporary_password.clone().unwrap();
     assert!(r.force_change_next_sign_in);
     assert!(pw.len() >= 8);
-    let state = &s.tenant().user(c).password;
+    let state = &s.tenant().user(c).password();
     assert!(state.force_change_next_sign_in);
     assert!(state.hash.as_deref().unwrap().starts_with("$argon2id$"));
     assert!(mystaff::password::verify(
@@ -103,7 +103,7 @@ fn cloud_reset_returns_a_temporary_password_once_and_stores_only_a_hash() {
     drop(s);
     // Survives a restart.
     let s = env.open();
-    assert!(s.tenant().user(c).password.force_change_next_sign_in);
+    assert!(s.tenant().user(c).password().force_change_next_sign_in);
     assert_eq!(s.audit().len(), 1);
 }
 
@@ -335,7 +335,7 @@ fn a_changed_fixture_is_refused_unless_rebased() {
     assert!(e.to_string().contains("--rebase"), "{e}");
     let s = env.open_with(true).unwrap();
     assert_eq!(s.audit().len(), 1);
-    assert!(s.tenant().user(c).password.force_change_next_sign_in);
+    assert!(s.tenant().user(c).password().force_change_next_sign_in);
     drop(s);
     assert!(
         env.open_with(false).is_ok(),

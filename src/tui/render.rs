@@ -567,8 +567,8 @@ fn profile_text<'a>(t: &Tenant, actor: u32, u: u32, theme: &Theme) -> Text<'a> {
         field(
             "Password",
             match (
-                &user.password.last_changed,
-                user.password.force_change_next_sign_in,
+                &user.password().last_changed,
+                user.password().force_change_next_sign_in,
             ) {
                 (Some(when), true) => format!("last reset {when}; must change at next sign-in"),
                 (Some(when), false) => format!("last changed {when}"),

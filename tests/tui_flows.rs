@@ -662,3 +662,55 @@ fn sign_in_at_scale_lists_role_holders_and_finds_others_by_name() {
     app.cmd(Cmd::ClearInput);
     assert_eq!(app.state.signin.accounts.len(), holders.len());
 }
+
+/// The sign-in filter narrows the previous matches while the user types on; whatever the path
+/// (typing, deleting, retyping), the list is what scoring every listed account gives.
+#[test]
+fn sign_in_filter_narrowing_matches_a_fresh_scan() {
+    use fuzzy_matcher::FuzzyMatcher;
+    use fuzzy_matcher::skim::SkimMatcherV2;
+    use mystaff::generate::{Spec, write_tenant};
+    let mut json = Vec::new();
+    let spec = Spec {
+        locations: 12,
+        users_per_location: 120,
+        seed: 5,
+    };
+    write_tenant(spec, &mut json).unwrap();
+    let t = mystaff::fixture::load("mid.json", &json).unwrap();
+    let mut app = App::new(Session::in_memory(t, "tui-test"), None, (100, 30));
+    let expected = |app: &App<Session>| -> Vec<usize> {
+        let s = &app.state.signin;
+        let pattern = s.filter.trim();
+        let m = SkimMatcherV2::default().ignore_case();
+        let mut scored: Vec<(i64, usize)> = (0..s.listed)
+            .filter_map(|i| {
+                m.fuzzy_indices(&s.accounts[i].label, pattern)
+                    .map(|(sc, _)| (sc, i))
+            })
+            .collect();
+        scored.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+        scored.into_iter().map(|(_, i)| i).collect()
+    };
+    let backspace = Key::code(crossterm::event::KeyCode::Backspace);
+    let mut checked = 0;
+    for step in [
+        "s", "e", "a", "<", "<", "t", "o", "r", "e", " ", "m", "<", "<", "<", "<", "<", "<", "h",
+        "e", "l", "p", "<", "<", "<", "<", "x", "q",
+    ] {
+        if step == "<" {
+            app.press(backspace);
+        } else {
+            app.type_str(step);
+        }
+        let shown: Vec<usize> = app.state.signin.shown.iter().map(|(i, _)| *i).collect();
+        if app.state.signin.filter.trim().is_empty() {
+            assert_eq!(shown.len(), app.state.signin.listed);
+            continue;
+        }
+        let want = expected(&app);
+        assert_eq!(shown, want, "filter {:?}", app.state.signin.filter);
+        checked += usize::from(!want.is_empty());
+    }
+    assert!(checked >= 10, "{checked} filters with matches");
+}

@@ -343,6 +343,10 @@ pub struct SignIn {
     /// Indices into `accounts` with the matched char positions of their label.
     pub shown: Vec<(usize, Vec<usize>)>,
     pub list: ListSel,
+    /// The last non-empty filter (trimmed, lowercased) and the listed accounts it matched, in
+    /// ascending order: a filter that only adds letters matches a subset of them, so typing on
+    /// rescans those instead of every listed account.
+    narrowed: Option<(String, Vec<usize>)>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -974,19 +978,36 @@ impl State {
         self.signin.accounts = accounts.into_iter().map(|(_, _, a)| a).collect();
         self.signin.listed = self.signin.accounts.len();
         self.signin.total = total;
+        self.signin.narrowed = None;
         self.refilter_sign_in(t);
     }
 
     fn refilter_sign_in(&mut self, t: &Tenant) {
         let s = &mut self.signin;
         s.accounts.truncate(s.listed);
+        let pattern = s.filter.trim().to_ascii_lowercase();
+        // The matcher folds case, so an old filter that is a subsequence of the new one matched
+        // everything the new one matches. Only ASCII is narrowed: skim folds other letters its
+        // own way.
+        let pool = match s.narrowed.take() {
+            Some((old, matched))
+                if pattern.is_ascii()
+                    && ascii_folded_subsequence(old.as_bytes(), pattern.as_bytes()) =>
+            {
+                matched
+            }
+            _ => (0..s.listed).collect(),
+        };
+        let accounts = &s.accounts;
         s.shown = fuzzy(
-            s.accounts
-                .iter()
-                .enumerate()
-                .map(|(i, a)| (i, a.label.as_str())),
+            pool.iter().map(|&i| (i, accounts[i].label.as_str())),
             &s.filter,
         );
+        if !pattern.is_empty() && pattern.is_ascii() {
+            let mut matched: Vec<usize> = s.shown.iter().map(|(i, _)| *i).collect();
+            matched.sort_unstable();
+            s.narrowed = Some((pattern, matched));
+        }
         // Someone not listed, named exactly: first.
         if s.listed < s.total
             && let Some(u) = t.find_user(&s.filter)

@@ -268,5 +268,12 @@ pub fn run(session: Session, options: TuiOptions) -> anyhow::Result<()> {
     for w in app.backend.warnings.drain(..) {
         eprintln!("mystaff: warning: {w}");
     }
+    // The state goes first, so a password still on screen is zeroized. The session is left to
+    // the OS: freeing a tenant of millions of users item by item kept the user waiting at exit
+    // (0.5 s at 2M). Its changes are already on disk (each append is fsynced) and the journal
+    // lock goes with the process.
+    let App { state, backend, .. } = app;
+    drop(state);
+    std::mem::forget(backend);
     result
 }

@@ -8,6 +8,9 @@
 //! - `MYSTAFF_BENCH_USERS` (default 2000000): tenant size; 200 users per location.
 //! - `MYSTAFF_BENCH_REPORT=0`: skip the report table (divan only).
 //! - `MYSTAFF_BENCH_REPS` (default 5): how often each typed query is replayed for p99.
+//! - `MYSTAFF_BENCH_ONLY=search`: the report's search part only (index build, keystrokes with
+//!   the work each did, baselines), and no divan micro-benches.
+//! - `MYSTAFF_BENCH_DIVAN=0`: skip the divan micro-benches.
 
 use std::hint::black_box;
 use std::io::Write;
@@ -20,7 +23,7 @@ use std::time::{Duration, Instant};
 use mystaff::generate::{Spec, write_tenant};
 use mystaff::model::{Principal, Tenant};
 use mystaff::permissions::{self, Action, Target};
-use mystaff::search::{SearchCache, SearchIndex};
+use mystaff::search::{SearchCache, SearchIndex, SearchStats};
 use mystaff::session::{OpenOptions, Session};
 use mystaff::tui::{App, render, theme};
 
@@ -182,6 +185,11 @@ fn child_load(path: &str) {
     );
 }
 
+/// `MYSTAFF_BENCH_ONLY=search`: report on search only.
+fn only_search() -> bool {
+    std::env::var("MYSTAFF_BENCH_ONLY").as_deref() == Ok("search")
+}
+
 fn report() {
     let w = world();
     let mut rows: Vec<[String; 4]> = Vec::new();
@@ -196,7 +204,19 @@ fn report() {
     );
     println!("{:<48} {:>14} {:>14}  notes", "what", "median", "p99/max");
 
-    // ---- load ----
+    if !only_search() {
+        report_load(w, &mut rows, row);
+    }
+    report_search(w, &mut rows, row);
+    if !only_search() {
+        report_rest(w, &mut rows, row);
+    }
+    println!();
+}
+
+type Row = fn(&mut Vec<[String; 4]>, &str, String, String, String);
+
+fn report_load(w: &World, rows: &mut Vec<[String; 4]>, row: Row) {
     let exe = std::env::current_exe().expect("exe");
     let mut loads = Vec::new();
     let mut rss = 0;
@@ -223,7 +243,7 @@ fn report() {
     drop(bytes);
     let load = pct(&mut loads, 0.5);
     row(
-        &mut rows,
+        rows,
         "load: fixture to Tenant (map+parse+validate+index+sha256)",
         ms(load),
         ms(*loads.iter().max().expect("runs")),
@@ -236,22 +256,33 @@ fn report() {
         ),
     );
     row(
-        &mut rows,
+        rows,
         "load: fixture sha256 (journal binding)",
         ms(sha),
         String::new(),
         "on its own; the load above computes it while parsing".to_string(),
     );
-    let t0 = Instant::now();
-    let idx = SearchIndex::new(&w.tenant);
+}
+
+fn report_search(w: &World, rows: &mut Vec<[String; 4]>, row: Row) {
+    let mut builds = Vec::new();
+    for _ in 0..3 {
+        let t0 = Instant::now();
+        let idx = SearchIndex::new(&w.tenant);
+        builds.push(t0.elapsed());
+        black_box(idx);
+    }
     row(
-        &mut rows,
+        rows,
         "search index build",
-        ms(t0.elapsed()),
-        String::new(),
-        String::new(),
+        ms(pct(&mut builds, 0.5)),
+        ms(*builds.iter().max().expect("builds")),
+        format!(
+            "{} entries, {:.1} MB",
+            w.index.len(),
+            w.index.heap_bytes() as f64 / 1e6
+        ),
     );
-    drop(idx);
 
     // ---- search per keystroke ----
     let reps: usize = std::env::var("MYSTAFF_BENCH_REPS")
@@ -269,8 +300,10 @@ fn report() {
     let has_fzf = fzf_available();
     let (mut full, mut inc, mut nuc, mut fz) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     let cancel = AtomicBool::new(false);
+    let mut incremental_per_key: Vec<(String, Duration)> = Vec::new();
     for q in TYPED {
         let mut per_key: Vec<(String, Duration, Duration, Duration, Duration)> = Vec::new();
+        let mut work: Vec<SearchStats> = Vec::new();
         for rep in 0..reps {
             let mut cache = SearchCache::default();
             for (k, key) in keystrokes(q).into_iter().enumerate() {
@@ -284,6 +317,9 @@ fn report() {
                     .expect("not cancelled");
                 let d_inc = t0.elapsed();
                 assert_eq!(a, b, "incremental search differs for {key:?}");
+                if rep == 0 {
+                    work.push(cache.stats());
+                }
                 let t0 = Instant::now();
                 black_box(nucleo.search(key));
                 let d_nuc = t0.elapsed();
@@ -314,7 +350,8 @@ fn report() {
                 }
             }
         }
-        for (key, a, b, c, d) in per_key {
+        incremental_per_key.extend(per_key.iter().map(|k| (k.0.clone(), k.2)));
+        for ((key, a, b, c, d), st) in per_key.into_iter().zip(work) {
             println!(
                 "  keystroke {key:<24} search {:>9}  incremental {:>9}  nucleo {:>9}  fzf {:>9}",
                 ms(a),
@@ -322,13 +359,23 @@ fn report() {
                 ms(c),
                 if has_fzf { ms(d) } else { "-".into() }
             );
+            println!(
+                "      {} scanned {:>8}  kept {:>8}  bucketed {:>8}  buckets {:>3}  scored {:>6}  skim {:>4}",
+                if st.narrowed { "narrowed" } else { "full    " },
+                st.scanned,
+                st.kept,
+                st.bucketed,
+                st.buckets_visited,
+                st.scored,
+                st.skim_calls
+            );
         }
     }
     let (nm, np) = (pct(&mut nuc, 0.5), pct(&mut nuc, 0.99));
     let (im, ip) = (pct(&mut inc, 0.5), pct(&mut inc, 0.99));
     let (fm, fp) = (pct(&mut full, 0.5), pct(&mut full, 0.99));
     row(
-        &mut rows,
+        rows,
         "search per keystroke: search_incremental (typing)",
         ms(im),
         ms(ip),
@@ -340,7 +387,7 @@ fn report() {
         ),
     );
     row(
-        &mut rows,
+        rows,
         "search per keystroke: search (stateless)",
         ms(fm),
         ms(fp),
@@ -352,7 +399,7 @@ fn report() {
     if has_fzf {
         let (zm, zp) = (pct(&mut fz, 0.5), pct(&mut fz, 0.99));
         row(
-            &mut rows,
+            rows,
             "baseline: fzf --filter (whole process)",
             ms(zm),
             ms(zp),
@@ -365,13 +412,22 @@ fn report() {
         println!("  fzf not installed: fzf baseline skipped (apt-get install fzf)");
     }
     row(
-        &mut rows,
+        rows,
         "baseline: nucleo-matcher (1 thread, top 200)",
         ms(nm),
         ms(np),
         String::new(),
     );
+    let slowest = incremental_per_key.iter().max_by_key(|k| k.1);
+    if let Some((key, d)) = slowest {
+        println!(
+            "  slowest incremental keystroke (best of reps): {key} {}",
+            ms(*d)
+        );
+    }
+}
 
+fn report_rest(w: &World, rows: &mut Vec<[String; 4]>, row: Row) {
     // ---- decide ----
     let d = decide_cases(&w.tenant);
     for (name, actor, action, target) in &d {
@@ -391,7 +447,7 @@ fn report() {
         let m = pct(&mut samples, 0.5);
         let p = pct(&mut samples, 0.99);
         row(
-            &mut rows,
+            rows,
             &format!("decide: {name}"),
             format!("{:.2} µs", m.as_secs_f64() * 1e6),
             format!("{:.2} µs", p.as_secs_f64() * 1e6),
@@ -402,7 +458,7 @@ fn report() {
     // ---- journal ----
     let (replay, open_plain, appends) = journal_bench();
     row(
-        &mut rows,
+        rows,
         "journal: replay 100,000 entries at open",
         ms(replay),
         String::new(),
@@ -413,7 +469,7 @@ fn report() {
     );
     let mut appends = appends;
     row(
-        &mut rows,
+        rows,
         "journal: append one entry (one fsync)",
         ms(pct(&mut appends, 0.5)),
         ms(pct(&mut appends, 0.99)),
@@ -424,7 +480,7 @@ fn report() {
     let mut rw = RenderWorld::new();
     let mut frames = rw.frames(500);
     row(
-        &mut rows,
+        rows,
         "render: 200x60 frame, 20,000-member location",
         format!("{:.3} ms", pct(&mut frames, 0.5).as_secs_f64() * 1e3),
         format!("{:.3} ms", pct(&mut frames, 0.99).as_secs_f64() * 1e3),
@@ -656,5 +712,7 @@ fn main() {
     if std::env::var("MYSTAFF_BENCH_REPORT").as_deref() != Ok("0") {
         report();
     }
-    divan::main();
+    if !only_search() && std::env::var("MYSTAFF_BENCH_DIVAN").as_deref() != Ok("0") {
+        divan::main();
+    }
 }

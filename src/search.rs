@@ -3,16 +3,22 @@
 //!
 //! Built for two million users on two cores (issue 5). The results are exactly those of scoring
 //! every entry with `SkimMatcherV2` and sorting, but the work is cut down:
-//! - haystacks are prepared once, in one buffer, with an ASCII-lowercased copy;
-//! - a cheap pre-filter rejects an entry unless every query word's bytes occur in it in order
-//!   (skim folds ASCII case only, so this never rejects an entry skim would match);
-//! - [`SearchIndex::search_incremental`] keeps the entries that matched the previous query in a
-//!   [`SearchCache`]: a query that only adds characters (the user typing on) scans those only;
-//! - entries are scored on every core (`std::thread::scope`);
-//! - a bounded heap keeps the best `limit` (no full sort); only those become `Hit`s;
-//! - skim runs only on entries that can still enter that heap: one-character words are scored
-//!   exactly without it ([`score_one_char`]), longer ASCII words get an upper bound first
-//!   ([`coarse_bound`], then [`score_bound`]);
+//! - haystacks are prepared once, in one buffer, with an ASCII-lowercased copy and a 16-byte
+//!   [`Summary`] per entry (which characters occur, which at a word head, the first byte);
+//! - pass 1 bounds every candidate's score from its summary alone ([`Summary::bound`]); where
+//!   that bound can still make the result, it decides whether the entry matches (exactly: the
+//!   summary's bits, then a subsequence test on the lowercased bytes; skim folds ASCII case only)
+//!   and puts matches into buckets by bound;
+//! - pass 2 scores buckets from the highest bound down and stops as soon as no entry left can
+//!   enter the best `limit` (scores tie-break on entry order);
+//! - scores come from a copy of skim's score matrix ([`score_ascii`]) where that copy is provably
+//!   exact, else from skim itself;
+//! - [`SearchIndex::search_incremental`] keeps what the previous query may have matched in a
+//!   [`SearchCache`]: a query that only adds characters (the user typing on) scans those only, and
+//!   the previous best hits are scored first so that pass 1 can already leave most entries'
+//!   texts unread;
+//! - both passes run on every core (`std::thread::scope`, each worker on its share of the
+//!   candidates), sharing the threshold of the best `limit` found so far;
 //! - a cancellation flag stops a search that a newer keystroke made stale.
 
 use std::cmp::Reverse;
@@ -49,25 +55,68 @@ pub struct SearchIndex {
     text: String,
     /// `text` with ASCII letters lowercased (same byte offsets).
     lower: Vec<u8>,
-    ends: Vec<usize>,
+    /// `u32` keeps the index small (4 GB of names is far beyond any tenant this loads).
+    ends: Vec<u32>,
+    summaries: Vec<Summary>,
 }
 
-/// What the previous query matched, so the next keystroke can narrow instead of rescanning.
-/// One per search box; reuse it for every keystroke.
+/// How much work a search did, for benchmarks and tuning.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct SearchStats {
+    /// Whether the previous query's candidates were the ones scanned (typing on).
+    pub narrowed: bool,
+    /// Entries pass 1 looked at.
+    pub scanned: usize,
+    /// Entries kept for the next keystroke: the matches, and the entries whose bound could not
+    /// make the result (not checked).
+    pub kept: usize,
+    /// Matches put into a bucket (checked, as their bound could make the result).
+    pub bucketed: usize,
+    /// Non-empty buckets pass 2 opened.
+    pub buckets_visited: usize,
+    /// Entries scored exactly (previous best hits included).
+    pub scored: usize,
+    /// Calls of skim itself (for the score or the match; not counting the hits' positions).
+    pub skim_calls: usize,
+}
+
+impl SearchStats {
+    fn add(&mut self, o: &SearchStats) {
+        self.scanned += o.scanned;
+        self.kept += o.kept;
+        self.bucketed += o.bucketed;
+        self.buckets_visited += o.buckets_visited;
+        self.scored += o.scored;
+        self.skim_calls += o.skim_calls;
+    }
+}
+
+/// What the previous query may have matched, so the next keystroke can narrow instead of
+/// rescanning. One per search box; reuse it for every keystroke.
 #[derive(Debug, Default, Clone)]
 pub struct SearchCache {
     index_id: u64,
-    /// Lowercased words of the query `matches` belongs to; empty when nothing is cached.
+    /// Lowercased words of the query `candidates` belongs to; empty when nothing is cached.
     words: Vec<Vec<u8>>,
-    /// Every entry (ascending) that matched `words`.
-    matches: Vec<u32>,
+    /// Entries (ascending): every one that matches `words`, and some that may not (narrowing
+    /// needs no more than that, and checking costs reading the text).
+    candidates: Vec<u32>,
+    /// The entries of the previous result: scored first, they make a good first threshold.
+    top: Vec<u32>,
+    stats: SearchStats,
 }
 
 impl SearchCache {
-    /// Forgets the cached matches.
+    /// Forgets the cached candidates.
     pub fn clear(&mut self) {
         self.words.clear();
-        self.matches = Vec::new();
+        self.candidates = Vec::new();
+        self.top.clear();
+    }
+
+    /// The work done by the last search that completed with this cache.
+    pub fn stats(&self) -> SearchStats {
+        self.stats
     }
 }
 
@@ -75,25 +124,21 @@ static NEXT_ID: AtomicU64 = AtomicU64::new(1);
 
 /// Below this many candidates, one thread does the work (spawning costs more than it saves).
 const PARALLEL_MIN: usize = 2048;
-/// How many entries a worker scores between looks at the cancellation flag.
+/// How many entries a worker looks at between looks at the cancellation flag.
 const CANCEL_EVERY: usize = 1024;
 
-/// Is `needle` a subsequence of `hay`?
+/// Is `needle` a subsequence of `hay`? (`memchr` finds each byte a few times faster than a
+/// plain loop, and this runs on up to every entry per keystroke.)
 #[inline]
 fn subsequence(needle: &[u8], hay: &[u8]) -> bool {
-    let mut n = needle.iter();
-    let Some(mut want) = n.next() else {
-        return true;
-    };
-    for b in hay {
-        if b == want {
-            match n.next() {
-                Some(w) => want = w,
-                None => return true,
-            }
+    let mut rest = hay;
+    for &b in needle {
+        match memchr::memchr(b, rest) {
+            Some(at) => rest = &rest[at + 1..],
+            None => return false,
         }
     }
-    false
+    true
 }
 
 /// Does the new query only narrow the old one (every old word is a subsequence of the new word
@@ -115,7 +160,7 @@ enum CharClass {
 }
 
 #[inline]
-fn char_class(b: u8) -> CharClass {
+const fn char_class(b: u8) -> CharClass {
     match b {
         0 => CharClass::Empty,
         b' ' | b'/' | b'\\' | b'|' | b'(' | b')' | b'[' | b']' | b'{' | b'}' => CharClass::HardSep,
@@ -128,7 +173,7 @@ fn char_class(b: u8) -> CharClass {
 
 /// skim's in-place bonus (`SkimMatcherV2::in_place_bonus` with the default score config).
 #[inline]
-fn in_place_bonus(prev: CharClass, cur: CharClass) -> i64 {
+const fn in_place_bonus(prev: CharClass, cur: CharClass) -> i32 {
     match (prev, cur) {
         (CharClass::Empty, _) | (CharClass::HardSep, _) => 8, // head
         (CharClass::SoftSep, _) => 7,                         // break
@@ -137,165 +182,295 @@ fn in_place_bonus(prev: CharClass, cur: CharClass) -> i64 {
     }
 }
 
-/// skim's `fuzzy_indices` score (ignoring case) for a one-character ASCII pattern `p`, or `None`
-/// when `p` does not occur. `text` is the entry, `lower` its ASCII-lowercased copy.
-///
-/// With one pattern character skim's score matrix has one row after the reset row, and each
-/// matching column scores `P[0] (-1) + in-place bonus + match (16, or 14 when the case differs)`,
-/// the first column's bonus doubled; the score is the best column. Nothing in that row reads the
-/// matrix cells skim leaves over from earlier calls, so this is exact (a test checks it against
-/// skim on every entry of the test tenants).
+/// The summary bit of a lowercased ASCII byte: letters and digits have their own, the rest share
+/// 27 (a shared bit only makes the pre-filter let more through).
 #[inline]
-fn score_one_char(p: u8, text: &[u8], lower: &[u8]) -> Option<i64> {
-    let pl = p.to_ascii_lowercase();
-    let mut best: Option<i64> = None;
-    for (k, &b) in lower.iter().enumerate() {
-        if b != pl {
-            continue;
-        }
-        let c = text[k];
-        let prev = if k == 0 { 0 } else { text[k - 1] };
-        let mut bonus = in_place_bonus(char_class(prev), char_class(c));
-        if k == 0 {
-            bonus *= 2;
-        }
-        let score = -1 + bonus + if c == p { 16 } else { 14 };
-        best = Some(best.map_or(score, |b| b.max(score)));
+const fn char_bit(b: u8) -> u32 {
+    match b {
+        b'a'..=b'z' => (b - b'a') as u32,
+        b'0'..=b'9' => 26 + (b - b'0') as u32,
+        _ => 36 + (b % 27) as u32,
     }
-    best
 }
 
-/// Longest entry [`score_bound`] handles (a stack buffer); longer ones are scored by skim.
-const BOUND_MAX_LEN: usize = 255;
+/// The bit in [`Summary::head`] that says a lowercased ASCII byte occurs twice in a row (20 bits
+/// shared by all characters).
+#[inline]
+const fn doubled_bit(b: u8) -> u64 {
+    1 << (36 + char_bit(b) % 20)
+}
+
+/// Does [`char_bit`] give `b` a bit of its own (so that the bit alone says whether it occurs)?
+#[inline]
+const fn own_bit(b: u8) -> bool {
+    b.is_ascii_lowercase() || b.is_ascii_digit()
+}
+
+/// In [`Summary::has`]: the text is not all ASCII, so skim scores it (its columns are chars).
+const NON_ASCII: u64 = 1 << 63;
+/// Where [`Summary::head`] keeps the text's first byte.
+const FIRST_SHIFT: u32 = 56;
+
+/// What [`Summary::of`] adds for one byte of text (a table: the index is built for two million
+/// entries, and per-byte matching was most of its time).
+#[derive(Clone, Copy)]
+struct ByteInfo {
+    has: u64,
+    /// [`SEP`], [`LOWER_OR_DIGIT`], [`UPPER`]: skim gives a letter or digit an in-place bonus
+    /// after a separator, and an upper-case letter one after a lower-case letter or a digit;
+    /// above those, the shift of its [`doubled_bit`].
+    kind: u64,
+}
+
+/// The [`Summary::has`] bits of letters and digits (the ones [`Summary::head`] has too).
+const OWN_BITS: u64 = (1 << 36) - 1;
+
+const SEP: u64 = 1;
+const LOWER_OR_DIGIT: u64 = 2;
+const UPPER: u64 = 4;
+
+const BYTE_INFO: [ByteInfo; 256] = {
+    // Non-ASCII bytes: a shift of 0 (equal ones side by side set the head bit of `a`, which
+    // only loosens the bound).
+    let mut t = [ByteInfo {
+        has: NON_ASCII,
+        kind: LOWER_OR_DIGIT,
+    }; 256];
+    let mut b = 0;
+    while b < 128 {
+        let c = b as u8;
+        let l = c.to_ascii_lowercase();
+        let kind = match char_class(c) {
+            CharClass::Empty | CharClass::HardSep | CharClass::SoftSep => SEP,
+            CharClass::Lower | CharClass::Number => LOWER_OR_DIGIT,
+            CharClass::Upper => UPPER,
+        };
+        t[b] = ByteInfo {
+            has: 1 << char_bit(l),
+            kind: kind | (doubled_bit(l).trailing_zeros() as u64) << 8,
+        };
+        b += 1;
+    }
+    t
+};
+
+/// What pass 1 reads instead of the text to bound an entry's score.
+#[derive(Debug, Clone, Copy, Default)]
+struct Summary {
+    /// [`char_bit`]s of the (lowercased) ASCII bytes that occur, and [`NON_ASCII`].
+    has: u64,
+    /// [`char_bit`]s of the letters and digits that occur after the first byte with an in-place
+    /// bonus (word head, break or camel hump); [`doubled_bit`]s; the text's first byte at
+    /// [`FIRST_SHIFT`].
+    head: u64,
+}
+
+impl Summary {
+    fn of(text: &[u8]) -> Summary {
+        let Some(&c0) = text.first() else {
+            return Summary::default();
+        };
+        let mut prev = &BYTE_INFO[usize::from(c0)];
+        let mut has = prev.has;
+        let mut head = u64::from(c0) << FIRST_SHIFT;
+        for w in text.windows(2) {
+            let cur = &BYTE_INFO[usize::from(w[1])];
+            has |= cur.has;
+            let bonus = prev.kind & SEP | (prev.kind >> 1) & (cur.kind >> 2);
+            head |= cur.has & OWN_BITS & (bonus & 1).wrapping_neg();
+            // Equal but for ASCII case (a few punctuation pairs too: more doubled bits only
+            // loosen the bound).
+            let doubled = u64::from((w[0] ^ w[1]) & !0x20 == 0);
+            head |= doubled << (cur.kind >> 8);
+            prev = cur;
+        }
+        Summary { has, head }
+    }
+
+    /// An upper bound on the query's score (the words' skim scores added), from the summary
+    /// alone. In skim's matrix (see [`score_ascii`]) the first pattern character scores
+    /// `-1 + in-place bonus + 16 or 14 (case differs)`, the bonus doubled at the text's first
+    /// character; each later one adds at most `16 + max(consecutive bonus, in-place bonus - 4)`
+    /// (the `- 4` is the least a gap costs), where the consecutive bonus is `max(in-place, 4)`, or
+    /// a matrix cell left over from an earlier call (at most 16) when the text has the same
+    /// character twice in a row and the pattern does too. In-place bonuses other than the doubled
+    /// first one are at most 8. Characters this summary knows nothing of get the largest values.
+    #[inline]
+    fn bound(self, words: &[Word]) -> i64 {
+        words.iter().map(|w| self.word_bound(w)).sum()
+    }
+
+    /// [`bound`](Self::bound) for one word.
+    #[inline]
+    fn word_bound(self, w: &Word) -> i64 {
+        (w.chars.iter().enumerate())
+            .map(|(k, c)| i64::from(self.char_bound(k, c)))
+            .sum()
+    }
+
+    /// [`bound`](Self::bound)'s share of character `c`, the `k`th of its word.
+    #[inline]
+    fn char_bound(self, k: usize, c: &PatChar) -> i32 {
+        let headed = !own_bit(c.lower) || self.head & (1 << char_bit(c.lower)) != 0;
+        if c.lower == 0 {
+            if k == 0 { 31 } else { 32 }
+        } else if k == 0 {
+            let first = (self.head >> FIRST_SHIFT) as u8;
+            if first.to_ascii_lowercase() == c.lower {
+                if first == c.exact { 31 } else { 29 }
+            } else if headed {
+                23
+            } else {
+                15
+            }
+        } else if c.same_as_prev && self.head & doubled_bit(c.lower) != 0 {
+            32
+        } else if headed {
+            24
+        } else {
+            20
+        }
+    }
+}
+
+/// One character of a query word, as [`Summary::bound`] needs it.
+struct PatChar {
+    /// Lowercased; 0 for a non-ASCII character (and NUL), which bounds as the largest score.
+    lower: u8,
+    exact: u8,
+    /// The previous character of the word is the same (case folded).
+    same_as_prev: bool,
+}
+
+/// A query word, prepared.
+struct Word<'q> {
+    text: &'q str,
+    lower: Vec<u8>,
+    chars: Vec<PatChar>,
+    /// [`Summary::has`] bits every match has.
+    need: u64,
+    /// The bits alone decide the match (one letter or digit).
+    by_bits: bool,
+}
+
+impl<'q> Word<'q> {
+    fn new(text: &'q str) -> Word<'q> {
+        let lower = text.as_bytes().to_ascii_lowercase();
+        let mut need = if text.is_ascii() { 0 } else { NON_ASCII };
+        let mut chars = Vec::new();
+        let mut prev = None;
+        for ch in text.chars() {
+            let (l, e) = if ch.is_ascii() {
+                let b = ch as u8;
+                need |= 1 << char_bit(b.to_ascii_lowercase());
+                (b.to_ascii_lowercase(), b)
+            } else {
+                (0, 0)
+            };
+            chars.push(PatChar {
+                lower: l,
+                exact: e,
+                same_as_prev: l != 0 && prev == Some(l),
+            });
+            prev = Some(l);
+        }
+        let by_bits = lower.len() == 1 && own_bit(lower[0]);
+        Word {
+            text,
+            lower,
+            chars,
+            need,
+            by_bits,
+        }
+    }
+}
+
+/// Largest pattern word [`score_ascii`] takes (its first-match table is on the stack).
+const MAX_PATTERN: usize = 64;
 const NEG: i32 = i16::MIN as i32;
 
-/// An upper bound on skim's `fuzzy_indices` score (ignoring case) for an ASCII pattern word `p`
-/// against an ASCII `text` (`lower` its lowercased copy), or `None` when `p` does not occur.
+/// The result of [`score_ascii`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Exact {
+    Score(i64),
+    NoMatch,
+    /// Depends on what skim's matrix holds from earlier calls: ask skim.
+    Unsure,
+    /// Below the floor it was given (see [`Prune`]).
+    Below,
+}
+
+/// Lets [`score_ascii`] stop early on a text that cannot reach `floor`: after row `k` of the
+/// matrix, the best cell plus `later[k + 1]` (an upper bound on what pattern characters `k + 1..`
+/// can add, from [`Summary::char_bound`], 0 at the end) is all it can still reach.
+struct Prune<'a> {
+    later: &'a [i32],
+    floor: i32,
+}
+
+/// skim's `fuzzy_indices` score (ignoring case) for an ASCII pattern word `p` against an ASCII
+/// `text` (`lower` its lowercased copy), when this can be known without skim.
 ///
 /// It runs skim's own score matrix (affine gaps, in-place and consecutive bonuses, the first
-/// column's doubled bonus, the same reset cells), with one change: where skim reads a matrix
-/// cell's bonus that this call never wrote (skim keeps the matrix between calls, so that value is
-/// left over from an earlier entry), it takes 16, the largest bonus there is. The scores are
-/// max-plus sums, so a larger bonus can only raise them: the result is never below skim's, and
-/// equal to it when no left-over cell is read. `text` must be ASCII and at most
-/// [`BOUND_MAX_LEN`] bytes, so columns are bytes as skim's are chars.
-fn score_bound(p: &[u8], text: &[u8], lower: &[u8], rows: &mut BoundRows) -> Option<i64> {
-    let n = text.len();
-    debug_assert!(n <= BOUND_MAX_LEN && text.is_ascii() && !p.is_empty());
-    // skim's cheap_matches: the first (greedy) position of each pattern character.
-    let mut fmi = [0usize; 64];
-    if p.len() > fmi.len() {
-        return Some(i64::MAX);
+/// column's doubled bonus, the same reset cells, the same `i32` arithmetic). One thing skim does
+/// cannot be copied: where two text characters in a row match the same pattern character, skim
+/// reads the second one's consecutive bonus from a matrix cell that this call never wrote (skim
+/// keeps its matrix between calls), so that value is left over from an earlier entry: 0, or a
+/// bonus between 4 and 16. The scores are max-plus sums, so they only grow with that value: when
+/// taking 0 and taking 16 give the same score, that is skim's score; otherwise `Unsure`.
+///
+/// `rows` must be [prepared](ScoreRows::prepare) for `text`.
+fn score_ascii(
+    p: &[u8],
+    text: &[u8],
+    lower: &[u8],
+    rows: &mut ScoreRows,
+    prune: Option<Prune>,
+) -> Exact {
+    debug_assert!(text.is_ascii() && p.is_ascii() && !p.is_empty());
+    if p.len() > MAX_PATTERN {
+        return Exact::Unsure;
     }
+    // skim's cheap_matches: the first (greedy) position of each pattern character.
+    let mut fmi = [0usize; MAX_PATTERN];
     let mut k = 0;
     for (j, &b) in lower.iter().enumerate() {
-        if k < p.len() && b == p[k].to_ascii_lowercase() {
+        if b == p[k].to_ascii_lowercase() {
             fmi[k] = j;
             k += 1;
+            if k == p.len() {
+                break;
+            }
         }
     }
     if k < p.len() {
-        return None;
+        return Exact::NoMatch;
     }
-    let BoundRows {
-        bonus_at,
-        m_prev,
-        p_prev,
-        m_cur,
-        p_cur,
-    } = rows;
-    for v in [
-        &mut *bonus_at,
-        &mut *m_prev,
-        &mut *p_prev,
-        &mut *m_cur,
-        &mut *p_cur,
-    ] {
-        v.clear();
-        v.resize(n + 1, NEG);
-    }
-    // Row 0: no match, and skipping costs the gap extension.
-    p_prev.fill(-1);
-    let mut prev_class = CharClass::Empty;
-    for (j, &c) in text.iter().enumerate() {
-        let class = char_class(c);
-        bonus_at[j + 1] = in_place_bonus(prev_class, class) as i32;
-        prev_class = class;
-    }
-    if n > 0 {
-        bonus_at[1] *= 2;
-    }
-    for (i, &pc) in p.iter().enumerate() {
-        let pl = pc.to_ascii_lowercase();
-        let to_skip = fmi[i];
-        m_cur[to_skip] = NEG;
-        p_cur[to_skip] = NEG;
-        // The bonus of cell (row, col - 1) as skim reads it: 0 after a reset or a mismatch;
-        // after a match skim reads a cell it did not write in this call (left over): 16 at most.
-        let mut last_matched = false;
-        for col in to_skip + 1..=n {
-            let c = text[col - 1];
-            if lower[col - 1] == pl {
-                let match_score = if c == pc { 16 } else { 14 };
-                let prev_bonus = if last_matched { 16 } else { 0 };
-                let in_place = bonus_at[col];
-                let consecutive = prev_bonus.max(in_place.max(4));
-                let score_match = m_prev[col - 1] + consecutive;
-                let score_skip = p_prev[col - 1] + in_place;
-                m_cur[col] = score_match.max(score_skip) + match_score;
-                last_matched = true;
-            } else {
-                m_cur[col] = NEG;
-                last_matched = false;
+    let fmi = &fmi[..p.len()];
+    match rows.run(p, text, lower, fmi, None, prune) {
+        Ok(score) => Exact::Score(score),
+        Err(Stop::Below) => Exact::Below,
+        Err(Stop::LeftOver) => {
+            let low = rows.run(p, text, lower, fmi, Some(0), None);
+            let high = rows.run(p, text, lower, fmi, Some(16), None);
+            match (low, high) {
+                (Ok(l), Ok(h)) if l == h => Exact::Score(l),
+                _ => Exact::Unsure,
             }
-            p_cur[col] = (-4 + m_cur[col - 1]).max(-1 + p_cur[col - 1]);
         }
-        std::mem::swap(m_prev, m_cur);
-        std::mem::swap(p_prev, p_cur);
     }
-    let last = fmi[p.len() - 1];
-    m_prev[last..=n].iter().max().map(|&s| s as i64)
 }
 
-/// A coarser, cheaper upper bound than [`score_bound`] (same conditions), from one pass over the
-/// text: each pattern character is credited with the best it could get at any position that
-/// holds it, wherever the others are. In skim's matrix the first character scores at most
-/// `-1 + in-place bonus + 16`; each later one at most `16 + max(consecutive bonus, in-place bonus
-/// minus the gap's cost)`, and the consecutive bonus is `max(left-over or 0, in-place, 4)`, where a
-/// left-over (at most 16) can only be read when the previous character matches too.
-fn coarse_bound(p: &[u8], text: &[u8], lower: &[u8]) -> i64 {
-    let mut first = [i32::MIN; 128];
-    let mut later = [i32::MIN; 128];
-    let mut wanted = [false; 128];
-    for &c in p {
-        wanted[c.to_ascii_lowercase() as usize & 127] = true;
-    }
-    let mut prev_class = CharClass::Empty;
-    for (k, &b) in lower.iter().enumerate() {
-        let class = char_class(text[k]);
-        if b < 128 && wanted[b as usize] {
-            let in_place = in_place_bonus(prev_class, class) as i32;
-            let f = if k == 0 { in_place * 2 } else { in_place };
-            let g = if k > 0 && lower[k - 1] == b {
-                16
-            } else {
-                in_place.max(4)
-            };
-            first[b as usize] = first[b as usize].max(f);
-            later[b as usize] = later[b as usize].max(g);
-        }
-        prev_class = class;
-    }
-    let mut bound = 15 + first[p[0].to_ascii_lowercase() as usize & 127] as i64;
-    for &c in &p[1..] {
-        bound += 16 + later[c.to_ascii_lowercase() as usize & 127] as i64;
-    }
-    bound
+/// Why [`ScoreRows::run`] stopped early.
+#[derive(Debug, PartialEq)]
+enum Stop {
+    LeftOver,
+    Below,
 }
 
-/// Scratch rows for [`score_bound`], reused from entry to entry.
+/// Scratch rows for [`score_ascii`], reused from entry to entry.
 #[derive(Default)]
-struct BoundRows {
+struct ScoreRows {
     bonus_at: Vec<i32>,
     m_prev: Vec<i32>,
     p_prev: Vec<i32>,
@@ -303,10 +478,183 @@ struct BoundRows {
     p_cur: Vec<i32>,
 }
 
-/// One worker's result: the entries it matched (ascending) and its best `limit`.
+impl ScoreRows {
+    /// Sizes the rows for `text` and computes its in-place bonuses (shared by the words).
+    fn prepare(&mut self, text: &[u8]) {
+        let n = text.len();
+        if self.m_prev.len() <= n {
+            for v in [
+                &mut self.bonus_at,
+                &mut self.m_prev,
+                &mut self.p_prev,
+                &mut self.m_cur,
+                &mut self.p_cur,
+            ] {
+                v.resize(n + 1, NEG);
+            }
+        }
+        let mut prev_class = CharClass::Empty;
+        for (j, &c) in text.iter().enumerate() {
+            let class = char_class(c);
+            self.bonus_at[j + 1] = in_place_bonus(prev_class, class);
+            prev_class = class;
+        }
+        if n > 0 {
+            self.bonus_at[1] *= 2;
+        }
+    }
+
+    /// skim's matrix with the left-over bonus taken as `left_over`; with `None`, gives up at the
+    /// first cell where a left-over could change the cell's value. Rows are exact until then,
+    /// which is what lets `prune` stop early.
+    fn run(
+        &mut self,
+        p: &[u8],
+        text: &[u8],
+        lower: &[u8],
+        fmi: &[usize],
+        left_over: Option<i32>,
+        prune: Option<Prune>,
+    ) -> Result<i64, Stop> {
+        let n = text.len();
+        let ScoreRows {
+            bonus_at,
+            m_prev,
+            p_prev,
+            m_cur,
+            p_cur,
+        } = self;
+        // Row 0: no match, and skipping costs the gap extension. Each row reads the one before
+        // from its own first-match column on, and writes its cells from there on before that.
+        m_prev[fmi[0]..=n].fill(NEG);
+        p_prev[fmi[0]..=n].fill(-1);
+        for (i, &pc) in p.iter().enumerate() {
+            let pl = pc.to_ascii_lowercase();
+            let to_skip = fmi[i];
+            m_cur[to_skip] = NEG;
+            p_cur[to_skip] = NEG;
+            // Whether skim reads the bonus of cell (row, col - 1) from a left-over: after a match
+            // in this row (a reset or a mismatch leaves 0 there).
+            let mut last_matched = false;
+            let mut row_best = NEG;
+            for col in to_skip + 1..=n {
+                let c = text[col - 1];
+                if lower[col - 1] == pl {
+                    let match_score = if c == pc { 16 } else { 14 };
+                    let in_place = bonus_at[col];
+                    let score_skip = p_prev[col - 1] + in_place;
+                    let base = in_place.max(4);
+                    let consecutive = match (last_matched, left_over) {
+                        (false, _) => base,
+                        (true, Some(l)) => l.max(base),
+                        (true, None) => {
+                            // A left-over of 16 at most: it matters only if it can beat both.
+                            if m_prev[col - 1] + 16 > (m_prev[col - 1] + base).max(score_skip) {
+                                return Err(Stop::LeftOver);
+                            }
+                            base
+                        }
+                    };
+                    let score_match = m_prev[col - 1] + consecutive;
+                    m_cur[col] = score_match.max(score_skip) + match_score;
+                    row_best = row_best.max(m_cur[col]);
+                    last_matched = true;
+                } else {
+                    m_cur[col] = NEG;
+                    last_matched = false;
+                }
+                p_cur[col] = (-4 + m_cur[col - 1]).max(-1 + p_cur[col - 1]);
+            }
+            if let Some(pr) = &prune
+                && row_best.saturating_add(pr.later[i + 1]) < pr.floor
+            {
+                return Err(Stop::Below);
+            }
+            std::mem::swap(m_prev, m_cur);
+            std::mem::swap(p_prev, p_cur);
+        }
+        let last = fmi[p.len() - 1];
+        Ok(m_prev[last..=n]
+            .iter()
+            .max()
+            .map_or(i64::from(NEG), |&s| i64::from(s)))
+    }
+}
+
+/// One worker's result: its candidates for the next keystroke (ascending) and its best `limit`.
 struct Part {
-    matches: Vec<u32>,
-    best: BinaryHeap<(Reverse<i64>, u32)>,
+    kept: Vec<u32>,
+    best: Vec<(Reverse<i64>, u32)>,
+    stats: SearchStats,
+}
+
+/// The best `limit` so far; the top of the heap is the worst kept (lowest score, then the
+/// latest entry).
+struct Best {
+    heap: BinaryHeap<(Reverse<i64>, u32)>,
+    limit: usize,
+}
+
+impl Best {
+    fn push(&mut self, score: i64, i: u32) {
+        let key = (Reverse(score), i);
+        if self.heap.len() < self.limit {
+            self.heap.push(key);
+        } else if self.heap.peek().is_some_and(|top| key < *top) {
+            self.heap.pop();
+            self.heap.push(key);
+        }
+    }
+
+    /// The worst kept entry (score, entry) once `limit` are kept.
+    fn worst(&self) -> Option<(i64, u32)> {
+        if self.heap.len() < self.limit {
+            return None;
+        }
+        self.heap.peek().map(|&(Reverse(s), i)| (s, i))
+    }
+
+    /// The least score entry `i` needs to get in.
+    fn need(&self, i: u32) -> i64 {
+        match self.worst() {
+            Some((s, j)) if i < j => s,
+            Some((s, _)) => s + 1,
+            None => i64::MIN,
+        }
+    }
+}
+
+/// A threshold (the worst of a best `limit`: score, entry) as one number that grows as the
+/// threshold gets stricter: a higher score, or the same score on an earlier entry. 0 is none.
+/// Scores beyond `i32` (skim's own type) never occur; were one to, this stays on the safe side.
+fn threshold_code(score: i64, i: u32) -> u64 {
+    if score < i64::from(i32::MIN) {
+        return 0;
+    }
+    if score > i64::from(i32::MAX) {
+        return u64::from(u32::MAX) << 32;
+    }
+    (((score - i64::from(i32::MIN)) as u64) << 32) | u64::from(u32::MAX - i)
+}
+
+/// The least score entry `i` needs to beat the threshold in `shared` ([`threshold_code`]).
+fn shared_need(shared: &AtomicU64, i: u32) -> i64 {
+    let code = shared.load(Ordering::Relaxed);
+    if code == 0 {
+        return i64::MIN;
+    }
+    let score = (code >> 32) as i64 + i64::from(i32::MIN);
+    let entry = u32::MAX - code as u32;
+    if i < entry { score } else { score + 1 }
+}
+
+/// Everything a search needs besides the index.
+struct Query<'q> {
+    words: Vec<Word<'q>>,
+    need: u64,
+    /// Some word is not decided by the summary bits alone.
+    need_text: bool,
+    matcher: SkimMatcherV2,
 }
 
 impl SearchIndex {
@@ -315,10 +663,11 @@ impl SearchIndex {
         let mut kinds = Vec::with_capacity(n);
         let mut ends = Vec::with_capacity(n);
         let mut text = String::with_capacity(n * 48);
+        let end = |text: &String| u32::try_from(text.len()).expect("search text under 4 GB");
         for a in t.live_aus() {
             kinds.push(HitKind::Au(a));
             text.push_str(&t.au(a).display_name);
-            ends.push(text.len());
+            ends.push(end(&text));
         }
         for u in t.live_users() {
             let user = t.user(u);
@@ -326,17 +675,54 @@ impl SearchIndex {
             text.push_str(user.display_name());
             text.push_str("  ");
             text.push_str(user.upn());
-            ends.push(text.len());
+            ends.push(end(&text));
         }
         let mut lower = text.as_bytes().to_vec();
         lower.make_ascii_lowercase();
-        SearchIndex {
+        let mut index = SearchIndex {
             id: NEXT_ID.fetch_add(1, Ordering::Relaxed),
             kinds,
             text,
             lower,
             ends,
+            summaries: Vec::new(),
+        };
+        index.summaries = index.build_summaries();
+        index
+    }
+
+    /// Every entry's [`Summary`], computed on every core.
+    fn build_summaries(&self) -> Vec<Summary> {
+        let n = self.len();
+        let mut out = vec![Summary::default(); n];
+        let threads = threads();
+        if threads < 2 || n < PARALLEL_MIN {
+            self.summarise(0, &mut out);
+            return out;
         }
+        std::thread::scope(|sc| {
+            for (t, chunk) in out.chunks_mut(n.div_ceil(threads)).enumerate() {
+                let from = t * n.div_ceil(threads);
+                sc.spawn(move || self.summarise(from, chunk));
+            }
+        });
+        out
+    }
+
+    fn summarise(&self, from: usize, out: &mut [Summary]) {
+        for (k, s) in out.iter_mut().enumerate() {
+            let (a, b) = self.span(from + k);
+            *s = Summary::of(&self.text.as_bytes()[a..b]);
+        }
+    }
+
+    /// The memory the index holds (capacities, in bytes).
+    pub fn heap_bytes(&self) -> usize {
+        self.kinds.capacity() * size_of::<HitKind>()
+            + self.text.capacity()
+            + self.lower.capacity()
+            + self.ends.capacity() * size_of::<u32>()
+            + self.summaries.capacity() * size_of::<Summary>()
     }
 
     pub fn len(&self) -> usize {
@@ -346,14 +732,111 @@ impl SearchIndex {
         self.kinds.is_empty()
     }
 
+    #[inline]
     fn span(&self, i: usize) -> (usize, usize) {
-        (if i == 0 { 0 } else { self.ends[i - 1] }, self.ends[i])
+        let start = if i == 0 { 0 } else { self.ends[i - 1] as usize };
+        (start, self.ends[i] as usize)
     }
 
     /// The text of entry `i` (as in [`Hit::text`]).
     pub fn entry_text(&self, i: usize) -> &str {
         let (s, e) = self.span(i);
         &self.text[s..e]
+    }
+
+    /// Does entry `i` match every word? Exact: the summary bits and the subsequence test are
+    /// what skim's own first step (`cheap_matches`) decides for ASCII words; a word with other
+    /// characters is left to skim.
+    fn matches(&self, i: usize, q: &Query, stats: &mut SearchStats) -> bool {
+        self.summaries[i].has & q.need == q.need && self.matches_text(i, q, stats)
+    }
+
+    /// [`matches`](Self::matches) for an entry whose summary has every bit the query needs.
+    #[inline]
+    fn matches_text(&self, i: usize, q: &Query, stats: &mut SearchStats) -> bool {
+        if !q.need_text {
+            return true;
+        }
+        let (s, e) = self.span(i);
+        let hay = &self.lower[s..e];
+        for w in &q.words {
+            if w.by_bits {
+                continue;
+            }
+            if !subsequence(&w.lower, hay) {
+                return false;
+            }
+            if !w.text.is_ascii() {
+                stats.skim_calls += 1;
+                if q.matcher.fuzzy_indices(&self.text[s..e], w.text).is_none() {
+                    return false;
+                }
+            }
+        }
+        true
+    }
+
+    /// The query's score on entry `i`; `None` when it does not match, or when it cannot reach
+    /// `need` (that is found out early where it can).
+    fn score(
+        &self,
+        i: usize,
+        q: &Query,
+        rows: &mut ScoreRows,
+        stats: &mut SearchStats,
+        need: i64,
+    ) -> Option<i64> {
+        stats.scored += 1;
+        let (s, e) = self.span(i);
+        let text = &self.text[s..e];
+        let summary = self.summaries[i];
+        let ascii_text = summary.has & NON_ASCII == 0;
+        if ascii_text {
+            rows.prepare(text.as_bytes());
+        }
+        let prune = need > i64::MIN;
+        // The most the words after the current one can add.
+        let mut rest = if prune { summary.bound(&q.words) } else { 0 };
+        let mut total = 0;
+        for w in &q.words {
+            if prune {
+                rest -= summary.word_bound(w);
+            }
+            let mut later = [0i32; MAX_PATTERN + 1];
+            let exact = if ascii_text && w.text.is_ascii() {
+                let pr = (prune && w.chars.len() <= MAX_PATTERN).then(|| {
+                    for k in (1..w.chars.len()).rev() {
+                        later[k] = later[k + 1] + summary.char_bound(k, &w.chars[k]);
+                    }
+                    // Clamped towards pruning less.
+                    let floor = (need - total - rest).clamp(i32::MIN.into(), i32::MAX.into());
+                    Prune {
+                        later: &later,
+                        floor: floor as i32,
+                    }
+                });
+                score_ascii(
+                    w.text.as_bytes(),
+                    text.as_bytes(),
+                    &self.lower[s..e],
+                    rows,
+                    pr,
+                )
+            } else {
+                Exact::Unsure
+            };
+            total += match exact {
+                Exact::Score(sc) => sc,
+                Exact::NoMatch | Exact::Below => return None,
+                Exact::Unsure => {
+                    stats.skim_calls += 1;
+                    // Scored as `fuzzy_indices` scores: skim's score-only mode (`fuzzy_match`)
+                    // gives different scores for some texts.
+                    q.matcher.fuzzy_indices(text, w.text)?.0
+                }
+            };
+        }
+        Some(total)
     }
 
     /// Best `limit` hits, best first; ties keep tenant order (AUs before users).
@@ -377,34 +860,65 @@ impl SearchIndex {
         limit: usize,
         cancel: &AtomicBool,
     ) -> Option<Vec<Hit>> {
-        let words: Vec<&str> = query.split_whitespace().collect();
+        let words: Vec<Word> = query.split_whitespace().map(Word::new).collect();
         if words.is_empty() || limit == 0 {
             return Some(Vec::new());
         }
-        let lower: Vec<Vec<u8>> = words
-            .iter()
-            .map(|w| w.as_bytes().to_ascii_lowercase())
-            .collect();
-        let matcher = SkimMatcherV2::default().ignore_case();
-        let narrow = cache.index_id == self.id && narrows(&cache.words, &lower);
-        let candidates: Option<&[u32]> = narrow.then_some(cache.matches.as_slice());
-        // A query of one-character ASCII words (the first keystroke) is scored exactly without
-        // skim; skim then runs only on entries whose score can still enter the best `limit`.
-        let one_char: Option<Vec<u8>> = words
-            .iter()
-            .all(|w| w.len() == 1 && w.is_ascii())
-            .then(|| words.iter().map(|w| w.as_bytes()[0]).collect());
-        // Longer ASCII words: an upper bound from skim's own matrix ([`score_bound`]) decides
-        // whether skim needs to run at all.
-        let ascii_words = one_char.is_none() && words.iter().all(|w| w.is_ascii());
+        let lower: Vec<Vec<u8>> = words.iter().map(|w| w.lower.clone()).collect();
+        let q = Query {
+            need: words.iter().fold(0, |n, w| n | w.need),
+            need_text: words.iter().any(|w| !w.by_bits),
+            words,
+            matcher: SkimMatcherV2::default().ignore_case(),
+        };
+        let same_index = cache.index_id == self.id;
+        let narrow = same_index && narrows(&cache.words, &lower);
+        let candidates: Option<&[u32]> = narrow.then_some(cache.candidates.as_slice());
         let total = candidates.map_or(self.len(), <[u32]>::len);
+        let mut stats = SearchStats {
+            narrowed: narrow,
+            ..SearchStats::default()
+        };
 
-        let score_range = |from: usize, to: usize| -> Option<Part> {
-            let mut part = Part {
-                matches: Vec::new(),
-                best: BinaryHeap::with_capacity(limit + 1),
+        // The previous result first: its entries often score high on this query too, and the
+        // threshold they set lets pass 1 leave most entries unchecked and out of the buckets.
+        let mut best = Best {
+            heap: BinaryHeap::with_capacity(limit + 1),
+            limit,
+        };
+        let mut rows = ScoreRows::default();
+        let mut seeds: Vec<u32> = if same_index {
+            cache.top.clone()
+        } else {
+            Vec::new()
+        };
+        seeds.sort_unstable();
+        for &i in &seeds {
+            if self.matches(i as usize, &q, &mut stats)
+                && let Some(sc) = self.score(i as usize, &q, &mut rows, &mut stats, i64::MIN)
+            {
+                best.push(sc, i);
+            }
+        }
+        // The worst of the best `limit` found so far by anyone (seeds, either worker): no entry
+        // that cannot beat it can make the result, as it only gets stricter.
+        let shared = AtomicU64::new(best.worst().map_or(0, |(s, i)| threshold_code(s, i)));
+        let max_bound = q
+            .words
+            .iter()
+            .map(|w| 32 * w.chars.len() as i64)
+            .sum::<i64>();
+        let buckets = max_bound as usize + 1;
+
+        let work = |from: usize, to: usize| -> Option<Part> {
+            let mut stats = SearchStats {
+                scanned: to - from,
+                ..SearchStats::default()
             };
-            let mut rows = BoundRows::default();
+            // Pass 1: the candidates for the next keystroke, and by bound the matches that may
+            // still make the result.
+            let mut kept = Vec::new();
+            let mut by_bound = vec![Vec::new(); buckets];
             for k in from..to {
                 if (k - from).is_multiple_of(CANCEL_EVERY) && cancel.load(Ordering::Relaxed) {
                     return None;
@@ -413,101 +927,73 @@ impl SearchIndex {
                     Some(c) => c[k] as usize,
                     None => k,
                 };
-                let (s, e) = self.span(i);
-                let hay = &self.lower[s..e];
-                let text = &self.text[s..e];
-                if let Some(ps) = &one_char {
-                    let mut bound = 0;
-                    let mut all = true;
-                    for &p in ps {
-                        match score_one_char(p, text.as_bytes(), hay) {
-                            Some(sc) => bound += sc,
-                            None => {
-                                all = false;
-                                break;
-                            }
-                        }
-                    }
-                    if !all {
-                        continue;
-                    }
-                    if part.best.len() >= limit
-                        && part.best.peek().is_some_and(|top| bound <= top.0.0)
-                    {
-                        // Ascending order within a worker: an equal score loses the tie.
-                        part.matches.push(i as u32);
-                        continue;
-                    }
-                } else if !lower.iter().all(|w| subsequence(w, hay)) {
-                    continue;
-                } else if ascii_words
-                    && part.best.len() >= limit
-                    && hay.len() <= BOUND_MAX_LEN
-                    && text.is_ascii()
-                {
-                    // Every word is a subsequence of this ASCII text: skim matches it.
-                    let top = part.best.peek().map_or(i64::MAX, |t| t.0.0);
-                    let coarse: i64 = words
-                        .iter()
-                        .map(|w| coarse_bound(w.as_bytes(), text.as_bytes(), hay))
-                        .sum();
-                    if coarse <= top {
-                        part.matches.push(i as u32);
-                        continue;
-                    }
-                    let mut bound = 0i64;
-                    for w in &words {
-                        bound = bound.saturating_add(
-                            score_bound(w.as_bytes(), text.as_bytes(), hay, &mut rows)
-                                .unwrap_or(i64::MAX),
-                        );
-                    }
-                    if bound <= top {
-                        part.matches.push(i as u32);
-                        continue;
-                    }
-                }
-                let mut score = 0i64;
-                let mut matched = true;
-                for w in &words {
-                    // Scored as `fuzzy_indices` scores: skim's score-only mode
-                    // (`fuzzy_match`) gives different scores for some texts.
-                    match matcher.fuzzy_indices(text, w) {
-                        Some((sc, _)) => score += sc,
-                        None => {
-                            matched = false;
-                            break;
-                        }
-                    }
-                }
-                if !matched {
+                let summary = self.summaries[i];
+                if summary.has & q.need != q.need {
                     continue;
                 }
-                part.matches.push(i as u32);
-                let key = (Reverse(score), i as u32);
-                if part.best.len() < limit {
-                    part.best.push(key);
-                } else if part.best.peek().is_some_and(|top| key < *top) {
-                    part.best.pop();
-                    part.best.push(key);
+                let bound = summary.bound(&q.words).clamp(0, max_bound);
+                if bound < shared_need(&shared, i as u32) {
+                    // Cannot make the result, match or not: kept unchecked.
+                    kept.push(i as u32);
+                    continue;
+                }
+                if !self.matches_text(i, &q, &mut stats) {
+                    continue;
+                }
+                kept.push(i as u32);
+                by_bound[bound as usize].push(i as u32);
+                stats.bucketed += 1;
+            }
+            stats.kept = kept.len();
+            // Pass 2: highest bound first. Within a bucket entries ascend, so once an entry
+            // cannot beat the threshold (not even on the tie), no later one can.
+            let mut best = Best {
+                heap: BinaryHeap::with_capacity(limit + 1),
+                limit,
+            };
+            let mut rows = ScoreRows::default();
+            let mut looked = 0usize;
+            'buckets: for (b, entries) in by_bound.iter().enumerate().rev() {
+                let bound = b as i64;
+                for (n, &i) in entries.iter().enumerate() {
+                    let need = best.need(i).max(shared_need(&shared, i));
+                    if bound < need {
+                        break 'buckets;
+                    }
+                    looked += 1;
+                    if looked.is_multiple_of(CANCEL_EVERY) && cancel.load(Ordering::Relaxed) {
+                        return None;
+                    }
+                    stats.buckets_visited += usize::from(n == 0);
+                    if seeds.binary_search(&i).is_ok() {
+                        continue;
+                    }
+                    if let Some(sc) = self.score(i as usize, &q, &mut rows, &mut stats, need) {
+                        best.push(sc, i);
+                    }
+                    if let Some((s, j)) = best.worst() {
+                        shared.fetch_max(threshold_code(s, j), Ordering::Relaxed);
+                    }
                 }
             }
-            Some(part)
+            Some(Part {
+                kept,
+                best: best.heap.into_vec(),
+                stats,
+            })
         };
 
-        let threads = std::thread::available_parallelism()
-            .map_or(1, |n| n.get())
-            .min(8);
+        let threads = threads();
         let parts: Vec<Option<Part>> = if threads < 2 || total < PARALLEL_MIN {
-            vec![score_range(0, total)]
+            vec![work(0, total)]
         } else {
             let chunk = total.div_ceil(threads);
             std::thread::scope(|sc| {
-                let score_range = &score_range;
+                let work = &work;
                 let handles: Vec<_> = (0..threads)
                     .map(|t| {
                         let (from, to) = ((t * chunk).min(total), ((t + 1) * chunk).min(total));
-                        sc.spawn(move || score_range(from, to))
+                        sc.spawn(move || work(from, to))
                     })
                     .collect();
                 handles
@@ -516,28 +1002,34 @@ impl SearchIndex {
                     .collect()
             })
         };
-        let mut matches = Vec::new();
-        let mut best: Vec<(Reverse<i64>, u32)> = Vec::new();
-        let n_matches: usize = parts.iter().flatten().map(|p| p.matches.len()).sum();
-        matches.reserve_exact(n_matches);
-        for p in parts {
-            let p = p?;
-            matches.extend_from_slice(&p.matches);
-            best.extend(p.best);
+        let parts: Vec<Part> = parts.into_iter().collect::<Option<_>>()?;
+        for p in &parts {
+            stats.add(&p.stats);
+        }
+
+        let mut best = best.heap.into_vec();
+        for p in &parts {
+            best.extend_from_slice(&p.best);
         }
         best.sort_unstable();
         best.truncate(limit);
+        let mut kept = Vec::with_capacity(parts.iter().map(|p| p.kept.len()).sum());
+        for p in &parts {
+            kept.extend_from_slice(&p.kept);
+        }
         cache.index_id = self.id;
         cache.words = lower;
-        cache.matches = matches;
+        cache.candidates = kept;
+        cache.top = best.iter().map(|&(_, i)| i).collect();
+        cache.stats = stats;
 
         Some(
             best.into_iter()
                 .map(|(Reverse(score), i)| {
                     let text = self.entry_text(i as usize);
                     let mut indices = Vec::new();
-                    for w in &words {
-                        if let Some((_, idx)) = matcher.fuzzy_indices(text, w) {
+                    for w in &q.words {
+                        if let Some((_, idx)) = q.matcher.fuzzy_indices(text, w.text) {
                             indices.extend(idx);
                         }
                     }
@@ -553,6 +1045,12 @@ impl SearchIndex {
                 .collect(),
         )
     }
+}
+
+fn threads() -> usize {
+    std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(8)
 }
 
 #[cfg(test)]
@@ -650,19 +1148,87 @@ mod tests {
         "1",
     ];
 
+    /// The index of `texts` (as AUs), for tests on texts of their own.
+    fn index_of(texts: &[String]) -> SearchIndex {
+        let mut text = String::new();
+        let mut ends = Vec::new();
+        for t in texts {
+            text.push_str(t);
+            ends.push(text.len() as u32);
+        }
+        let mut lower = text.as_bytes().to_vec();
+        lower.make_ascii_lowercase();
+        let mut index = SearchIndex {
+            id: NEXT_ID.fetch_add(1, Ordering::Relaxed),
+            kinds: (0..texts.len() as u32).map(HitKind::Au).collect(),
+            text,
+            lower,
+            ends,
+            summaries: Vec::new(),
+        };
+        index.summaries = index.build_summaries();
+        index
+    }
+
+    /// Checks entry `i` of `index` against skim for `query`: the match decision is skim's, the
+    /// bound is never below skim's score, and a score is skim's. Returns whether skim had to be
+    /// asked for the score.
+    fn check_entry(index: &SearchIndex, i: usize, query: &str) -> bool {
+        let words: Vec<Word> = query.split_whitespace().map(Word::new).collect();
+        let q = Query {
+            need: words.iter().fold(0, |n, w| n | w.need),
+            need_text: words.iter().any(|w| !w.by_bits),
+            words,
+            matcher: SkimMatcherV2::default().ignore_case(),
+        };
+        let skim = SkimMatcherV2::default().ignore_case();
+        let text = index.entry_text(i);
+        let want: Option<i64> = q
+            .words
+            .iter()
+            .map(|w| skim.fuzzy_indices(text, w.text).map(|(s, _)| s))
+            .sum();
+        let mut stats = SearchStats::default();
+        let matched = index.matches(i, &q, &mut stats);
+        assert_eq!(matched, want.is_some(), "{query:?} in {text:?}");
+        let mut rows = ScoreRows::default();
+        let before = stats.skim_calls;
+        let got = index.score(i, &q, &mut rows, &mut stats, i64::MIN);
+        assert_eq!(got, want, "{query:?} in {text:?}");
+        if let Some(w) = want {
+            let bound = index.summaries[i].bound(&q.words);
+            assert!(
+                bound >= w,
+                "{query:?} in {text:?}: bound {bound} < skim {w}"
+            );
+            // Scoring that may stop early below a floor.
+            let at = index.score(i, &q, &mut rows, &mut stats, w);
+            assert_eq!(at, Some(w), "{query:?} in {text:?} needing {w}");
+            let above = index.score(i, &q, &mut rows, &mut stats, w + 1);
+            assert!(above.is_none() || above == Some(w), "{query:?} in {text:?}");
+        }
+        stats.skim_calls > before
+    }
+
     #[test]
     fn one_char_score_is_skims() {
         let matcher = SkimMatcherV2::default().ignore_case();
+        let mut rows = ScoreRows::default();
         for t in tenants() {
             let index = SearchIndex::new(&t);
             for i in 0..index.len() {
                 let (s, e) = index.span(i);
                 let text = index.entry_text(i);
+                if !text.is_ascii() {
+                    continue;
+                }
+                rows.prepare(text.as_bytes());
                 for p in b"saeirSAE@. 1-x" {
                     let want = matcher
                         .fuzzy_indices(text, std::str::from_utf8(&[*p]).unwrap())
-                        .map(|(sc, _)| sc);
-                    let got = score_one_char(*p, text.as_bytes(), &index.lower[s..e]);
+                        .map_or(Exact::NoMatch, |(sc, _)| Exact::Score(sc));
+                    let got =
+                        score_ascii(&[*p], text.as_bytes(), &index.lower[s..e], &mut rows, None);
                     assert_eq!(got, want, "{:?} in {text:?}", *p as char);
                 }
             }
@@ -671,37 +1237,106 @@ mod tests {
 
     #[test]
     fn score_bound_is_never_below_skims() {
-        let matcher = SkimMatcherV2::default().ignore_case();
-        let mut rows = BoundRows::default();
-        let mut exact = 0;
+        let mut skim_asked = 0;
         let mut total = 0;
         for t in tenants() {
             let index = SearchIndex::new(&t);
             for i in 0..index.len() {
-                let (s, e) = index.span(i);
-                let text = index.entry_text(i);
-                if !text.is_ascii() || text.len() > BOUND_MAX_LEN {
-                    continue;
-                }
-                for p in [
-                    "se", "sea", "seatt", "Ava", "smi", "ryan.", "ss", "tt", "lle", "@nw",
+                for q in [
+                    "se", "sea", "seatt", "Ava", "smi", "ryan.", "ss", "tt", "lle", "@nw", "é",
+                    "ava smi", "S e a", "o 1",
                 ] {
-                    let want = matcher.fuzzy_indices(text, p).map(|(sc, _)| sc);
-                    let got =
-                        score_bound(p.as_bytes(), text.as_bytes(), &index.lower[s..e], &mut rows);
-                    assert_eq!(got.is_some(), want.is_some(), "{p:?} in {text:?}");
-                    if let (Some(g), Some(w)) = (got, want) {
-                        assert!(g >= w, "{p:?} in {text:?}: bound {g} < skim {w}");
-                        let c = coarse_bound(p.as_bytes(), text.as_bytes(), &index.lower[s..e]);
-                        assert!(c >= g, "{p:?} in {text:?}: coarse {c} < bound {g}");
-                        exact += usize::from(g == w);
+                    let asked = check_entry(&index, i, q);
+                    if q.is_ascii() {
+                        skim_asked += usize::from(asked);
                         total += 1;
                     }
                 }
             }
         }
-        // Tight, too: mostly exact.
-        assert!(exact * 10 >= total * 9, "{exact} exact of {total}");
+        // ASCII queries rarely need skim itself.
+        assert!(
+            skim_asked * 50 <= total,
+            "skim asked {skim_asked} of {total}"
+        );
+    }
+
+    /// Texts like the tenant's, with doubled letters, case changes, separators, digits and a
+    /// few non-ASCII characters.
+    fn text_strategy() -> impl proptest::strategy::Strategy<Value = String> {
+        proptest::string::string_regex("[A-Za-z0-9 .@_\\-(é]{0,40}").unwrap()
+    }
+
+    fn query_strategy() -> impl proptest::strategy::Strategy<Value = String> {
+        proptest::string::string_regex("[a-zA-Z0-9 .@é]{1,10}").unwrap()
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::test_runner::Config::with_cases(512))]
+
+        #[test]
+        fn bound_and_match_agree_with_skim(
+            texts in proptest::collection::vec(text_strategy(), 1..8),
+            query in query_strategy(),
+        ) {
+            let index = index_of(&texts);
+            for i in 0..index.len() {
+                check_entry(&index, i, &query);
+            }
+        }
+    }
+
+    /// Random queries over the test tenants, whole and typed key by key.
+    #[test]
+    fn random_queries_give_the_same_results() {
+        use proptest::strategy::{Strategy, ValueTree};
+        let ts = tenants();
+        let indexes: Vec<SearchIndex> = ts.iter().map(SearchIndex::new).collect();
+        let mut runner = proptest::test_runner::TestRunner::deterministic();
+        let strategy = proptest::string::string_regex(
+            "([a-z]{1,4}|[A-Z][a-z]{0,3}|[.@1-]|é|contoso|sea|ava|ryan)( ?([a-z]{1,5}|[.@2]|é)){0,2}",
+        )
+        .unwrap();
+        let never = AtomicBool::new(false);
+        for _ in 0..40 {
+            let query = strategy.new_tree(&mut runner).unwrap().current();
+            for (t, index) in ts.iter().zip(&indexes) {
+                assert_eq!(
+                    index.search(&query, 50),
+                    reference(t, &query, 50),
+                    "query {query:?}"
+                );
+                let mut cache = SearchCache::default();
+                for (n, _) in query.char_indices().skip(1).chain([(query.len(), ' ')]) {
+                    let key = &query[..n];
+                    let got = index
+                        .search_incremental(&mut cache, key, 50, &never)
+                        .unwrap();
+                    assert_eq!(got, reference(t, key, 50), "typed {key:?} of {query:?}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn stats_show_narrowing_and_little_scoring() {
+        let t = &tenants()[1];
+        let index = SearchIndex::new(t);
+        let never = AtomicBool::new(false);
+        let mut cache = SearchCache::default();
+        index
+            .search_incremental(&mut cache, "s", 20, &never)
+            .unwrap();
+        let first = cache.stats();
+        assert!(!first.narrowed);
+        assert_eq!(first.scanned, index.len());
+        index
+            .search_incremental(&mut cache, "se", 20, &never)
+            .unwrap();
+        let second = cache.stats();
+        assert!(second.narrowed);
+        assert_eq!(second.scanned, first.kept);
+        assert!(second.scored < second.kept / 10, "{second:?}");
     }
 
     #[test]

@@ -10,7 +10,11 @@
 //!   summary's bits, then a subsequence test on the lowercased bytes; skim folds ASCII case only)
 //!   and puts matches into buckets by bound;
 //! - pass 2 scores buckets from the highest bound down and stops as soon as no entry left can
-//!   enter the best `limit` (scores tie-break on entry order);
+//!   enter the best `limit` (scores tie-break on entry order); before scoring an entry it bounds
+//!   its score again from the text, cheaply ([`Summary::pair_bound`]: which pattern characters
+//!   follow each other somewhere) and then more tightly ([`text_bound`]: gap lengths too), as
+//!   the summary's bound assumes every character follows the previous one and is far too high
+//!   where the best `limit` score low;
 //! - scores come from a copy of skim's score matrix ([`score_ascii`]) where that copy is provably
 //!   exact, else from skim itself;
 //! - [`SearchIndex::search_incremental`] keeps what the previous query may have matched in a
@@ -55,8 +59,7 @@ pub struct SearchIndex {
     text: String,
     /// `text` with ASCII letters lowercased (same byte offsets).
     lower: Vec<u8>,
-    /// `u32` keeps the index small (4 GB of names is far beyond any tenant this loads).
-    ends: Vec<u32>,
+    ends: Vec<usize>,
     summaries: Vec<Summary>,
 }
 
@@ -74,6 +77,9 @@ pub struct SearchStats {
     pub bucketed: usize,
     /// Non-empty buckets pass 2 opened.
     pub buckets_visited: usize,
+    /// Entries whose score pass 2 first bounded from their text ([`Summary::pair_bound`], then
+    /// [`text_bound`]); those that could not make the result were not scored.
+    pub text_bounded: usize,
     /// Entries scored exactly (previous best hits included).
     pub scored: usize,
     /// Calls of skim itself (for the score or the match; not counting the hits' positions).
@@ -86,6 +92,7 @@ impl SearchStats {
         self.kept += o.kept;
         self.bucketed += o.bucketed;
         self.buckets_visited += o.buckets_visited;
+        self.text_bounded += o.text_bounded;
         self.scored += o.scored;
         self.skim_calls += o.skim_calls;
     }
@@ -331,6 +338,47 @@ impl Summary {
             20
         }
     }
+
+    /// [`char_bound`](Self::char_bound) for each character of the ASCII word `w` (at most
+    /// [`MAX_PATTERN`] long) into `out`, tightened by one branch-free pass over the entry's
+    /// lowercased ASCII text: a character gets a consecutive bonus only if the text has the
+    /// previous one right before it somewhere; else it follows a gap, which costs at least 4.
+    /// Their sum.
+    ///
+    /// A consecutive bonus is `max(in-place, 4)` (a left-over only with a doubled character,
+    /// which `char_bound` already allows for): the in-place bonus after a letter or digit is
+    /// a camel hump's 6 if any (the head bit), after anything else at most 8.
+    fn pair_bound(self, w: &Word, lower: &[u8], out: &mut [i32]) -> i64 {
+        let mut adjacent = 0u64;
+        let mut prev = 0u64;
+        for &b in lower {
+            let cur = w.at[usize::from(b & 127)];
+            adjacent |= (prev << 1) & cur;
+            prev = cur;
+        }
+        let mut total = 0;
+        for (k, (c, o)) in w.chars.iter().zip(out).enumerate() {
+            let most = self.char_bound(k, c);
+            *o = if k == 0 || most == 32 {
+                most
+            } else {
+                let headed = !own_bit(c.lower) || self.head & (1 << char_bit(c.lower)) != 0;
+                let consecutive = if adjacent >> k & 1 == 0 {
+                    NEG
+                } else if !own_bit(w.chars[k - 1].lower) {
+                    24
+                } else if headed {
+                    22
+                } else {
+                    20
+                };
+                let gap = if headed { 20 } else { 12 };
+                most.min(consecutive.max(gap))
+            };
+            total += i64::from(*o);
+        }
+        total
+    }
 }
 
 /// One character of a query word, as [`Summary::bound`] needs it.
@@ -351,6 +399,9 @@ struct Word<'q> {
     need: u64,
     /// The bits alone decide the match (one letter or digit).
     by_bits: bool,
+    /// By lowercased ASCII byte: the bit `k` of each of the first [`MAX_PATTERN`] characters `k`
+    /// that it is.
+    at: [u64; 128],
 }
 
 impl<'q> Word<'q> {
@@ -375,12 +426,17 @@ impl<'q> Word<'q> {
             prev = Some(l);
         }
         let by_bits = lower.len() == 1 && own_bit(lower[0]);
+        let mut at = [0; 128];
+        for (k, &b) in lower.iter().enumerate().take(MAX_PATTERN) {
+            at[usize::from(b & 127)] |= 1 << k;
+        }
         Word {
             text,
             lower,
             chars,
             need,
             by_bits,
+            at,
         }
     }
 }
@@ -461,6 +517,87 @@ fn score_ascii(
     }
 }
 
+/// An upper bound on what each character of the ASCII pattern word `p` can add to skim's score
+/// (ignoring case) in the ASCII `text` (`lower` its lowercased copy), into `out`; their sum, or
+/// `None` when `p` does not match. One look at each text position per pattern character: far
+/// cheaper than [`score_ascii`], and far tighter than [`Summary::bound`], which assumes every
+/// character follows the previous one.
+///
+/// In skim's matrix (see [`ScoreRows::run`]) character `k` matched at position `j` adds the match
+/// score (16, or 14 when case differs) and either the consecutive bonus, when character `k - 1`
+/// is matched at `j - 1` (`max(in-place, 4)`, or a left-over of at most 16 when both characters
+/// are the same), or the in-place bonus less the gap after the previous character's match (4,
+/// and 1 more per skipped character beyond the first: at least the distance to the nearest
+/// earlier occurrence of character `k - 1`). The first character adds its in-place bonus,
+/// doubled at the text's start, less 1. The best over every position where `k` can be on a match
+/// (from its first greedy position to its last one matching from the end) bounds what `k` adds.
+fn text_bound(p: &[u8], text: &[u8], lower: &[u8], out: &mut [i32]) -> Option<i32> {
+    let m = p.len();
+    debug_assert!(m <= MAX_PATTERN && out.len() == m && !p.is_empty());
+    let mut first = [0usize; MAX_PATTERN];
+    let mut k = 0;
+    for (j, &b) in lower.iter().enumerate() {
+        if b == p[k].to_ascii_lowercase() {
+            first[k] = j;
+            k += 1;
+            if k == m {
+                break;
+            }
+        }
+    }
+    if k < m {
+        return None;
+    }
+    let mut last = [0usize; MAX_PATTERN];
+    for (j, &b) in lower.iter().enumerate().rev() {
+        if b == p[k - 1].to_ascii_lowercase() {
+            k -= 1;
+            last[k] = j;
+            if k == 0 {
+                break;
+            }
+        }
+    }
+    let bonus = |j: usize| {
+        let prev = if j == 0 {
+            CharClass::Empty
+        } else {
+            char_class(text[j - 1])
+        };
+        in_place_bonus(prev, char_class(text[j]))
+    };
+    let mut total = 0;
+    for (k, (&pc, o)) in p.iter().zip(out.iter_mut()).enumerate() {
+        let pl = pc.to_ascii_lowercase();
+        let (from, to) = (first[k], last[k]);
+        let mut best = NEG;
+        for at in memchr::memchr_iter(pl, &lower[from..=to]) {
+            let j = from + at;
+            let add = if k == 0 {
+                // The in-place bonus is doubled at the text's start.
+                bonus(j) * if j == 0 { 2 } else { 1 } - 1
+            } else {
+                let ql = p[k - 1].to_ascii_lowercase();
+                let consecutive = if lower[j - 1] != ql {
+                    NEG
+                } else if pl == ql {
+                    16
+                } else {
+                    bonus(j).max(4)
+                };
+                // Character `k - 1` at `j - 2` or before (`first[k - 1]` is its earliest).
+                let gap = memchr::memrchr(ql, &lower[first[k - 1]..j - 1])
+                    .map_or(NEG, |g| bonus(j) - 4 - (j - 2 - (first[k - 1] + g)) as i32);
+                consecutive.max(gap)
+            };
+            best = best.max(add + if text[j] == pc { 16 } else { 14 });
+        }
+        *o = best;
+        total += best;
+    }
+    Some(total)
+}
+
 /// Why [`ScoreRows::run`] stopped early.
 #[derive(Debug, PartialEq)]
 enum Stop {
@@ -471,6 +608,8 @@ enum Stop {
 /// Scratch rows for [`score_ascii`], reused from entry to entry.
 #[derive(Default)]
 struct ScoreRows {
+    /// What each pattern character can add at most ([`SearchIndex::score`]'s bounds).
+    bounds: Vec<i32>,
     bonus_at: Vec<i32>,
     m_prev: Vec<i32>,
     p_prev: Vec<i32>,
@@ -518,6 +657,7 @@ impl ScoreRows {
     ) -> Result<i64, Stop> {
         let n = text.len();
         let ScoreRows {
+            bounds: _,
             bonus_at,
             m_prev,
             p_prev,
@@ -663,11 +803,10 @@ impl SearchIndex {
         let mut kinds = Vec::with_capacity(n);
         let mut ends = Vec::with_capacity(n);
         let mut text = String::with_capacity(n * 48);
-        let end = |text: &String| u32::try_from(text.len()).expect("search text under 4 GB");
         for a in t.live_aus() {
             kinds.push(HitKind::Au(a));
             text.push_str(&t.au(a).display_name);
-            ends.push(end(&text));
+            ends.push(text.len());
         }
         for u in t.live_users() {
             let user = t.user(u);
@@ -675,7 +814,7 @@ impl SearchIndex {
             text.push_str(user.display_name());
             text.push_str("  ");
             text.push_str(user.upn());
-            ends.push(end(&text));
+            ends.push(text.len());
         }
         let mut lower = text.as_bytes().to_vec();
         lower.make_ascii_lowercase();
@@ -721,7 +860,7 @@ impl SearchIndex {
         self.kinds.capacity() * size_of::<HitKind>()
             + self.text.capacity()
             + self.lower.capacity()
-            + self.ends.capacity() * size_of::<u32>()
+            + self.ends.capacity() * size_of::<usize>()
             + self.summaries.capacity() * size_of::<Summary>()
     }
 
@@ -734,8 +873,8 @@ impl SearchIndex {
 
     #[inline]
     fn span(&self, i: usize) -> (usize, usize) {
-        let start = if i == 0 { 0 } else { self.ends[i - 1] as usize };
-        (start, self.ends[i] as usize)
+        let start = if i == 0 { 0 } else { self.ends[i - 1] };
+        (start, self.ends[i])
     }
 
     /// The text of entry `i` (as in [`Hit::text`]).
@@ -777,7 +916,7 @@ impl SearchIndex {
     }
 
     /// The query's score on entry `i`; `None` when it does not match, or when it cannot reach
-    /// `need` (that is found out early where it can).
+    /// `need` (that is found out early where it can, from bounds first).
     fn score(
         &self,
         i: usize,
@@ -786,27 +925,78 @@ impl SearchIndex {
         stats: &mut SearchStats,
         need: i64,
     ) -> Option<i64> {
-        stats.scored += 1;
         let (s, e) = self.span(i);
-        let text = &self.text[s..e];
+        let lower = &self.lower[s..e];
         let summary = self.summaries[i];
         let ascii_text = summary.has & NON_ASCII == 0;
+        let prune = need > i64::MIN;
+        // Words whose characters are bounded from the text (else from the summary).
+        let from_text = |w: &Word| ascii_text && w.text.is_ascii() && w.chars.len() <= MAX_PATTERN;
+        let read_text = prune && q.words.iter().any(from_text);
+        // What each character of each word can add at most (the words back to back), from the
+        // cheapest bound up: most entries pass 2 looks at are left here, unscored.
+        let mut bound = 0;
+        if prune {
+            rows.bounds.clear();
+            for w in &q.words {
+                let at = rows.bounds.len();
+                rows.bounds.resize(at + w.chars.len(), 0);
+                let out = &mut rows.bounds[at..];
+                if from_text(w) {
+                    bound += summary.pair_bound(w, lower, out);
+                } else {
+                    for (k, (c, o)) in w.chars.iter().zip(out).enumerate() {
+                        *o = summary.char_bound(k, c);
+                        bound += i64::from(*o);
+                    }
+                }
+            }
+            stats.text_bounded += usize::from(read_text);
+            if bound < need {
+                return None;
+            }
+        }
+        // Read only now: another cache miss, which most entries are spared.
+        let text = &self.text[s..e];
+        if read_text {
+            bound = 0;
+            let mut at = 0;
+            for w in &q.words {
+                let out = &mut rows.bounds[at..at + w.chars.len()];
+                at += w.chars.len();
+                bound += i64::from(if from_text(w) {
+                    text_bound(w.text.as_bytes(), text.as_bytes(), lower, out)?
+                } else {
+                    out.iter().sum()
+                });
+            }
+            if bound < need {
+                return None;
+            }
+        }
+        stats.scored += 1;
         if ascii_text {
             rows.prepare(text.as_bytes());
         }
-        let prune = need > i64::MIN;
         // The most the words after the current one can add.
-        let mut rest = if prune { summary.bound(&q.words) } else { 0 };
+        let mut rest = bound;
+        let mut chars = 0;
         let mut total = 0;
         for w in &q.words {
-            if prune {
-                rest -= summary.word_bound(w);
-            }
             let mut later = [0i32; MAX_PATTERN + 1];
+            let word = chars..chars + w.chars.len();
+            chars = word.end;
+            if prune {
+                rest -= rows.bounds[word.clone()]
+                    .iter()
+                    .map(|&b| i64::from(b))
+                    .sum::<i64>();
+            }
             let exact = if ascii_text && w.text.is_ascii() {
                 let pr = (prune && w.chars.len() <= MAX_PATTERN).then(|| {
-                    for k in (1..w.chars.len()).rev() {
-                        later[k] = later[k + 1] + summary.char_bound(k, &w.chars[k]);
+                    let bounds = &rows.bounds[word];
+                    for k in (1..bounds.len()).rev() {
+                        later[k] = later[k + 1] + bounds[k];
                     }
                     // Clamped towards pruning less.
                     let floor = (need - total - rest).clamp(i32::MIN.into(), i32::MAX.into());
@@ -815,13 +1005,7 @@ impl SearchIndex {
                         floor: floor as i32,
                     }
                 });
-                score_ascii(
-                    w.text.as_bytes(),
-                    text.as_bytes(),
-                    &self.lower[s..e],
-                    rows,
-                    pr,
-                )
+                score_ascii(w.text.as_bytes(), text.as_bytes(), lower, rows, pr)
             } else {
                 Exact::Unsure
             };
@@ -970,9 +1154,11 @@ impl SearchIndex {
                     }
                     if let Some(sc) = self.score(i as usize, &q, &mut rows, &mut stats, need) {
                         best.push(sc, i);
-                    }
-                    if let Some((s, j)) = best.worst() {
-                        shared.fetch_max(threshold_code(s, j), Ordering::Relaxed);
+                        // Only after a push (else the threshold is unchanged): spares each
+                        // rejected entry an atomic write to a line both workers share.
+                        if let Some((s, j)) = best.worst() {
+                            shared.fetch_max(threshold_code(s, j), Ordering::Relaxed);
+                        }
                     }
                 }
             }
@@ -1154,7 +1340,7 @@ mod tests {
         let mut ends = Vec::new();
         for t in texts {
             text.push_str(t);
-            ends.push(text.len() as u32);
+            ends.push(text.len());
         }
         let mut lower = text.as_bytes().to_vec();
         lower.make_ascii_lowercase();
@@ -1195,6 +1381,34 @@ mod tests {
         let before = stats.skim_calls;
         let got = index.score(i, &q, &mut rows, &mut stats, i64::MIN);
         assert_eq!(got, want, "{query:?} in {text:?}");
+        let (s, e) = index.span(i);
+        for w in &q.words {
+            if !text.is_ascii() || !w.text.is_ascii() || w.chars.len() > MAX_PATTERN {
+                continue;
+            }
+            let lower = &index.lower[s..e];
+            let mut each = vec![0; w.chars.len()];
+            let bound = text_bound(w.text.as_bytes(), text.as_bytes(), lower, &mut each);
+            match (bound, skim.fuzzy_indices(text, w.text)) {
+                (None, None) => {}
+                (Some(b), Some((sc, _))) => {
+                    assert!(
+                        i64::from(b) >= sc,
+                        "{:?} in {text:?}: text bound {b} < skim {sc}",
+                        w.text
+                    );
+                    assert_eq!(b, each.iter().sum::<i32>());
+                    let pair = index.summaries[i].pair_bound(w, lower, &mut each);
+                    assert!(
+                        pair >= sc,
+                        "{:?} in {text:?}: pair bound {pair} < skim {sc}",
+                        w.text
+                    );
+                    assert_eq!(pair, each.iter().map(|&b| i64::from(b)).sum::<i64>());
+                }
+                (b, sk) => panic!("{:?} in {text:?}: text bound {b:?}, skim {sk:?}", w.text),
+            }
+        }
         if let Some(w) = want {
             let bound = index.summaries[i].bound(&q.words);
             assert!(
@@ -1278,6 +1492,23 @@ mod tests {
         fn bound_and_match_agree_with_skim(
             texts in proptest::collection::vec(text_strategy(), 1..8),
             query in query_strategy(),
+        ) {
+            let index = index_of(&texts);
+            for i in 0..index.len() {
+                check_entry(&index, i, &query);
+            }
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::test_runner::Config::with_cases(512))]
+
+        /// Few characters: most queries match, often in several ways, with doubled characters,
+        /// case changes and gaps of every length.
+        #[test]
+        fn text_bound_and_pruning_agree_with_skim(
+            texts in proptest::collection::vec("[aAbB .1-]{0,30}", 1..8),
+            query in "[abAB.1]{1,6}( [abB]{1,3})?",
         ) {
             let index = index_of(&texts);
             for i in 0..index.len() {

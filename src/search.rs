@@ -816,6 +816,11 @@ impl SearchIndex {
             text.push_str(user.upn());
             ends.push(text.len());
         }
+        SearchIndex::from_parts(kinds, text, ends)
+    }
+
+    /// The index of entries whose texts are laid out back to back in `text`, ending at `ends`.
+    fn from_parts(kinds: Vec<HitKind>, text: String, ends: Vec<usize>) -> SearchIndex {
         let mut lower = text.as_bytes().to_vec();
         lower.make_ascii_lowercase();
         let mut index = SearchIndex {
@@ -1342,18 +1347,11 @@ mod tests {
             text.push_str(t);
             ends.push(text.len());
         }
-        let mut lower = text.as_bytes().to_vec();
-        lower.make_ascii_lowercase();
-        let mut index = SearchIndex {
-            id: NEXT_ID.fetch_add(1, Ordering::Relaxed),
-            kinds: (0..texts.len() as u32).map(HitKind::Au).collect(),
+        SearchIndex::from_parts(
+            (0..texts.len() as u32).map(HitKind::Au).collect(),
             text,
-            lower,
             ends,
-            summaries: Vec::new(),
-        };
-        index.summaries = index.build_summaries();
-        index
+        )
     }
 
     /// Checks entry `i` of `index` against skim for `query`: the match decision is skim's, the

@@ -606,20 +606,25 @@ fn settings_view_is_read_only_for_managers() {
     assert_eq!(app.state.view, View::Panes);
 }
 
+/// A tenant from `mystaff generate`, loaded.
+fn generated(locations: u32, users_per_location: u32, seed: u64) -> Tenant {
+    use mystaff::generate::{Spec, write_tenant};
+    let mut json = Vec::new();
+    let spec = Spec {
+        locations,
+        users_per_location,
+        seed,
+    };
+    write_tenant(spec, &mut json).unwrap();
+    mystaff::fixture::load("generated.json", &json).unwrap()
+}
+
 /// Above `SIGN_IN_LIST_ALL_MAX` users the sign-in screen lists the role holders only; anyone
 /// else is found by their exact sign-in name (or id), and a plain user still gets the Oops page.
 #[test]
 fn sign_in_at_scale_lists_role_holders_and_finds_others_by_name() {
-    use mystaff::generate::{Spec, write_tenant};
     use mystaff::tui::state::SIGN_IN_LIST_ALL_MAX;
-    let mut json = Vec::new();
-    let spec = Spec {
-        locations: 110,
-        users_per_location: 200,
-        seed: 3,
-    };
-    write_tenant(spec, &mut json).unwrap();
-    let t = mystaff::fixture::load("big.json", &json).unwrap();
+    let t = generated(110, 200, 3);
     let total = t.live_users().count();
     assert!(total > SIGN_IN_LIST_ALL_MAX, "{total}");
     let holders = t.role_holders();
@@ -669,15 +674,7 @@ fn sign_in_at_scale_lists_role_holders_and_finds_others_by_name() {
 fn sign_in_filter_narrowing_matches_a_fresh_scan() {
     use fuzzy_matcher::FuzzyMatcher;
     use fuzzy_matcher::skim::SkimMatcherV2;
-    use mystaff::generate::{Spec, write_tenant};
-    let mut json = Vec::new();
-    let spec = Spec {
-        locations: 12,
-        users_per_location: 120,
-        seed: 5,
-    };
-    write_tenant(spec, &mut json).unwrap();
-    let t = mystaff::fixture::load("mid.json", &json).unwrap();
+    let t = generated(12, 120, 5);
     let mut app = App::new(Session::in_memory(t, "tui-test"), None, (100, 30));
     let expected = |app: &App<Session>| -> Vec<usize> {
         let s = &app.state.signin;

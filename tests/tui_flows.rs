@@ -674,7 +674,8 @@ fn sign_in_at_scale_lists_role_holders_and_finds_others_by_name() {
 fn sign_in_filter_narrowing_matches_a_fresh_scan() {
     use fuzzy_matcher::FuzzyMatcher;
     use fuzzy_matcher::skim::SkimMatcherV2;
-    let t = generated(12, 120, 5);
+    // 4,500 accounts: above the size from which the filter scores on every core.
+    let t = generated(30, 150, 5);
     let mut app = App::new(Session::in_memory(t, "tui-test"), None, (100, 30));
     let expected = |app: &App<Session>| -> Vec<usize> {
         let s = &app.state.signin;

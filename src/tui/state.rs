@@ -590,9 +590,13 @@ fn matcher() -> SkimMatcherV2 {
     SkimMatcherV2::default().ignore_case()
 }
 
+/// From this many candidates on, [`fuzzy`] scores on every core: the sign-in list of a large
+/// tenant holds tens of thousands of long labels.
+const FUZZY_PARALLEL_MIN: usize = 4096;
+
 /// Fuzzy-filters `items` by `pattern`: all of them in their order when the pattern is empty,
 /// otherwise the matching ones best first, each with its matched char positions.
-fn fuzzy<'a, T: Copy>(
+fn fuzzy<'a, T: Copy + Send + Sync>(
     items: impl Iterator<Item = (T, &'a str)>,
     pattern: &str,
 ) -> Vec<(T, Vec<usize>)> {
@@ -600,16 +604,37 @@ fn fuzzy<'a, T: Copy>(
     if pattern.is_empty() {
         return items.map(|(t, _)| (t, Vec::new())).collect();
     }
-    let m = matcher();
     let want = pattern.as_bytes().to_ascii_lowercase();
-    let mut out: Vec<(i64, usize, T, Vec<usize>)> = items
+    let candidates: Vec<(usize, T, &str)> = items
         .enumerate()
         .filter(|(_, (_, s))| ascii_folded_subsequence(&want, s.as_bytes()))
-        .filter_map(|(i, (t, s))| {
-            m.fuzzy_indices(s, pattern)
-                .map(|(score, idx)| (score, i, t, idx))
-        })
+        .map(|(i, (t, s))| (i, t, s))
         .collect();
+    let score = |part: &[(usize, T, &str)]| -> Vec<(i64, usize, T, Vec<usize>)> {
+        let m = matcher();
+        part.iter()
+            .filter_map(|&(i, t, s)| {
+                m.fuzzy_indices(s, pattern)
+                    .map(|(score, idx)| (score, i, t, idx))
+            })
+            .collect()
+    };
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(8));
+    let mut out = if threads < 2 || candidates.len() < FUZZY_PARALLEL_MIN {
+        score(&candidates)
+    } else {
+        std::thread::scope(|sc| {
+            let score = &score;
+            let workers: Vec<_> = candidates
+                .chunks(candidates.len().div_ceil(threads))
+                .map(|part| sc.spawn(move || score(part)))
+                .collect();
+            workers
+                .into_iter()
+                .flat_map(|w| w.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+                .collect()
+        })
+    };
     out.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
     out.into_iter().map(|(_, _, t, idx)| (t, idx)).collect()
 }

@@ -464,6 +464,22 @@ struct Prune<'a> {
     floor: i32,
 }
 
+/// skim's `cheap_matches`: the first (greedy) position in `lower` of each character of the
+/// ASCII pattern `p` (at most [`MAX_PATTERN`] long) into `out`; false when `p` does not match.
+fn first_matches(p: &[u8], lower: &[u8], out: &mut [usize; MAX_PATTERN]) -> bool {
+    let mut k = 0;
+    for (j, &b) in lower.iter().enumerate() {
+        if b == p[k].to_ascii_lowercase() {
+            out[k] = j;
+            k += 1;
+            if k == p.len() {
+                return true;
+            }
+        }
+    }
+    false
+}
+
 /// skim's `fuzzy_indices` score (ignoring case) for an ASCII pattern word `p` against an ASCII
 /// `text` (`lower` its lowercased copy), when this can be known without skim.
 ///
@@ -487,19 +503,8 @@ fn score_ascii(
     if p.len() > MAX_PATTERN {
         return Exact::Unsure;
     }
-    // skim's cheap_matches: the first (greedy) position of each pattern character.
     let mut fmi = [0usize; MAX_PATTERN];
-    let mut k = 0;
-    for (j, &b) in lower.iter().enumerate() {
-        if b == p[k].to_ascii_lowercase() {
-            fmi[k] = j;
-            k += 1;
-            if k == p.len() {
-                break;
-            }
-        }
-    }
-    if k < p.len() {
+    if !first_matches(p, lower, &mut fmi) {
         return Exact::NoMatch;
     }
     let fmi = &fmi[..p.len()];
@@ -535,19 +540,10 @@ fn text_bound(p: &[u8], text: &[u8], lower: &[u8], out: &mut [i32]) -> Option<i3
     let m = p.len();
     debug_assert!(m <= MAX_PATTERN && out.len() == m && !p.is_empty());
     let mut first = [0usize; MAX_PATTERN];
-    let mut k = 0;
-    for (j, &b) in lower.iter().enumerate() {
-        if b == p[k].to_ascii_lowercase() {
-            first[k] = j;
-            k += 1;
-            if k == m {
-                break;
-            }
-        }
-    }
-    if k < m {
+    if !first_matches(p, lower, &mut first) {
         return None;
     }
+    let mut k = m;
     let mut last = [0usize; MAX_PATTERN];
     for (j, &b) in lower.iter().enumerate().rev() {
         if b == p[k - 1].to_ascii_lowercase() {
@@ -1238,7 +1234,8 @@ impl SearchIndex {
     }
 }
 
-fn threads() -> usize {
+/// How many workers a search (or any scan of every entry) splits into.
+pub(crate) fn threads() -> usize {
     std::thread::available_parallelism()
         .map_or(1, |n| n.get())
         .min(8)

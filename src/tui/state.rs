@@ -619,7 +619,7 @@ fn fuzzy<'a, T: Copy + Send + Sync>(
             })
             .collect()
     };
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(8));
+    let threads = crate::search::threads();
     let mut out = if threads < 2 || candidates.len() < FUZZY_PARALLEL_MIN {
         score(&candidates)
     } else {

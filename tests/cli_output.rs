@@ -1,0 +1,116 @@
+//! The CLI's output for people and scripts: JSON for every outcome a script must tell apart,
+//! text unless `--json`, usage errors for input that cannot mean anything.
+
+use std::process::Output;
+
+use assert_cmd::Command;
+use serde_json::Value;
+
+const PORTLAND_MGR: &str = "ContosoPortlandManager1@contoso.com";
+
+fn run(args: &[&str]) -> Output {
+    Command::cargo_bin("mystaff")
+        .unwrap()
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn json(o: &Output) -> Value {
+    serde_json::from_slice(&o.stdout).unwrap_or_else(|e| {
+        panic!(
+            "not JSON ({e}): {}\nstderr: {}",
+            stdout(o),
+            String::from_utf8_lossy(&o.stderr)
+        )
+    })
+}
+
+#[test]
+fn a_refused_reset_password_json_prints_an_object_and_exits_1() {
+    let o = run(&[
+        "--ephemeral",
+        "reset-password",
+        "--as",
+        PORTLAND_MGR,
+        "--target",
+        "ContosoPortlandUser5@contoso.com",
+        "--json",
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    let j = json(&o);
+    assert_eq!(j["allowed"], false);
+    assert!(
+        j["reason"]
+            .as_str()
+            .unwrap()
+            .contains("who holds a User Administrator tenant-wide"),
+        "{j}"
+    );
+    assert_eq!(j["userPrincipalName"], "ContosoPortlandUser5@contoso.com");
+    assert!(j.get("temporaryPassword").is_none());
+}
+
+#[test]
+fn an_empty_search_is_a_usage_error() {
+    for q in ["", "   ", "\t"] {
+        let o = run(&["--ephemeral", "search", q, "--json"]);
+        assert_eq!(o.status.code(), Some(2), "{q:?}");
+        assert!(o.stdout.is_empty());
+        assert!(
+            String::from_utf8_lossy(&o.stderr).contains("search needs something to look for"),
+            "{q:?}"
+        );
+    }
+}
+
+#[test]
+fn user_show_prints_text_unless_json() {
+    let args = [
+        "--ephemeral",
+        "user",
+        "show",
+        "--as",
+        PORTLAND_MGR,
+        "--target",
+        "ContosoPortlandUser1@contoso.com",
+    ];
+    let o = run(&args);
+    assert_eq!(o.status.code(), Some(0));
+    let text = stdout(&o);
+    assert!(
+        text.starts_with("Contoso Portland User 1 <ContosoPortlandUser1@contoso.com>\n"),
+        "{text}"
+    );
+    assert!(text.contains("  Locations   Portland\n"), "{text}");
+    assert!(
+        text.contains("  Phones      Mobile: +1 ••••••0101 (masked)\n"),
+        "{text}"
+    );
+    assert!(serde_json::from_str::<Value>(&text).is_err());
+    let o = run(&[&args[..], &["--json"]].concat());
+    assert_eq!(json(&o)["phoneMethods"][0]["phoneNumber"], "+1 ••••••0101");
+}
+
+#[test]
+fn every_flag_has_help_in_the_real_binary() {
+    let o = run(&["phone", "add", "--help"]);
+    let help = stdout(&o);
+    for flag in ["--as", "--target", "--type", "--number", "--json"] {
+        let line = help
+            .lines()
+            .find(|l| l.trim_start().starts_with(flag))
+            .unwrap_or_else(|| panic!("{flag} missing:\n{help}"));
+        let after = line.trim_start()[flag.len()..].trim_start();
+        // "--as <UPN>  Who is acting…": something beyond the value name.
+        let words = after
+            .split_whitespace()
+            .filter(|w| !w.starts_with('<'))
+            .count();
+        assert!(words > 0, "{flag} has no help: {line:?}");
+    }
+}

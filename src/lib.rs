@@ -20,6 +20,7 @@ pub mod search;
 pub mod session;
 pub mod storage;
 pub mod tui;
+pub mod when;
 
 #[global_allocator]
 static GLOBAL: alloc::HugeAlloc = alloc::HugeAlloc;

@@ -114,3 +114,46 @@ fn every_flag_has_help_in_the_real_binary() {
         assert!(words > 0, "{flag} has no help: {line:?}");
     }
 }
+
+#[test]
+fn audit_text_shows_local_time_in_fixed_columns_and_json_keeps_utc() {
+    let state = tempfile::tempdir().unwrap();
+    let s = state.path().to_str().unwrap();
+    for target in [
+        "ContosoPortlandUser1@contoso.com",
+        "ContosoSeattleUser1@contoso.com",
+    ] {
+        run(&[
+            "--state",
+            s,
+            "reset-password",
+            "--as",
+            PORTLAND_MGR,
+            "--target",
+            target,
+        ]);
+    }
+    let j = json(&run(&["--state", s, "audit", "--json"]));
+    let at = j[0]["activityDateTime"].as_str().unwrap().to_string();
+    assert!(at.ends_with('Z') && at.contains('T'), "{at}");
+    // A POSIX zone seven hours west of UTC, which needs no zone database.
+    let o = Command::cargo_bin("mystaff")
+        .unwrap()
+        .env("TZ", "XST7")
+        .args(["--state", s, "audit"])
+        .output()
+        .unwrap();
+    let text = stdout(&o);
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 2, "{text}");
+    let hour: u32 = at[11..13].parse().unwrap();
+    let local = format!("{:02}:{}", (hour + 24 - 7) % 24, &at[14..16]);
+    assert!(
+        lines[0].starts_with(&format!("today {local}"))
+            || lines[0].starts_with(&format!("yesterday {local}")),
+        "{local}: {text}"
+    );
+    let col = |l: &str| l.find("success").or(l.find("FAILURE")).unwrap();
+    assert_eq!(col(lines[0]), col(lines[1]), "{text}");
+    assert_eq!(col(lines[0]), 17, "{text}");
+}

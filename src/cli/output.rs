@@ -13,6 +13,7 @@ use crate::model::{PhoneSignIn, Principal, Tenant, UserType};
 use crate::permissions::{self, Decision, Grant};
 use crate::phone;
 use crate::search::{Hit, HitKind};
+use crate::when;
 
 use super::CliError;
 
@@ -21,6 +22,13 @@ pub type Out<'a> = &'a mut dyn Write;
 pub fn print(out: Out, s: impl AsRef<str>) -> Result<(), CliError> {
     writeln!(out, "{}", s.as_ref())
         .map_err(|e| CliError::storage(format!("cannot write output: {e}")))
+}
+
+/// A stored timestamp as people read it here: local, human ("today 04:25").
+pub fn local_time(at: &str) -> String {
+    let now = time::OffsetDateTime::now_utc();
+    let offset = when::local_offset_at(when::parse(at).unwrap_or(now));
+    when::human(at, now, offset)
 }
 
 pub fn print_json<T: Serialize + ?Sized>(out: Out, v: &T) -> Result<(), CliError> {

@@ -6,7 +6,7 @@ use crate::permissions::{self, Action, Target};
 use crate::session::Session;
 
 use super::args::UserOp;
-use super::output::{CreatedUserOut, Out, ProfileOut, print, print_json};
+use super::output::{CreatedUserOut, Out, ProfileOut, local_time, print, print_json};
 use super::{CliError, resolve};
 
 pub fn run(s: &mut Session, op: UserOp, out: Out) -> Result<i32, CliError> {
@@ -144,7 +144,7 @@ fn profile_text(t: &Tenant, u: u32, p: &ProfileOut, show_phones: bool) -> Vec<St
     );
     let password = match p.last_password_change_date_time {
         None => "never reset".to_string(),
-        Some(at) => format!("last changed {at}"),
+        Some(at) => format!("last changed {}", local_time(at)),
     };
     let must_change = if p.force_change_password_next_sign_in {
         " (must change it at next sign-in)"

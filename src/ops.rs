@@ -31,13 +31,19 @@ pub enum OpError {
     Invalid(String),
     /// A tenant policy rejected it; every failed rule is listed.
     Policy(Vec<String>),
+    /// A password did not meet `policy` (e.g. "the on-premises password policy"): `failed` holds
+    /// exactly the rules it missed, each stated as the rule itself ("At least 7 characters").
+    PasswordRules {
+        policy: String,
+        failed: Vec<String>,
+    },
     Storage(String),
 }
 
 impl OpError {
     pub fn exit_code(&self) -> i32 {
         match self {
-            OpError::Refused(_) | OpError::Policy(_) => 1,
+            OpError::Refused(_) | OpError::Policy(_) | OpError::PasswordRules { .. } => 1,
             OpError::Invalid(_) => 2,
             OpError::Storage(_) => 3,
         }
@@ -53,6 +59,22 @@ impl fmt::Display for OpError {
                 write!(f, "{} requirements are not met:", rules.len())?;
                 for r in rules {
                     write!(f, "\n  - {r}")?;
+                }
+                Ok(())
+            }
+            OpError::PasswordRules { policy, failed } => {
+                let n = failed.len();
+                let (rules, verb) = if n == 1 {
+                    ("rule", "is")
+                } else {
+                    ("rules", "are")
+                };
+                write!(
+                    f,
+                    "the password does not meet {policy}: {n} {rules} {verb} not met:"
+                )?;
+                for r in failed {
+                    write!(f, "\n  ✗ {r}")?;
                 }
                 Ok(())
             }
@@ -527,13 +549,10 @@ pub fn reset_password(
                 .map(|s| s.to_string())
                 .collect();
             if !failed.is_empty() {
-                return Err(OpError::Policy(
-                    std::iter::once(
-                        "the password does not meet the on-premises password policy".to_string(),
-                    )
-                    .chain(failed.into_iter().map(|f| format!("failed: {f}")))
-                    .collect(),
-                ));
+                return Err(OpError::PasswordRules {
+                    policy: "the on-premises password policy".to_string(),
+                    failed,
+                });
             }
             (pw.to_string(), false)
         } else {

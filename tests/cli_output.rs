@@ -157,3 +157,62 @@ fn audit_text_shows_local_time_in_fixed_columns_and_json_keeps_utc() {
     assert_eq!(col(lines[0]), col(lines[1]), "{text}");
     assert_eq!(col(lines[0]), 17, "{text}");
 }
+
+fn synced_reset(password: &str, json: bool) -> Output {
+    let mut args = vec![
+        "--ephemeral",
+        "reset-password",
+        "--as",
+        "ContosoChicagoManager1@contoso.com",
+        "--target",
+        "ContosoChicagoUser4@contoso.com",
+        "--password-stdin",
+    ];
+    if json {
+        args.push("--json");
+    }
+    Command::cargo_bin("mystaff")
+        .unwrap()
+        .args(args)
+        .write_stdin(format!("{password}\n"))
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn a_synced_reset_lists_exactly_the_failed_rules_and_counts_them() {
+    // "short": too short and only lowercase; it contains neither the account nor a name part.
+    let o = synced_reset("short", false);
+    assert_eq!(o.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&o.stderr).into_owned();
+    assert!(
+        err.starts_with(
+            "mystaff: refused by policy: the password does not meet the on-premises password policy: 2 rules are not met:\n"
+        ),
+        "{err}"
+    );
+    let listed: Vec<&str> = err.lines().filter_map(|l| l.strip_prefix("  ✗ ")).collect();
+    assert_eq!(
+        listed,
+        [
+            "At least 7 characters",
+            "Characters from at least 3 of: uppercase, lowercase, digits, symbols, other letters"
+        ],
+        "{err}"
+    );
+    assert_eq!(err.lines().count(), 3, "{err}");
+    // One rule: singular, and the JSON refusal carries the same list.
+    let o = synced_reset("Chicago-Lights-2026", true);
+    assert_eq!(o.status.code(), Some(1));
+    let j = json(&o);
+    assert_eq!(j["allowed"], false);
+    assert_eq!(
+        j["failedRules"],
+        serde_json::json!(["Does not contain a part of the display name (Contoso, Chicago, User)"])
+    );
+    assert!(
+        j["reason"].as_str().unwrap().contains("1 rule is not met"),
+        "{j}"
+    );
+    assert!(!stdout(&o).contains("Chicago-Lights-2026"));
+}

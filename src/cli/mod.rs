@@ -60,7 +60,7 @@ impl From<OpError> for CliError {
     fn from(e: OpError) -> Self {
         let prefix = match e {
             OpError::Refused(_) => "refused: ",
-            OpError::Policy(_) => "refused by policy: ",
+            OpError::Policy(_) | OpError::PasswordRules { .. } => "refused by policy: ",
             _ => "",
         };
         CliError {

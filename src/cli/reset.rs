@@ -35,9 +35,11 @@ pub fn run(
     let r = match s.reset_password(a, u, pw.as_deref()) {
         Ok(r) => r,
         // A script asking for JSON gets JSON for a refusal too, as from `can --json`.
-        Err(e @ (OpError::Refused(_) | OpError::Policy(_))) if json => {
+        Err(e @ (OpError::Refused(_) | OpError::Policy(_) | OpError::PasswordRules { .. }))
+            if json =>
+        {
             let rules: &[String] = match &e {
-                OpError::Policy(rules) => rules,
+                OpError::PasswordRules { failed, .. } => failed,
                 _ => &[],
             };
             let reason = e.to_string();

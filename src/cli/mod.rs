@@ -158,7 +158,7 @@ pub fn run(cmd: Command, g: &Global, out: Out) -> Result<i32, CliError> {
             target,
         } => audit::run(&s, json.json, limit, target.as_deref(), out),
         Command::User { op } => users::run(&mut s, op, out),
-        Command::Settings { op } => settings::run(&mut s, op, out),
+        Command::Settings { op } => settings::run(&mut s, g, op, out),
         Command::Role { op } => roles::run(&mut s, op, out),
     };
     // Warnings found while the command ran (another writer's torn line) come after its output.

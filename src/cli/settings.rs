@@ -1,13 +1,14 @@
 //! `settings show|my-staff`: the tenant settings mystaff uses.
 
+use crate::access;
 use crate::model::MyStaffAccess;
 use crate::session::Session;
 
 use super::args::SettingsOp;
 use super::output::{MyStaffOut, MyStaffSetOut, Out, PrincipalOut, SettingsOut, print, print_json};
-use super::{CliError, resolve};
+use super::{CliError, Global, resolve};
 
-pub fn run(s: &mut Session, op: SettingsOp, out: Out) -> Result<i32, CliError> {
+pub fn run(s: &mut Session, g: &Global, op: SettingsOp, out: Out) -> Result<i32, CliError> {
     match op {
         SettingsOp::Show { json } => {
             let t = s.tenant();
@@ -26,12 +27,15 @@ pub fn run(s: &mut Session, op: SettingsOp, out: Out) -> Result<i32, CliError> {
                 )
                 .map(|()| 0);
             }
-            let access = match st.my_staff.access {
-                MyStaffAccess::All => "all (every administrator)",
-                MyStaffAccess::Selected => "selected users and groups",
-                MyStaffAccess::None => "none (nobody)",
-            };
-            print(out, format!("Administrators can access My Staff: {access}"))?;
+            let a = st.my_staff.access;
+            print(
+                out,
+                format!(
+                    "Administrators can access My Staff: {} — {}",
+                    a.as_str(),
+                    access::effect(a)
+                ),
+            )?;
             for &p in &st.my_staff.selected {
                 print(
                     out,
@@ -64,6 +68,18 @@ pub fn run(s: &mut Session, op: SettingsOp, out: Out) -> Result<i32, CliError> {
             let t = s.tenant();
             let act = resolve::actor(t, &actor.actor)?;
             let ps = resolve::principals(t, &principal)?;
+            let before = t.settings.my_staff.clone();
+            let undo = access::undo_command(
+                t,
+                access::Invocation {
+                    tenant: g.tenant.as_deref(),
+                    state: g.state.as_deref(),
+                    ephemeral: g.ephemeral,
+                },
+                t.user(act).upn(),
+                before.access,
+                &before.selected,
+            );
             s.set_my_staff_access(act, access, &ps)?;
             let t = s.tenant();
             let names: Vec<&str> = t
@@ -94,6 +110,14 @@ pub fn run(s: &mut Session, op: SettingsOp, out: Out) -> Result<i32, CliError> {
                         names.join(", ")
                     ),
                 )?;
+            }
+            // Shutting everyone out is the change people most need a way back from.
+            if !json.json
+                && access == MyStaffAccess::None
+                && before.access != MyStaffAccess::None
+                && let Some(undo) = undo
+            {
+                print(out, format!("To undo it: {undo}"))?;
             }
             Ok(0)
         }

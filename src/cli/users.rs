@@ -2,7 +2,7 @@
 
 use crate::model::{Tenant, UserType};
 use crate::ops::UserRequest;
-use crate::permissions::{self, Action, Target};
+use crate::permissions::{self, Action};
 use crate::session::Session;
 
 use super::args::UserOp;
@@ -95,8 +95,7 @@ fn show(
     let u = resolve::user(t, target)?;
     let viewer = resolve::gate(t, actor, Action::ViewProfile)?;
     // Without --as nobody is looking through My Staff: the CLI user reads the tenant file itself.
-    let show_phones = viewer
-        .is_none_or(|p| permissions::decide(t, p, Action::ManagePhone, Target::User(u)).allowed);
+    let show_phones = viewer.is_none_or(|p| permissions::may_see_phone_numbers(t, p, u));
     let profile = ProfileOut::new(t, u, show_phones);
     if json {
         print_json(out, &profile)?;

@@ -676,7 +676,7 @@ impl UserSink {
         for j in 0..phones.len() {
             let path = || format!("users[{i}].phoneMethods[{j}]");
             let bad = j >= 64 || bad_phones >> j & 1 == 1;
-            if bad && let Err(e) = phone::validate_number(&phones[j].phone_number) {
+            if bad && let Err(e) = phone::validate_stored(&phones[j].phone_number) {
                 p.push(format!("{}.phoneNumber: {e}", path()));
                 continue;
             }
@@ -741,7 +741,7 @@ impl Prepared {
         let mut bad_phones = 0u64;
         let mut phones = u.phone_methods;
         for (j, m) in phones.iter_mut().enumerate() {
-            match phone::validate_number(&m.phone_number) {
+            match phone::validate_stored(&m.phone_number) {
                 Ok(n) => {
                     if n != m.phone_number {
                         m.phone_number = n;

@@ -216,3 +216,53 @@ fn a_synced_reset_lists_exactly_the_failed_rules_and_counts_them() {
     );
     assert!(!stdout(&o).contains("Chicago-Lights-2026"));
 }
+
+#[test]
+fn phone_numbers_are_accepted_as_people_type_them_and_stored_in_graph_form() {
+    for (typed, stored) in [
+        ("+13035550199", "+1 3035550199"),
+        ("+1 (303) 555-0199", "+1 3035550199"),
+        ("+44 20 7946 0958", "+44 2079460958"),
+    ] {
+        let o = run(&[
+            "--ephemeral",
+            "phone",
+            "add",
+            "--as",
+            "ContosoDenverManager1@contoso.com",
+            "--target",
+            "ContosoDenverUser2@contoso.com",
+            "--type",
+            "office",
+            "--number",
+            typed,
+            "--json",
+        ]);
+        assert_eq!(
+            o.status.code(),
+            Some(0),
+            "{typed}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        assert_eq!(json(&o)["phoneNumber"], stored, "{typed}");
+    }
+    let o = run(&[
+        "--ephemeral",
+        "phone",
+        "add",
+        "--as",
+        "ContosoDenverManager1@contoso.com",
+        "--target",
+        "ContosoDenverUser2@contoso.com",
+        "--type",
+        "office",
+        "--number",
+        "303-555-0199",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("it must start with + and the country code") && err.contains("e.g. +1"),
+        "{err}"
+    );
+}

@@ -18,6 +18,7 @@ pub mod permissions;
 pub mod phone;
 pub mod roles;
 pub mod search;
+pub mod secret;
 pub mod session;
 pub mod storage;
 pub mod tui;

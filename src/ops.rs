@@ -22,6 +22,7 @@ use crate::password;
 use crate::permissions::{self, Action, Target};
 use crate::phone::{self, PhoneType};
 use crate::roles::Role;
+use crate::secret::Secret;
 
 /// Why an operation did not happen. Exit codes: Refused/Policy 1, Invalid 2, Storage 3.
 #[derive(Debug, Clone, PartialEq)]
@@ -510,7 +511,7 @@ fn check(t: &Tenant, actor: u32, action: Action, target: Target) -> Result<(), O
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ResetOutcome {
     /// Shown once, for cloud-only users; never stored.
-    pub temporary_password: Option<String>,
+    pub temporary_password: Option<Secret>,
     pub force_change_next_sign_in: bool,
 }
 
@@ -555,7 +556,7 @@ pub fn reset_password(
                     failed,
                 });
             }
-            (pw.to_string(), false)
+            (Secret::copy_of(pw), false)
         } else {
             if password.is_some() {
                 return Err(OpError::Invalid(format!(
@@ -568,7 +569,7 @@ pub fn reset_password(
                 true,
             )
         };
-        let hash = password::hash(&pw, &mut ctx.rng)
+        let hash = password::hash(pw.as_str(), &mut ctx.rng)
             .map_err(|e| OpError::Storage(format!("cannot hash the new password: {e}")))?;
         let change = Change::PasswordReset {
             user_id: user.id().to_string(),
@@ -1035,7 +1036,7 @@ pub struct CreatedUser {
     pub id: String,
     pub upn: String,
     /// Cloud-only users get a generated temporary password, shown once (never stored).
-    pub temporary_password: Option<String>,
+    pub temporary_password: Option<Secret>,
 }
 
 /// Characters Entra allows in the local part of a UPN.
@@ -1173,7 +1174,7 @@ pub fn create_user(
             (None, None)
         } else {
             let pw = password::generate_temporary(&t.settings.password_policy.cloud, &mut ctx.rng);
-            let hash = password::hash(&pw, &mut ctx.rng)
+            let hash = password::hash(pw.as_str(), &mut ctx.rng)
                 .map_err(|e| OpError::Storage(format!("cannot hash the password: {e}")))?;
             (Some(pw), Some(hash))
         };

@@ -1,13 +1,14 @@
-//! Password policies, temporary-password generation, rule checklists and hashing (spec section 5).
+//! Password policies, temporary-password generation, rule checklists and hashing.
 //!
 //! Pure: no I/O. The rule checks return every rule with its status, in a stable order, because the
 //! TUI shows them as a live checklist while the manager types.
 
 use argon2::Argon2;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
-use rand::seq::SliceRandom;
 use rand::{CryptoRng, Rng, RngCore};
 use serde::{Deserialize, Serialize};
+
+use crate::secret::Secret;
 
 /// Cloud (Entra ID) password policy. Container-level `serde(default)` so a fixture may omit any
 /// field and still get the real default (a field-level default would give 0).
@@ -84,43 +85,185 @@ const ON_PREM_MAX_LENGTH: usize = 256;
 /// Hard ceiling for generated passwords so an absurd policy value cannot exhaust memory.
 const GENERATE_CEILING: usize = 1024;
 
-// Generation alphabets: everything that looks or sounds alike (0/O/o, 1/l/I/|, quotes, brackets,
-// slashes, dots, commas, space) is left out so the password can be read aloud over the phone.
-const GEN_UPPER: &[u8] = b"ABCDEFGHJKLMNPQRSTUVWXYZ";
-const GEN_LOWER: &[u8] = b"abcdefghijkmnpqrstuvwxyz";
-const GEN_DIGITS: &[u8] = b"23456789";
-const GEN_SYMBOLS: &[u8] = b"!@#$%&*+=?";
+// Temporary passwords read aloud over a phone line, like Entra's own ("Cuyo5459"): units of a
+// capitalised two-syllable word and four digits. Each position has one case, so "capital" is said
+// only where it is always true. Left out: l (l/I/1), q (needs a u), x and y (said like words or
+// vowels), 0 and 1 (O, I and l).
+const CONSONANTS: &[u8] = b"bcdfghjkmnprstvwz";
+const VOWELS: &[u8] = b"aeiou";
+const DIGITS: &[u8] = b"23456789";
+/// Between units when the policy asks for a symbol too; said "dash".
+const UNIT_SYMBOL: char = '-';
+/// Units are at least this long in all (two units, about 49.6 bits).
+const MIN_GENERATED: usize = 16;
 
-/// Generates a temporary password for a cloud-only user (spec section 5).
-///
-/// Length is `max(policy.min_length, 12)`, capped at `policy.max_length`; it contains at least one
-/// uppercase letter, lowercase letter, digit and symbol (as far as the length allows), with the
-/// positions shuffled by `rng`.
+/// The alphabet of each position of a unit, in order.
+const UNIT: [&[u8]; 8] = [
+    CONSONANTS, VOWELS, CONSONANTS, VOWELS, DIGITS, DIGITS, DIGITS, DIGITS,
+];
+
+/// Generates a temporary password for a cloud-only user: units like `Cuyo5459` (an uppercase
+/// consonant, then lowercase vowel, consonant, vowel, then four digits) until it is at least
+/// `max(policy.min_length, 16)` long, cut at `policy.max_length`; units are joined with `-`
+/// when the policy needs four character categories. Built inside a [`Secret`], so no copy of it
+/// is left in freed memory.
 pub fn generate_temporary<R: CryptoRng + RngCore + ?Sized>(
     policy: &CloudPolicy,
     rng: &mut R,
-) -> String {
+) -> Secret {
+    let (len, symbol) = generated_shape(policy);
+    let mut out = Secret::default();
+    let mut units = 0;
+    while out.chars() < len {
+        if units > 0 && symbol {
+            out.push(UNIT_SYMBOL);
+        }
+        for (i, set) in UNIT.iter().enumerate() {
+            if out.chars() == len {
+                break;
+            }
+            let c = char::from(pick(set, rng));
+            out.push(if i == 0 { c.to_ascii_uppercase() } else { c });
+        }
+        units += 1;
+    }
+    out
+}
+
+/// The length of a generated password and whether units are joined with a symbol.
+fn generated_shape(policy: &CloudPolicy) -> (usize, bool) {
     let len = policy
         .min_length
-        .max(12)
+        .max(MIN_GENERATED)
         .min(policy.max_length)
         .min(GENERATE_CEILING);
-    let categories = [GEN_UPPER, GEN_LOWER, GEN_DIGITS, GEN_SYMBOLS];
-    let all: Vec<u8> = categories.concat();
-    let mut chars: Vec<u8> = Vec::with_capacity(len);
-    for set in categories.iter().take(len) {
-        chars.push(pick(set, rng));
+    (len, policy.required_categories >= 4)
+}
+
+/// The entropy of a password from [`generate_temporary`] under `policy`, in bits: the sum of
+/// log2 of each position's alphabet size (a fixed symbol adds nothing).
+pub fn temporary_entropy_bits(policy: &CloudPolicy) -> f64 {
+    let (len, symbol) = generated_shape(policy);
+    let mut bits = 0.0;
+    let mut n = 0;
+    'units: for unit in 0.. {
+        if unit > 0 && symbol {
+            n += 1;
+        }
+        for set in UNIT {
+            if n >= len {
+                break 'units;
+            }
+            bits += (set.len() as f64).log2();
+            n += 1;
+        }
     }
-    while chars.len() < len {
-        chars.push(pick(&all, rng));
-    }
-    chars.shuffle(rng);
-    chars.into_iter().map(char::from).collect()
+    bits
 }
 
 fn pick<R: RngCore + ?Sized>(set: &[u8], rng: &mut R) -> u8 {
     // The alphabets are non-empty constants, so the index is always in range.
     set[rng.random_range(0..set.len())]
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Class {
+    Letter,
+    Digit,
+    Other,
+}
+
+fn class(c: char) -> Class {
+    if c.is_alphabetic() {
+        Class::Letter
+    } else if c.is_numeric() {
+        Class::Digit
+    } else {
+        Class::Other
+    }
+}
+
+/// The password cut where letters turn into digits or symbols, and every 4 characters within a
+/// run, then joined by spaces: `Cuyo5459Bema2873` → `Cuyo 5459 Bema 2873`. For display only.
+pub fn grouped(password: &str) -> String {
+    groups(password).join(" ")
+}
+
+fn groups(password: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let mut last: Option<Class> = None;
+    for c in password.chars() {
+        let k = class(c);
+        let fresh = match out.last() {
+            None => true,
+            Some(g) => last != Some(k) || g.chars().count() == 4,
+        };
+        if fresh {
+            out.push(String::new());
+        }
+        if let Some(g) = out.last_mut() {
+            g.push(c);
+        }
+        last = Some(k);
+    }
+    out
+}
+
+const NATO: [&str; 26] = [
+    "alfa", "bravo", "charlie", "delta", "echo", "foxtrot", "golf", "hotel", "india", "juliett",
+    "kilo", "lima", "mike", "november", "oscar", "papa", "quebec", "romeo", "sierra", "tango",
+    "uniform", "victor", "whiskey", "x-ray", "yankee", "zulu",
+];
+const DIGIT_WORDS: [&str; 10] = [
+    "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine",
+];
+
+fn say(c: char) -> String {
+    if c.is_ascii_alphabetic() {
+        let word = NATO[usize::from(c.to_ascii_lowercase() as u8 - b'a')];
+        if c.is_ascii_uppercase() {
+            let mut w = word.to_string();
+            w[..1].make_ascii_uppercase();
+            format!("capital {w}")
+        } else {
+            word.to_string()
+        }
+    } else if let Some(d) = c.to_digit(10) {
+        DIGIT_WORDS[d as usize].to_string()
+    } else {
+        let name = match c {
+            '-' => "dash",
+            '_' => "underscore",
+            ' ' => "space",
+            '.' => "dot",
+            ',' => "comma",
+            '!' => "exclamation mark",
+            '?' => "question mark",
+            '@' => "at sign",
+            '#' => "hash",
+            '$' => "dollar sign",
+            '%' => "percent sign",
+            '&' => "ampersand",
+            '*' => "asterisk",
+            '+' => "plus",
+            '=' => "equals",
+            '/' => "slash",
+            ':' => "colon",
+            ';' => "semicolon",
+            _ => return format!("the symbol {c}"),
+        };
+        name.to_string()
+    }
+}
+
+/// How to spell the password over the phone, group by group: `Cuyo5459` → `capital Charlie,
+/// uniform, yankee, oscar / five, four, five, nine`.
+pub fn phonetic(password: &str) -> String {
+    groups(password)
+        .iter()
+        .map(|g| g.chars().map(say).collect::<Vec<_>>().join(", "))
+        .collect::<Vec<_>>()
+        .join(" / ")
 }
 
 /// Checks a password against the cloud policy. Rules, in order: minimum length, maximum length,
@@ -296,7 +439,8 @@ mod tests {
     use rand::SeedableRng;
     use rand::rngs::StdRng;
 
-    const AMBIGUOUS: &str = "0Oo1lI|`'\"., ";
+    // Lowercase o stays: letters and digits never share a position, and 0 is not used.
+    const AMBIGUOUS: &str = "0O1lI|`'\"., ";
 
     fn rng() -> StdRng {
         StdRng::seed_from_u64(7)
@@ -347,22 +491,75 @@ mod tests {
     }
 
     #[test]
-    fn thousand_generated_passwords_pass_cloud_policy_and_are_unambiguous() {
+    fn thousand_generated_passwords_pass_cloud_policy_and_read_aloud_one_way() {
         let policy = CloudPolicy::default();
         let mut rng = rng();
         let mut seen = std::collections::HashSet::new();
         for _ in 0..1000 {
             let p = generate_temporary(&policy, &mut rng);
-            assert_eq!(p.chars().count(), 12);
-            assert!(failures(&check_cloud(&p, &policy)).is_empty(), "{p}");
+            let p = p.as_str();
+            assert_eq!(p.chars().count(), 16);
+            assert!(failures(&check_cloud(p, &policy)).is_empty(), "{p}");
             assert!(!p.chars().any(|c| AMBIGUOUS.contains(c)), "{p}");
-            assert!(p.chars().any(|c| c.is_ascii_uppercase()));
-            assert!(p.chars().any(|c| c.is_ascii_lowercase()));
-            assert!(p.chars().any(|c| c.is_ascii_digit()));
-            assert!(p.chars().any(|c| !c.is_ascii_alphanumeric()));
-            seen.insert(p);
+            // Every unit: capital consonant, vowel, consonant, vowel, four digits.
+            for unit in p.as_bytes().chunks(8) {
+                assert!(CONSONANTS.contains(&unit[0].to_ascii_lowercase()), "{p}");
+                assert!(unit[0].is_ascii_uppercase(), "{p}");
+                assert!(
+                    VOWELS.contains(&unit[1]) && VOWELS.contains(&unit[3]),
+                    "{p}"
+                );
+                assert!(CONSONANTS.contains(&unit[2]), "{p}");
+                assert!(unit[4..].iter().all(|d| DIGITS.contains(d)), "{p}");
+            }
+            seen.insert(p.to_string());
         }
-        assert!(seen.len() > 990, "generator should not repeat itself");
+        assert_eq!(seen.len(), 1000, "generator should not repeat itself");
+    }
+
+    #[test]
+    fn each_position_has_one_case_so_reading_it_aloud_is_unambiguous() {
+        let mut rng = rng();
+        let policy = CloudPolicy::default();
+        let samples: Vec<String> = (0..200)
+            .map(|_| generate_temporary(&policy, &mut rng).as_str().to_string())
+            .collect();
+        for pos in 0..16 {
+            let cases: std::collections::HashSet<_> = samples
+                .iter()
+                .map(|p| class_and_case(p.as_bytes()[pos]))
+                .collect();
+            assert_eq!(cases.len(), 1, "position {pos} mixes {cases:?}");
+        }
+    }
+
+    fn class_and_case(b: u8) -> &'static str {
+        if b.is_ascii_uppercase() {
+            "upper"
+        } else if b.is_ascii_lowercase() {
+            "lower"
+        } else if b.is_ascii_digit() {
+            "digit"
+        } else {
+            "symbol"
+        }
+    }
+
+    #[test]
+    fn entropy_is_at_least_40_bits_from_the_alphabet_sizes() {
+        let unit = 2.0 * (CONSONANTS.len() as f64).log2()
+            + 2.0 * (VOWELS.len() as f64).log2()
+            + 4.0 * (DIGITS.len() as f64).log2();
+        let default = temporary_entropy_bits(&CloudPolicy::default());
+        assert!((default - 2.0 * unit).abs() < 1e-9, "{default} vs {unit}");
+        assert!(default >= 40.0, "{default}");
+        // 17 consonants, 5 vowels, 8 digits: 49.6 bits.
+        assert!((default - 49.64).abs() < 0.01, "{default}");
+        let four = CloudPolicy {
+            required_categories: 4,
+            ..CloudPolicy::default()
+        };
+        assert!(temporary_entropy_bits(&four) >= 40.0);
     }
 
     #[test]
@@ -372,28 +569,54 @@ mod tests {
             min_length: 20,
             ..CloudPolicy::default()
         };
-        assert_eq!(generate_temporary(&long, &mut rng).len(), 20);
+        let p = generate_temporary(&long, &mut rng);
+        assert_eq!(p.chars(), 20);
+        assert!(failures(&check_cloud(p.as_str(), &long)).is_empty());
+        let four = CloudPolicy {
+            required_categories: 4,
+            ..CloudPolicy::default()
+        };
+        let p = generate_temporary(&four, &mut rng);
+        assert_eq!(p.as_str().chars().nth(8), Some('-'), "{p:?}");
+        assert!(failures(&check_cloud(p.as_str(), &four)).is_empty());
         let capped = CloudPolicy {
             min_length: 8,
             max_length: 10,
             required_categories: 3,
         };
         let p = generate_temporary(&capped, &mut rng);
-        assert_eq!(p.len(), 10);
-        assert!(failures(&check_cloud(&p, &capped)).is_empty());
+        assert_eq!(p.chars(), 10);
+        assert!(failures(&check_cloud(p.as_str(), &capped)).is_empty());
         // Nonsense policies must not panic or allocate without bound.
         let tiny = CloudPolicy {
             min_length: 0,
             max_length: 2,
             required_categories: 3,
         };
-        assert_eq!(generate_temporary(&tiny, &mut rng).len(), 2);
+        assert_eq!(generate_temporary(&tiny, &mut rng).chars(), 2);
         let huge = CloudPolicy {
             min_length: usize::MAX,
             max_length: usize::MAX,
             required_categories: 3,
         };
-        assert_eq!(generate_temporary(&huge, &mut rng).len(), GENERATE_CEILING);
+        assert_eq!(
+            generate_temporary(&huge, &mut rng).chars(),
+            GENERATE_CEILING
+        );
+    }
+
+    #[test]
+    fn grouped_and_phonetic_spelling() {
+        assert_eq!(grouped("Cuyo5459Bema2873"), "Cuyo 5459 Bema 2873");
+        assert_eq!(grouped("Cuyo5459-Bema2873"), "Cuyo 5459 - Bema 2873");
+        assert_eq!(grouped("abcdefghij12"), "abcd efgh ij 12");
+        assert_eq!(grouped(""), "");
+        assert_eq!(
+            phonetic("Cuyo5459"),
+            "capital Charlie, uniform, yankee, oscar / five, four, five, nine"
+        );
+        assert_eq!(phonetic("Zw-0"), "capital Zulu, whiskey / dash / zero");
+        assert_eq!(phonetic("é"), "the symbol é");
     }
 
     #[test]

@@ -81,18 +81,19 @@ fn cloud_reset_returns_a_temporary_password_once_and_stores_only_a_hash() {
     let (m, c) = (ix(&s, "mgr@t.com"), ix(&s, "cloud@t.com"));
     let r = s.reset_password(m, c, None).unwrap();
     let pw = r.temporary_password.clone().unwrap();
+    let pw = pw.as_str();
     assert!(r.force_change_next_sign_in);
     assert!(pw.len() >= 8);
     let state = &s.tenant().user(c).password();
     assert!(state.force_change_next_sign_in);
     assert!(state.hash.as_deref().unwrap().starts_with("$argon2id$"));
     assert!(mystaff::password::verify(
-        &pw,
+        pw,
         state.hash.as_deref().unwrap()
     ));
     let journal = std::fs::read_to_string(env.state().join("journal.jsonl")).unwrap();
     assert!(
-        !journal.contains(&pw),
+        !journal.contains(pw),
         "the plaintext password must never reach the disk"
     );
     let audit = s.audit().last().unwrap();

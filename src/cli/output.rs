@@ -10,9 +10,11 @@ use std::io::Write;
 use serde::Serialize;
 
 use crate::model::{PhoneSignIn, Principal, Tenant, UserType};
+use crate::password;
 use crate::permissions::{self, Decision, Grant};
 use crate::phone;
 use crate::search::{Hit, HitKind};
+use crate::secret::Secret;
 use crate::when;
 
 use super::CliError;
@@ -22,6 +24,18 @@ pub type Out<'a> = &'a mut dyn Write;
 pub fn print(out: Out, s: impl AsRef<str>) -> Result<(), CliError> {
     writeln!(out, "{}", s.as_ref())
         .map_err(|e| CliError::storage(format!("cannot write output: {e}")))
+}
+
+/// A temporary password, shown once: as typed, in groups, and spelled for a phone call.
+pub fn print_temporary(out: Out, p: &Secret) -> Result<(), CliError> {
+    let pw = p.as_str();
+    print(out, format!("Temporary password: {pw}"))?;
+    print(out, format!("  in groups:  {}", password::grouped(pw)))?;
+    print(out, format!("  spelled:    {}", password::phonetic(pw)))?;
+    print(
+        out,
+        "Give it to the user: they must change it the next time they sign in.",
+    )
 }
 
 /// A stored timestamp as people read it here: local, human ("today 04:25").

@@ -3,10 +3,14 @@
 
 use std::io::Read;
 
+use zeroize::Zeroize;
+
 use crate::ops::OpError;
 use crate::session::Session;
 
-use super::output::{Out, RefusedOut, ResetOut, print, print_json};
+use crate::secret::Secret;
+
+use super::output::{Out, RefusedOut, ResetOut, print, print_json, print_temporary};
 use super::{CliError, resolve};
 
 pub fn run(
@@ -20,19 +24,12 @@ pub fn run(
     let t = s.tenant();
     let (a, u) = (resolve::actor(t, actor)?, resolve::user(t, target)?);
     let pw = if password_stdin {
-        let mut buf = String::new();
-        std::io::stdin().read_to_string(&mut buf).map_err(|e| {
-            CliError::usage(format!("cannot read the password from standard input: {e}"))
-        })?;
-        // One trailing newline belongs to the shell, not the password.
-        let trimmed = buf.strip_suffix('\n').unwrap_or(&buf);
-        let trimmed = trimmed.strip_suffix('\r').unwrap_or(trimmed).to_string();
-        Some(trimmed)
+        Some(read_password()?)
     } else {
         None
     };
     let upn = t.user(u).upn().to_string();
-    let r = match s.reset_password(a, u, pw.as_deref()) {
+    let r = match s.reset_password(a, u, pw.as_ref().map(Secret::as_str)) {
         Ok(r) => r,
         // A script asking for JSON gets JSON for a refusal too, as from `can --json`.
         Err(e @ (OpError::Refused(_) | OpError::Policy(_) | OpError::PasswordRules { .. }))
@@ -61,7 +58,7 @@ pub fn run(
             out,
             &ResetOut {
                 force_change_password_next_sign_in: r.force_change_next_sign_in,
-                temporary_password: r.temporary_password.as_deref(),
+                temporary_password: r.temporary_password.as_ref().map(Secret::as_str),
                 user_principal_name: &upn,
             },
         )?;
@@ -70,11 +67,7 @@ pub fn run(
     match &r.temporary_password {
         Some(p) => {
             print(out, format!("Password reset for {upn}."))?;
-            print(out, format!("Temporary password: {p}"))?;
-            print(
-                out,
-                "Give it to the user: they must change it the next time they sign in.",
-            )?;
+            print_temporary(out, p)?;
         }
         None => print(
             out,
@@ -82,4 +75,42 @@ pub fn run(
         )?,
     }
     Ok(0)
+}
+
+/// The password on standard input, read into wiped buffers. One trailing newline belongs to the
+/// shell, not the password.
+fn read_password() -> Result<Secret, CliError> {
+    let mut buf = Secret::default();
+    let mut chunk = [0u8; 256];
+    let mut bytes = Vec::new();
+    let stdin = &mut std::io::stdin();
+    let result = loop {
+        match stdin.read(&mut chunk) {
+            Ok(0) => break Ok(()),
+            Ok(n) => {
+                // Grown by hand for the same reason as `Secret::push`.
+                if bytes.len() + n > bytes.capacity() {
+                    let mut bigger = Vec::with_capacity((bytes.capacity() * 2).max(n + 256));
+                    bigger.extend_from_slice(&bytes);
+                    bytes.zeroize();
+                    bytes = bigger;
+                }
+                bytes.extend_from_slice(&chunk[..n]);
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => break Err(e),
+        }
+    };
+    chunk.zeroize();
+    let text = match (result, std::str::from_utf8(&bytes)) {
+        (Err(e), _) => Err(format!("cannot read the password from standard input: {e}")),
+        (Ok(()), Err(_)) => Err("the password on standard input is not UTF-8 text".to_string()),
+        (Ok(()), Ok(text)) => {
+            let t = text.strip_suffix('\n').unwrap_or(text);
+            buf.push_str(t.strip_suffix('\r').unwrap_or(t));
+            Ok(())
+        }
+    };
+    bytes.zeroize();
+    text.map(|()| buf).map_err(CliError::usage)
 }

@@ -6,7 +6,11 @@ use crate::permissions::{self, Action};
 use crate::session::Session;
 
 use super::args::UserOp;
-use super::output::{CreatedUserOut, Out, ProfileOut, local_time, print, print_json};
+use crate::secret::Secret;
+
+use super::output::{
+    CreatedUserOut, Out, ProfileOut, local_time, print, print_json, print_temporary,
+};
 use super::{CliError, resolve};
 
 pub fn run(s: &mut Session, op: UserOp, out: Out) -> Result<i32, CliError> {
@@ -47,18 +51,14 @@ pub fn run(s: &mut Session, op: UserOp, out: Out) -> Result<i32, CliError> {
                     out,
                     &CreatedUserOut {
                         id: &c.id,
-                        temporary_password: c.temporary_password.as_deref(),
+                        temporary_password: c.temporary_password.as_ref().map(Secret::as_str),
                         user_principal_name: &c.upn,
                     },
                 )?;
             } else {
                 print(out, format!("Created user {} ({}).", c.upn, c.id))?;
                 if let Some(p) = &c.temporary_password {
-                    print(out, format!("Temporary password: {p}"))?;
-                    print(
-                        out,
-                        "Give it to the user: they must change it the next time they sign in.",
-                    )?;
+                    print_temporary(out, p)?;
                 }
             }
             Ok(0)

@@ -174,29 +174,25 @@ pub struct FxRoleAssignment {
 }
 
 /// Every problem found in one fixture.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("{}", problems_text(.file, .problems))]
 pub struct FixtureError {
     pub file: String,
     pub problems: Vec<String>,
 }
 
-impl fmt::Display for FixtureError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let n = self.problems.len();
-        write!(
-            f,
-            "{}: invalid tenant fixture ({n} problem{})",
-            self.file,
-            if n == 1 { "" } else { "s" }
-        )?;
-        for p in &self.problems {
-            write!(f, "\n  {}: {p}", self.file)?;
-        }
-        Ok(())
+/// "FILE: invalid tenant fixture (N problems)", then each problem on its own line.
+fn problems_text(file: &str, problems: &[String]) -> String {
+    let n = problems.len();
+    let mut out = format!(
+        "{file}: invalid tenant fixture ({n} problem{})",
+        if n == 1 { "" } else { "s" }
+    );
+    for p in problems {
+        out.push_str(&format!("\n  {file}: {p}"));
     }
+    out
 }
-
-impl std::error::Error for FixtureError {}
 
 /// Parses and validates a fixture. `file` names it in messages.
 pub fn load(file: &str, bytes: &[u8]) -> Result<Tenant, FixtureError> {

@@ -3,8 +3,6 @@
 //! session makes the change durable first and applies it after (`Change::apply`), so a failed write
 //! never leaves memory ahead of disk.
 
-use std::fmt;
-
 use rand::rngs::StdRng;
 use rand::{CryptoRng, RngCore};
 use serde::{Deserialize, Serialize};
@@ -25,20 +23,22 @@ use crate::roles::Role;
 use crate::secret::Secret;
 
 /// Why an operation did not happen. Exit codes: Refused/Policy 1, Invalid 2, Storage 3.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum OpError {
     /// The engine said no (which role or scope is missing is in the message).
+    #[error("{0}")]
     Refused(String),
     /// The request is malformed or names something that does not exist.
+    #[error("{0}")]
     Invalid(String),
     /// A tenant policy rejected it; every failed rule is listed.
+    #[error("{}", policy_text(.0))]
     Policy(Vec<String>),
     /// A password did not meet `policy` (e.g. "the on-premises password policy"): `failed` holds
     /// exactly the rules it missed, each stated as the rule itself ("At least 7 characters").
-    PasswordRules {
-        policy: String,
-        failed: Vec<String>,
-    },
+    #[error("{}", password_rules_text(.policy, .failed))]
+    PasswordRules { policy: String, failed: Vec<String> },
+    #[error("{0}")]
     Storage(String),
 }
 
@@ -52,39 +52,32 @@ impl OpError {
     }
 }
 
-impl fmt::Display for OpError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            OpError::Refused(s) | OpError::Invalid(s) | OpError::Storage(s) => f.write_str(s),
-            OpError::Policy(rules) if rules.len() == 1 => f.write_str(&rules[0]),
-            OpError::Policy(rules) => {
-                write!(f, "{} requirements are not met:", rules.len())?;
-                for r in rules {
-                    write!(f, "\n  - {r}")?;
-                }
-                Ok(())
+fn policy_text(rules: &[String]) -> String {
+    match rules {
+        [one] => one.clone(),
+        _ => {
+            let mut out = format!("{} requirements are not met:", rules.len());
+            for r in rules {
+                out.push_str(&format!("\n  - {r}"));
             }
-            OpError::PasswordRules { policy, failed } => {
-                let n = failed.len();
-                let (rules, verb) = if n == 1 {
-                    ("rule", "is")
-                } else {
-                    ("rules", "are")
-                };
-                write!(
-                    f,
-                    "the password does not meet {policy}: {n} {rules} {verb} not met:"
-                )?;
-                for r in failed {
-                    write!(f, "\n  ✗ {r}")?;
-                }
-                Ok(())
-            }
+            out
         }
     }
 }
 
-impl std::error::Error for OpError {}
+fn password_rules_text(policy: &str, failed: &[String]) -> String {
+    let n = failed.len();
+    let (rules, verb) = if n == 1 {
+        ("rule", "is")
+    } else {
+        ("rules", "are")
+    };
+    let mut out = format!("the password does not meet {policy}: {n} {rules} {verb} not met:");
+    for r in failed {
+        out.push_str(&format!("\n  ✗ {r}"));
+    }
+    out
+}
 
 /// What gets journaled: a change in terms of stable ids, replayable onto the fixture.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

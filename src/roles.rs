@@ -195,21 +195,6 @@ impl Column {
     }
 }
 
-impl Row {
-    /// How the target is described in a refusal ("… cannot reset the password of a User Administrator").
-    pub fn describe(self) -> &'static str {
-        match self {
-            R::NoAdminRole => "a user without an admin role",
-            R::RoleAssignableGroupMemberOrOwner => "a member or owner of a role-assignable group",
-            R::RoleScopedToRestrictedAu => {
-                "a user holding a role scoped to a restricted management administrative unit"
-            }
-            R::OtherBuiltInRole => "a holder of a privileged built-in role",
-            _ => "",
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

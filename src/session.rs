@@ -2,7 +2,6 @@
 //! them. The CLI and the TUI both make every change through here, so a change is journaled
 //! (fsynced) before it is applied in memory or reported as done.
 
-use std::fmt;
 use std::path::{Path, PathBuf};
 
 use rand::SeedableRng;
@@ -35,13 +34,16 @@ pub struct OpenOptions {
     pub rebase: bool,
 }
 
-#[derive(Debug)]
+#[derive(Debug, thiserror::Error)]
 pub enum SessionError {
     /// The fixture cannot be read or is invalid (exit 2).
+    #[error("{0}")]
     Fixture(FixtureError),
     /// The state directory cannot be used (exit 3).
-    Storage(StorageError),
+    #[error("{0}")]
+    Storage(#[from] StorageError),
     /// No state directory could be chosen (exit 3).
+    #[error("{0}")]
     NoStateDir(String),
 }
 
@@ -51,24 +53,6 @@ impl SessionError {
             SessionError::Fixture(_) => 2,
             SessionError::Storage(_) | SessionError::NoStateDir(_) => 3,
         }
-    }
-}
-
-impl fmt::Display for SessionError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            SessionError::Fixture(e) => write!(f, "{e}"),
-            SessionError::Storage(e) => write!(f, "{e}"),
-            SessionError::NoStateDir(s) => f.write_str(s),
-        }
-    }
-}
-
-impl std::error::Error for SessionError {}
-
-impl From<StorageError> for SessionError {
-    fn from(e: StorageError) -> Self {
-        SessionError::Storage(e)
     }
 }
 
@@ -230,6 +214,7 @@ impl Session {
                 let mut tx = j
                     .transaction()
                     .map_err(|e| OpError::Storage(e.to_string()))?;
+                warnings.extend(tx.take_warnings());
                 for e in &tx.take_new_entries() {
                     apply_entry(tenant, audit, warnings, e, 0);
                 }

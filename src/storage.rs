@@ -26,106 +26,61 @@ const REBASE_KEY: &str = "mystaffRebase";
 const JOURNAL_VERSION: u64 = 1;
 
 /// Everything that can go wrong in storage. Each message names the path.
-#[derive(Debug)]
+#[derive(Debug, thiserror::Error)]
 pub enum StorageError {
     /// An I/O call failed; `action` reads like "cannot open journal".
+    #[error("{action} {}: {}", .path.display(), describe_io(.source))]
     Io {
         action: &'static str,
         path: PathBuf,
         source: io::Error,
     },
     /// A line before the last one is not a valid journal line.
+    #[error("journal {} is corrupt at line {line}: {reason}", .path.display())]
     Corrupt {
         path: PathBuf,
         line: usize,
         reason: String,
     },
     /// The file's first line is not a journal header we understand.
+    #[error("{} is not a mystaff journal: {reason}", .path.display())]
     NotAJournal { path: PathBuf, reason: String },
     /// The journal was started on a different fixture.
+    #[error(
+        "the fixture changed since the journal {} was started (journal expects fixture sha256 \
+         {journal_hash}, fixture is {fixture_hash}); pass --rebase to replay the journal onto it \
+         anyway",
+        .path.display()
+    )]
     FixtureChanged {
         journal_hash: String,
         fixture_hash: String,
         path: PathBuf,
     },
     /// The journal belongs to a different tenant (refused even with rebase).
+    #[error(
+        "journal {} belongs to tenant {journal_tenant:?}, not {tenant:?}; use a different state \
+         directory",
+        .path.display()
+    )]
     TenantMismatch {
         path: PathBuf,
         journal_tenant: String,
         tenant: String,
     },
     /// The journal got shorter than what this handle already read.
+    #[error(
+        "journal {} is shorter ({len} bytes) than the {read} bytes already read; it was replaced \
+         or truncated by something else",
+        .path.display()
+    )]
     Shrunk { path: PathBuf, read: u64, len: u64 },
     /// The caller passed an entry the journal cannot store.
+    #[error("cannot append to journal {}: {reason}", .path.display())]
     InvalidEntry { path: PathBuf, reason: String },
     /// `prefs.json` exists but is not a JSON object.
+    #[error("preferences file {} is unreadable: {reason}", .path.display())]
     CorruptPrefs { path: PathBuf, reason: String },
-}
-
-impl fmt::Display for StorageError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            StorageError::Io {
-                action,
-                path,
-                source,
-            } => write!(f, "{action} {}: {}", path.display(), describe_io(source)),
-            StorageError::Corrupt { path, line, reason } => write!(
-                f,
-                "journal {} is corrupt at line {line}: {reason}",
-                path.display()
-            ),
-            StorageError::NotAJournal { path, reason } => {
-                write!(f, "{} is not a mystaff journal: {reason}", path.display())
-            }
-            StorageError::FixtureChanged {
-                journal_hash,
-                fixture_hash,
-                path,
-            } => write!(
-                f,
-                "the fixture changed since the journal {} was started (journal expects fixture \
-                 sha256 {journal_hash}, fixture is {fixture_hash}); pass --rebase to replay the \
-                 journal onto it anyway",
-                path.display()
-            ),
-            StorageError::TenantMismatch {
-                path,
-                journal_tenant,
-                tenant,
-            } => write!(
-                f,
-                "journal {} belongs to tenant {journal_tenant:?}, not {tenant:?}; use a different \
-                 state directory",
-                path.display()
-            ),
-            StorageError::Shrunk { path, read, len } => write!(
-                f,
-                "journal {} is shorter ({len} bytes) than the {read} bytes already read; it was \
-                 replaced or truncated by something else",
-                path.display()
-            ),
-            StorageError::InvalidEntry { path, reason } => {
-                write!(f, "cannot append to journal {}: {reason}", path.display())
-            }
-            StorageError::CorruptPrefs { path, reason } => {
-                write!(
-                    f,
-                    "preferences file {} is unreadable: {reason}",
-                    path.display()
-                )
-            }
-        }
-    }
-}
-
-impl std::error::Error for StorageError {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match self {
-            StorageError::Io { source, .. } => Some(source),
-            _ => None,
-        }
-    }
 }
 
 /// Short lowercase wording for common OS errors ("permission denied"), since
@@ -148,11 +103,6 @@ fn io_err<'a>(action: &'static str, path: &'a Path) -> impl FnOnce(io::Error) ->
         path: path.to_path_buf(),
         source,
     }
-}
-
-/// Reads a tenant fixture. The fixture is only ever read, never written.
-pub fn read_fixture(path: &Path) -> std::io::Result<Vec<u8>> {
-    fs::read(path)
 }
 
 /// A fixture file's bytes, mapped read-only (Linux) or read into memory (elsewhere, or an empty
@@ -381,9 +331,9 @@ impl Transaction<'_> {
         std::mem::take(&mut self.new_entries)
     }
 
-    /// Torn-tail warnings found while catching up (another writer crashed).
-    pub fn warnings(&self) -> &[String] {
-        &self.warnings
+    /// Torn-tail warnings found while catching up (another writer crashed), for the user.
+    pub fn take_warnings(&mut self) -> Vec<String> {
+        std::mem::take(&mut self.warnings)
     }
 
     /// Appends one entry (a JSON object) and fsyncs before returning.
@@ -606,11 +556,6 @@ impl Journal {
             warnings,
             rebased,
         })
-    }
-
-    /// Path of the journal file.
-    pub fn path(&self) -> &Path {
-        &self.path
     }
 
     /// Takes the exclusive lock and catches up on entries others appended.

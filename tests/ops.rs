@@ -328,6 +328,46 @@ fn torn_last_line_is_reported_and_skipped_without_losing_earlier_entries() {
 }
 
 #[test]
+fn a_torn_line_another_writer_leaves_while_this_session_runs_reaches_the_user() {
+    let env = Env::new();
+    let mut s = env.open();
+    let (m, c) = (ix(&s, "mgr@t.com"), ix(&s, "cloud@t.com"));
+    assert!(s.warnings.is_empty(), "{:?}", s.warnings);
+    // Another process crashed mid-write after this session opened the journal.
+    append_raw(&journal(&env), b"{\"change\": {\"type\": \"phoneRem");
+    s.reset_password(m, c, None).unwrap();
+    assert!(
+        s.warnings
+            .iter()
+            .any(|w| w.contains("torn") || w.contains("incomplete")),
+        "{:?}",
+        s.warnings
+    );
+}
+
+#[test]
+fn a_torn_line_found_by_a_cli_change_is_printed_as_a_warning() {
+    let env = Env::new();
+    let s = env.open();
+    drop(s);
+    append_raw(&journal(&env), b"{\"change\": {\"type\": \"phoneRem");
+    let o = assert_cmd::Command::cargo_bin("mystaff")
+        .unwrap()
+        .args([
+            "--tenant",
+            env.fixture().to_str().unwrap(),
+            "--state",
+            env.state().to_str().unwrap(),
+            "audit",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.starts_with("mystaff: warning: "), "{err}");
+}
+
+#[test]
 fn a_changed_fixture_is_refused_unless_rebased() {
     let env = Env::new();
     let mut s = env.open();

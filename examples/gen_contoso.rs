@@ -3,6 +3,10 @@
 //! Paths are relative to the package root (not the working directory) so the command works from
 //! anywhere in the tree.
 
+// The generator lives with the tests that check its output; the library does not ship it.
+#[path = "../tests/common/contoso.rs"]
+mod contoso;
+
 use std::path::Path;
 use std::process::ExitCode;
 
@@ -17,13 +21,8 @@ fn main() -> ExitCode {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
     let result = std::fs::create_dir_all(&dir)
         .map_err(|e| format!("cannot create {}: {e}", dir.display()))
-        .and_then(|()| write(&dir.join("contoso.json"), &mystaff::contoso::contoso()))
-        .and_then(|()| {
-            write(
-                &dir.join("contoso-empty.json"),
-                &mystaff::contoso::contoso_empty(),
-            )
-        });
+        .and_then(|()| write(&dir.join("contoso.json"), &contoso::contoso()))
+        .and_then(|()| write(&dir.join("contoso-empty.json"), &contoso::contoso_empty()));
     match result {
         Ok(()) => {
             println!(

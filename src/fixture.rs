@@ -886,13 +886,9 @@ fn shape_problems(v: &serde_json::Value) -> Vec<String> {
     out
 }
 
+/// The hyphenated `8-4-4-4-12` form only (Graph's), not the braced or URN forms `uuid` also reads.
 fn is_guid(s: &str) -> bool {
-    let b = s.as_bytes();
-    b.len() == 36
-        && b.iter().enumerate().all(|(i, c)| match i {
-            8 | 13 | 18 | 23 => *c == b'-',
-            _ => c.is_ascii_hexdigit(),
-        })
+    s.len() == 36 && uuid::Uuid::try_parse(s).is_ok()
 }
 
 fn valid_upn(s: &str) -> bool {

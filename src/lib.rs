@@ -8,7 +8,6 @@ pub mod access;
 pub mod alloc;
 pub mod audit;
 pub mod cli;
-pub mod contoso;
 pub mod fixture;
 pub mod generate;
 pub mod model;

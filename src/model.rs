@@ -363,41 +363,16 @@ impl IdKey {
     }
 }
 
-/// `8-4-4-4-12` hex digits (either case) as a number.
+/// `8-4-4-4-12` hex digits (either case) as a number. `uuid`'s parser is as fast here as the
+/// table this replaced (a 1M-user check: 0.94 s against 0.97 s); the length test keeps out the
+/// braced and URN forms it also reads, which Graph ids never use.
 fn parse_guid(s: &str) -> Option<u128> {
     let b = s.as_bytes();
-    if b.len() != 36 || b[8] != b'-' || b[13] != b'-' || b[18] != b'-' || b[23] != b'-' {
+    if b.len() != 36 {
         return None;
     }
-    // A table lookup per digit: this runs for every id at load (millions).
-    let mut v: u128 = 0;
-    let mut bad = 0u8;
-    for (i, &c) in b.iter().enumerate() {
-        if !matches!(i, 8 | 13 | 18 | 23) {
-            let d = HEX[c as usize];
-            bad |= d;
-            v = (v << 4) | (d & 15) as u128;
-        }
-    }
-    (bad & 0x80 == 0).then_some(v)
+    uuid::Uuid::try_parse_ascii(b).ok().map(|u| u.as_u128())
 }
-
-/// Hex digit values; 0x80 marks a byte that is not a hex digit.
-const HEX: [u8; 256] = {
-    let mut t = [0x80u8; 256];
-    let mut i = 0;
-    while i < 10 {
-        t[b'0' as usize + i] = i as u8;
-        i += 1;
-    }
-    let mut i = 0;
-    while i < 6 {
-        t[b'a' as usize + i] = 10 + i as u8;
-        t[b'A' as usize + i] = 10 + i as u8;
-        i += 1;
-    }
-    t
-};
 
 /// `str::to_lowercase`, without allocating when the text has no capital letters and is ASCII.
 pub(crate) fn lower(s: &str) -> std::borrow::Cow<'_, str> {

@@ -353,21 +353,14 @@ impl Ctx {
     }
 }
 
-/// A random (version 4) GUID.
+/// A random (version 4) GUID, from `rng` so a seeded test session gets the same ids.
 pub fn guid<R: RngCore + CryptoRng + ?Sized>(rng: &mut R) -> String {
     let mut b = [0u8; 16];
     rng.fill_bytes(&mut b);
-    b[6] = (b[6] & 0x0f) | 0x40;
-    b[8] = (b[8] & 0x3f) | 0x80;
-    let h: String = b.iter().map(|x| format!("{x:02x}")).collect();
-    format!(
-        "{}-{}-{}-{}-{}",
-        &h[0..8],
-        &h[8..12],
-        &h[12..16],
-        &h[16..20],
-        &h[20..32]
-    )
+    uuid::Builder::from_random_bytes(b)
+        .into_uuid()
+        .hyphenated()
+        .to_string()
 }
 
 /// The plan of one attempted operation.

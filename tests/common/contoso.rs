@@ -1,7 +1,7 @@
 //! The Contoso demo tenant from the seed document "Delegate user management with My Staff",
 //! built as fixture JSON (Microsoft Graph field names, `schemaVersion` 1).
 //!
-//! Deliberately independent of the rest of the crate (only serde_json and sha2) so the fixture
+//! Deliberately independent of the rest of the crate (only serde_json, sha2 and uuid) so the fixture
 //! generator cannot drift with the model; the loader's tests are what keep the two in step.
 //! Everything is deterministic: ids are derived from stable names, never random.
 //!
@@ -69,17 +69,10 @@ pub fn stable_guid(name: &str) -> String {
     let digest = Sha256::digest(name.as_bytes());
     let mut b = [0u8; 16];
     b.copy_from_slice(&digest[..16]);
-    b[6] = (b[6] & 0x0f) | 0x80;
-    b[8] = (b[8] & 0x3f) | 0x80;
-    let hex: String = b.iter().map(|x| format!("{x:02x}")).collect();
-    format!(
-        "{}-{}-{}-{}-{}",
-        &hex[0..8],
-        &hex[8..12],
-        &hex[12..16],
-        &hex[16..20],
-        &hex[20..32]
-    )
+    uuid::Builder::from_custom_bytes(b)
+        .into_uuid()
+        .hyphenated()
+        .to_string()
 }
 
 /// Id of a user from the local part of its UPN, e.g. `ContosoSeattleUser1`.

@@ -1,4 +1,4 @@
-//! Audit records in Microsoft Graph's `directoryAudit` shape (spec section 8). Never a password.
+//! Audit records in Microsoft Graph's `directoryAudit` shape. Never a password.
 
 use serde::{Deserialize, Serialize};
 
@@ -88,7 +88,7 @@ impl AuditRecord {
     }
 }
 
-/// The kinds of audited activity, with their Graph names (spec section 8 table).
+/// The kinds of audited activity, with their Graph names.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Activity {
     ResetPassword,

@@ -1,5 +1,5 @@
 //! `mystaff generate`: a large, deterministic, valid tenant in the fixture format, for scale tests
-//! and benchmarks (issue 5: up to two million users in ten thousand locations).
+//! and benchmarks (up to two million users in ten thousand locations).
 //!
 //! Streams: users, locations and role assignments are written as they are made, through a
 //! `BufWriter`, so memory stays small whatever the size. Everything derives from the seed and an

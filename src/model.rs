@@ -282,7 +282,7 @@ impl User {
     pub fn phone(&self, t: PhoneType) -> Option<&PhoneMethod> {
         self.phones.iter().find(|p| p.phone_type == t)
     }
-    /// Microsoft Entra ID P1 or P2, needed by AU-scoped admins (spec 7).
+    /// Microsoft Entra ID P1 or P2, needed by AU-scoped admins.
     pub fn has_premium_license(&self) -> bool {
         self.licenses.iter().any(|l| {
             let l = l.to_ascii_uppercase();
@@ -501,7 +501,7 @@ struct Indices {
     by_id: FastMap<IdKey, Object>,
     /// Lowercase UPN → user.
     user_by_upn: KeyIndex,
-    /// Direct AU memberships of each user (groups do not expand: spec 3).
+    /// Direct AU memberships of each user (groups do not expand: My Staff scopes direct members only).
     user_aus: Lists,
     user_groups: Lists,
     user_owned_groups: Lists,
@@ -509,7 +509,7 @@ struct Indices {
     group_aus: Vec<Vec<u32>>,
     by_principal: FastMap<Principal, Vec<u32>>,
     by_scope: FastMap<Scope, Vec<u32>>,
-    /// Mobile numbers in use, for the tenant-wide uniqueness rule (spec 6).
+    /// Mobile numbers in use, for the tenant-wide uniqueness rule.
     mobile_owner: KeyIndex,
 }
 

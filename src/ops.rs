@@ -501,7 +501,7 @@ pub struct ResetOutcome {
     pub force_change_next_sign_in: bool,
 }
 
-/// Reset password (spec 5): cloud-only users get a generated temporary password; synced users need
+/// Reset password: cloud-only users get a generated temporary password; synced users need
 /// a caller-supplied one that meets the on-premises policy, and password writeback.
 pub fn reset_password(
     t: &Tenant,
@@ -593,7 +593,7 @@ pub enum PhoneMode {
     Set,
 }
 
-/// Add or change a phone method (spec 6).
+/// Add or change a phone method.
 pub fn set_phone(
     t: &Tenant,
     ctx: &mut Ctx,
@@ -819,7 +819,7 @@ pub fn remove_au_member(
     finish(t, ctx, actor, Activity::AuMemberRemoved, targets, result)
 }
 
-/// Adds a scoped role member (spec 7). Success may carry warnings (missing P1/P2 licence).
+/// Adds a scoped role member. Success may carry warnings (missing P1/P2 licence).
 pub fn assign_scoped_role(
     t: &Tenant,
     ctx: &mut Ctx,
@@ -936,7 +936,7 @@ fn principal_names(t: &Tenant, ps: &[Principal]) -> Option<String> {
     Some(v.join(", "))
 }
 
-/// "Administrators can access My Staff" (spec 4): all, selected users and groups, or none. Takes
+/// "Administrators can access My Staff": all, selected users and groups, or none. Takes
 /// effect for every later decision.
 pub fn set_my_staff_access(
     t: &Tenant,

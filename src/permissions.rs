@@ -11,7 +11,7 @@ use std::str::FromStr;
 use crate::model::{MyStaffAccess, Principal, Scope, Tenant, UserType};
 use crate::roles::{Column, Role, Row};
 
-/// The text My Staff shows to someone who may not use it (spec section 4).
+/// The text My Staff shows to someone who may not use it.
 pub const OOPS: &str = "Oops, seems you're not authorized to see My Staff at this time. Please contact your admin for more information.";
 
 pub const RESTRICTED_AU: &str = "This user is a member of a restricted management administrative unit. Management rights are limited to administrators scoped on that administrative unit.";
@@ -157,7 +157,7 @@ impl Decision {
     }
 }
 
-/// What an AU-scoped holder of a reset role may act on inside its unit (spec 3, following the seed
+/// What an AU-scoped holder of a reset role may act on inside its unit (following the seed
 /// document "Assign scoped roles to an administrative unit").
 enum AuTargets {
     /// Only users with no admin role at all.
@@ -240,7 +240,7 @@ fn user_name(t: &Tenant, u: u32) -> &str {
     upn.split('@').next().unwrap_or(upn)
 }
 
-/// The My Staff access gate (spec 4): a user holding at least one directory role, enabled by the
+/// The My Staff access gate: a user holding at least one directory role, enabled by the
 /// tenant setting. Returns the actor's roles when open.
 fn my_staff_gate(t: &Tenant, actor: Principal) -> Result<Vec<Grant>, Decision> {
     let Principal::User(u) = actor else {
@@ -491,7 +491,8 @@ fn guest_without_directory_read(t: &Tenant, actor: Principal, grants: &[Grant]) 
             .any(|g| g.scope == Scope::Tenant && g.role.def().reads_directory)
 }
 
-/// Reset a password, manage phones, delete a user: the per-target rules of spec sections 2 and 3.
+/// Reset a password, manage phones, delete a user: the per-target rules (the reset table at tenant
+/// scope, the unit rules inside an administrative unit; both in docs/RULES.md).
 fn decide_on_user(
     t: &Tenant,
     actor: Principal,

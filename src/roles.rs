@@ -45,7 +45,7 @@ pub struct RoleDef {
     pub template_id: &'static str,
     pub name: &'static str,
     pub au_scopable: bool,
-    /// Grants directory read; a guest's AU-scoped role works only alongside one of these (spec 3).
+    /// Grants directory read; a guest's AU-scoped role works only alongside one of these.
     pub reads_directory: bool,
     pub column: Option<Column>,
     pub row: Row,
@@ -94,7 +94,7 @@ pub static CATALOG: &[RoleDef] = &[
     def("f28a1f50-f6e7-4571-818b-6a12f2af6b6c", "SharePoint Administrator", true, None, R::OtherBuiltInRole),
     def("69091246-20e8-4a56-aa4d-066075b2a7a8", "Teams Administrator", true, None, R::OtherBuiltInRole),
     def("3a2c62db-5318-420d-8d74-23affee5d9d5", "Intune Administrator", false, None, R::OtherBuiltInRole),
-    // The remaining AU-scopable roles named in the spec (section 1).
+    // The remaining AU-scopable roles My Staff's documents name.
     def("58a13ea3-c632-46ae-9ee0-9c0d43cd7f3d", "Attribute Assignment Administrator", true, None, R::OtherBuiltInRole),
     def("ffd52fa5-98dc-465c-991d-fc073eb59f8f", "Attribute Assignment Reader", true, None, R::OtherBuiltInRole),
     def("7698a772-787b-4ac8-901f-60d6b08affd2", "Cloud Device Administrator", true, None, R::OtherBuiltInRole),
@@ -145,7 +145,7 @@ impl Role {
     }
 }
 
-/// The spec's section 2 table, one string per row, columns in the order
+/// Microsoft's "Who can reset passwords" table, one string per row, columns in the order
 /// Password, Helpdesk, Auth, User, PrivAuth, Global. `Y` = allowed.
 #[rustfmt::skip]
 fn table_row(row: Row) -> &'static str {
@@ -189,7 +189,7 @@ impl Column {
     }
 
     /// Phone methods: only Authentication Administrator (its "Auth" targets), Privileged
-    /// Authentication Administrator and Global Administrator (everyone) — spec section 2.
+    /// Authentication Administrator and Global Administrator (everyone).
     pub fn manages_phones(self) -> bool {
         matches!(self, C::Auth | C::PrivAuth | C::Global)
     }

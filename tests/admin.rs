@@ -1,4 +1,4 @@
-//! Tenant administration end to end through the CLI (issue 6): the My Staff access setting, user
+//! Tenant administration end to end through the CLI: the My Staff access setting, user
 //! creation and deletion, tenant-wide role assignment, and the seed's scripts in examples/, with
 //! the equivalence of the scripted tenant and fixtures/contoso.json.
 

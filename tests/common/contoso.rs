@@ -48,7 +48,7 @@ const JOB_TITLES: [&str; 20] = [
     "Customer Service Associate",
 ];
 
-/// Role template ids (spec section 1), kept local so this module needs nothing from the crate.
+/// Role template ids, kept local so this module needs nothing from the crate.
 mod role_ids {
     pub const GLOBAL_ADMINISTRATOR: &str = "62e90394-69f5-4237-9190-012177145e10";
     pub const PRIVILEGED_ROLE_ADMINISTRATOR: &str = "e8611ab8-c189-46e8-94e1-60213ab1f814";

@@ -161,3 +161,71 @@ fn the_domain_undo_command_runs_with_the_default_state_directory() {
             .is_none()
     );
 }
+
+/// The README's CLI tour: each line without a placeholder (`…`, `[…]`, `a|b`) runs as shown.
+#[test]
+fn the_readme_cli_tour_runs_as_shown() {
+    let readme = include_str!("../README.md");
+    let tour = readme
+        .split("## CLI tour")
+        .nth(1)
+        .and_then(|s| s.split("```sh\n").nth(1))
+        .and_then(|s| s.split("```").next())
+        .expect("the README has a CLI tour code block");
+    // Join continued lines, drop comments.
+    let mut lines: Vec<String> = Vec::new();
+    let mut cont = String::new();
+    for raw in tour.lines() {
+        let code = raw.split(" # ").next().unwrap_or("").trim_end();
+        if let Some(head) = code.strip_suffix('\\') {
+            cont.push_str(head);
+            continue;
+        }
+        cont.push_str(code);
+        lines.push(std::mem::take(&mut cont));
+    }
+    let runnable: Vec<&String> = lines
+        .iter()
+        .filter(|l| {
+            let l = l.trim_start();
+            (l.starts_with("mystaff ") || l.starts_with("echo "))
+                && !l.contains('…')
+                && !l.contains('[')
+                && !l.contains("|all")
+                && !l.contains("generate")
+        })
+        .collect();
+    assert!(runnable.len() >= 8, "{runnable:#?}");
+    let home = tempfile::tempdir().unwrap();
+    let work = tempfile::tempdir().unwrap();
+    for line in runnable {
+        let o = std::process::Command::new("sh")
+            .arg("-c")
+            .arg(line)
+            .current_dir(work.path())
+            .env(
+                "PATH",
+                format!(
+                    "{}:{}",
+                    cargo_bin("mystaff").parent().unwrap().display(),
+                    std::env::var("PATH").unwrap_or_default()
+                ),
+            )
+            .env("HOME", home.path())
+            .env_remove("XDG_DATA_HOME")
+            .output()
+            .unwrap();
+        // `can` answers a refusal with exit 1, as the tour's comment shows.
+        let expected = if line.starts_with("mystaff can ") {
+            1
+        } else {
+            0
+        };
+        assert_eq!(
+            o.status.code(),
+            Some(expected),
+            "{line}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+    }
+}

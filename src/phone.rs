@@ -73,7 +73,7 @@ impl FromStr for PhoneType {
 
 /// The expected format, quoted in every validation error.
 pub const FORMAT_HINT: &str =
-    "expected +{country code} {number}[x{extension}], e.g. +1 2065555555 or +1 5555551234x123";
+    "expected +{country code} {number}[x{extension}], e.g. +1 2065555555 or +1 2065550100x123";
 
 /// E.164 allows at most 15 digits for country code plus subscriber number.
 const MAX_E164_DIGITS: usize = 15;
@@ -566,6 +566,20 @@ mod tests {
         }
     }
 
+    #[test]
+    fn the_format_hint_examples_are_valid_numbers() {
+        let examples: Vec<&str> = FORMAT_HINT
+            .split("e.g. ")
+            .nth(1)
+            .unwrap()
+            .split(" or ")
+            .collect();
+        assert_eq!(examples.len(), 2);
+        for e in examples {
+            assert_eq!(validate_number(e).as_deref(), Ok(e));
+        }
+    }
+
     fn reason(s: &str) -> String {
         let err = validate_number(s).expect_err(s);
         assert!(err.ends_with(FORMAT_HINT), "{err}");
@@ -577,7 +591,7 @@ mod tests {
         assert_eq!(
             reason("206-555-0100"),
             "`206-555-0100` is not a valid phone number (it must start with + and the country code): \
-             expected +{country code} {number}[x{extension}], e.g. +1 2065555555 or +1 5555551234x123"
+             expected +{country code} {number}[x{extension}], e.g. +1 2065555555 or +1 2065550100x123"
         );
         assert!(reason("").starts_with("type the number with + and its country code, e.g."));
         assert!(reason("   ").starts_with("type the number"));

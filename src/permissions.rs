@@ -14,7 +14,26 @@ use crate::roles::{Column, Role, Row};
 /// The text My Staff shows to someone who may not use it.
 pub const OOPS: &str = "Oops, seems you're not authorized to see My Staff at this time. Please contact your admin for more information.";
 
-pub const RESTRICTED_AU: &str = "This user is a member of a restricted management administrative unit. Management rights are limited to administrators scoped on that administrative unit.";
+/// The refusal for a member of a restricted management unit, naming the unit (or units) and the
+/// only way in. Microsoft's text ("This user is a member of a restricted management
+/// administrative unit…") names neither, which leaves a manager guessing.
+pub fn restricted_unit_refusal(t: &Tenant, target: u32) -> String {
+    let units: Vec<&str> = t
+        .user_aus(target)
+        .iter()
+        .filter(|&&a| t.au(a).restricted)
+        .map(|&a| t.au(a).display_name.as_str())
+        .collect();
+    let (what, which) = match units.len() {
+        1 => ("unit", "that unit"),
+        _ => ("units", "one of those units"),
+    };
+    format!(
+        "{} is a member of the restricted {what} {}: only administrators whose role is scoped to {which} can manage them.",
+        user_name(t, target),
+        units.join(", ")
+    )
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Action {
@@ -396,7 +415,7 @@ fn judge(
             if in_restricted {
                 return Err(Refusal {
                     rank: RANK_RESTRICTED,
-                    reason: RESTRICTED_AU.to_string(),
+                    reason: restricted_unit_refusal(t, target),
                 });
             }
             for (row, desc) in target_rows(t, target) {
@@ -417,7 +436,7 @@ fn judge(
                     .find(|&&grp| t.group_aus(grp).contains(&au));
                 let reason = match through {
                     Some(&grp) => format!(
-                        "{name} is in {} only through the group {}; roles scoped to an administrative unit cover its direct members only.",
+                        "{name} is in {} only through the group {}; roles scoped to a location cover its direct members only.",
                         t.au(au).display_name,
                         t.groups[grp as usize].display_name
                     ),
@@ -431,7 +450,7 @@ fn judge(
             if in_restricted && !t.au(au).restricted {
                 return Err(Refusal {
                     rank: RANK_RESTRICTED,
-                    reason: RESTRICTED_AU.to_string(),
+                    reason: restricted_unit_refusal(t, target),
                 });
             }
             let target_grants = grants_of(t, Principal::User(target));
@@ -439,7 +458,7 @@ fn judge(
                 return Err(Refusal {
                     rank: RANK_IN_SCOPE,
                     reason: format!(
-                        "{who} cannot {} {name}, who holds {} {} tenant-wide; administrative-unit admins never manage tenant-scope admins.",
+                        "{who} cannot {} {name}, who holds {} {} tenant-wide; admins scoped to a location never manage tenant-wide admins.",
                         verb(action),
                         article(tg.role.name()),
                         tg.role.name()
@@ -564,7 +583,7 @@ fn decide_on_user(
             managed_aus.sort();
             managed_aus.dedup();
             Decision::refuse(format!(
-                "{} is not in an administrative unit you manage (you manage: {}).",
+                "{} is not in a location you manage (you manage: {}).",
                 user_name(t, target),
                 managed_aus.join(", ")
             ))

@@ -454,7 +454,7 @@ fn user_delete_removes_memberships_and_roles_and_replays() {
     );
     let (_, err) = env.expect(1, &del(ADMIN, "ContosoExecutive1@contoso.com"));
     assert!(
-        err.contains("restricted management administrative unit"),
+        err.contains("is a member of the restricted unit Executive Office"),
         "{err}"
     );
     let (_, err) = env.expect(1, &del(ADMIN, ADMIN));

@@ -172,7 +172,7 @@ fn reset_password_then_audit() {
     ]);
     assert_eq!(o.status.code(), Some(1));
     assert!(
-        stderr(&o).contains("not in an administrative unit you manage"),
+        stderr(&o).contains("not in a location you manage"),
         "{}",
         stderr(&o)
     );

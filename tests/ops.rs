@@ -166,10 +166,7 @@ fn refused_reset_is_audited_with_the_reason() {
     assert_eq!(e.exit_code(), 1);
     let a = s.audit().last().unwrap();
     assert_eq!(a.result, AuditResult::Failure);
-    assert!(
-        a.result_reason
-            .contains("not in an administrative unit you manage")
-    );
+    assert!(a.result_reason.contains("not in a location you manage"));
 }
 
 #[test]

@@ -8,7 +8,7 @@ use mystaff::model::Tenant;
 use mystaff::phone::PhoneType;
 use mystaff::session::Session;
 use mystaff::tui::keymap::{Cmd, Key};
-use mystaff::tui::state::{Dialog, Pane, Screen, StatusKind, View};
+use mystaff::tui::state::{Dialog, Pane, Screen, StatusKind, View, name_tier};
 use mystaff::tui::theme::{Theme, ThemeKind};
 use mystaff::tui::{App, buffer_text};
 
@@ -152,10 +152,10 @@ fn reset_cloud_password_shows_it_once() {
     app.cmd(Cmd::ResetPassword);
     app.cmd(Cmd::NextField);
     app.cmd(Cmd::Submit);
-    let Some(Dialog::TempPassword { password, .. }) = app.state.dialogs.last() else {
+    let Some(Dialog::TempPassword(notice)) = app.state.dialogs.last() else {
         panic!("no temporary password dialog: {:?}", app.state.dialogs)
     };
-    let shown = password.as_str().to_string();
+    let shown = notice.password.as_str().to_string();
     assert!(shown.len() >= 8);
     let f80 = frame(&app, 80, 24);
     assert!(
@@ -220,6 +220,25 @@ fn reset_synced_password_with_live_checklist() {
     assert_eq!(status(&app).0, StatusKind::Error);
     app.cmd(Cmd::ClearInput);
     app.type_str("Tr4il-Blazer!");
+    // One field is not enough: the password must be typed twice.
+    app.cmd(Cmd::Submit);
+    assert!(matches!(
+        app.state.dialogs.last(),
+        Some(Dialog::SetPassword { .. })
+    ));
+    assert!(
+        status(&app).1.contains("Typed the same twice"),
+        "{:?}",
+        status(&app)
+    );
+    assert!(app.backend.audit().is_empty());
+    app.cmd(Cmd::NextField);
+    app.type_str("Tr4il-Blazer!");
+    // Typed blind, and revealed on request.
+    assert!(!frame(&app, 120, 40).contains("Tr4il-Blazer!"));
+    app.cmd(Cmd::Reveal);
+    assert!(frame(&app, 120, 40).contains("Tr4il-Blazer!"));
+    app.cmd(Cmd::Reveal);
     insta::assert_snapshot!("reset_synced_passing_120x40", frame(&app, 120, 40));
     app.cmd(Cmd::Submit);
     assert!(app.state.dialogs.is_empty());
@@ -241,7 +260,7 @@ fn phone_add_with_validation_edit_and_remove() {
     app.cmd(Cmd::Submit);
     assert!(matches!(
         app.state.dialogs.last(),
-        Some(Dialog::Phone { error: Some(_), .. })
+        Some(Dialog::Phone(p)) if p.error.is_some()
     ));
     app.cmd(Cmd::ClearInput);
     app.type_str("+1 3035550199");
@@ -263,7 +282,7 @@ fn phone_add_with_validation_edit_and_remove() {
     app.cmd(Cmd::Submit);
     assert!(matches!(
         app.state.dialogs.last(),
-        Some(Dialog::Phone { error: Some(_), .. })
+        Some(Dialog::Phone(p)) if p.error.is_some()
     ));
     insta::assert_snapshot!("phone_edit_refused_80x24", frame(&app, 80, 24));
     app.cmd(Cmd::Back);
@@ -385,7 +404,13 @@ fn audit_view_newest_first_and_per_user() {
     // From the profile: this user's records only.
     app.cmd(Cmd::UserAudit);
     assert_eq!(app.state.audit.shown.len(), 1);
-    assert!(app.state.audit.filter.contains("ContosoDenverUser3"));
+    assert!(
+        app.state
+            .audit
+            .filter
+            .as_str()
+            .contains("ContosoDenverUser3")
+    );
 }
 
 #[test]
@@ -404,6 +429,18 @@ fn scoped_roles_view_assign_and_remove() {
     app.type_str("ContosoChicagoManager2");
     insta::assert_snapshot!("roles_pick_principal_80x24", frame(&app, 80, 24));
     app.cmd(Cmd::Open);
+    // Assigning asks first, like every change, with Cancel focused: Enter now changes nothing.
+    assert!(matches!(
+        app.state.dialogs.last(),
+        Some(Dialog::Confirm { .. })
+    ));
+    insta::assert_snapshot!("roles_assign_confirm_80x24", frame(&app, 80, 24));
+    assert_eq!(
+        mystaff::tui::state::au_assignments(app.tenant(), app.state.roles.au.unwrap()).len(),
+        before
+    );
+    app.cmd(Cmd::NextField);
+    app.cmd(Cmd::Submit);
     let (kind, text) = status(&app);
     assert_eq!(kind, StatusKind::Ok, "{text}");
     let au = app.state.roles.au.unwrap();
@@ -679,16 +716,29 @@ fn sign_in_filter_narrowing_matches_a_fresh_scan() {
     let mut app = App::new(Session::in_memory(t, "tui-test"), None, (100, 30));
     let expected = |app: &App<Session>| -> Vec<usize> {
         let s = &app.state.signin;
-        let pattern = s.filter.trim();
+        let pattern = s.filter.as_str().trim();
         let m = SkimMatcherV2::default().ignore_case();
-        let mut scored: Vec<(i64, usize)> = (0..s.listed)
+        let query: String = pattern
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .flat_map(char::to_lowercase)
+            .collect();
+        let mut scored: Vec<(u8, i64, usize)> = (0..s.listed)
             .filter_map(|i| {
+                let u = app.tenant().user(s.accounts[i].user);
+                let upn = u.upn();
+                let local = upn.split('@').next().unwrap();
+                let tier = [u.display_name(), upn, local]
+                    .iter()
+                    .map(|n| name_tier(&query, n))
+                    .min()
+                    .unwrap();
                 m.fuzzy_indices(&s.accounts[i].label, pattern)
-                    .map(|(sc, _)| (sc, i))
+                    .map(|(sc, _)| (tier, sc, i))
             })
             .collect();
-        scored.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
-        scored.into_iter().map(|(_, i)| i).collect()
+        scored.sort_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)).then(a.2.cmp(&b.2)));
+        scored.into_iter().map(|(_, _, i)| i).collect()
     };
     let backspace = Key::code(crossterm::event::KeyCode::Backspace);
     let mut checked = 0;
@@ -702,7 +752,7 @@ fn sign_in_filter_narrowing_matches_a_fresh_scan() {
             app.type_str(step);
         }
         let shown: Vec<usize> = app.state.signin.shown.iter().map(|(i, _)| *i).collect();
-        if app.state.signin.filter.trim().is_empty() {
+        if app.state.signin.filter.as_str().trim().is_empty() {
             assert_eq!(shown.len(), app.state.signin.listed);
             continue;
         }

@@ -85,8 +85,23 @@ pub fn draw(f: &mut Frame, vm: &ViewModel, theme: &Theme) {
     if !vm.roles.is_empty() {
         line(buf, a.roles, &[VSpan::new(&vm.roles, Tone::Dim)], theme);
     }
+    // Hints that do not fit are left out from the end, but "? help" stays: it lists them all.
+    let room = (a.hints.width as usize).saturating_sub(2);
+    let mut kept: Vec<&(String, String)> = vm.hints.iter().collect();
+    let width = |h: &[&(String, String)]| -> usize {
+        h.iter()
+            .map(|(k, l)| text::width(k) + text::width(l) + 3)
+            .sum::<usize>()
+    };
+    while kept.len() > 1 && width(&kept) > room {
+        let pos = kept
+            .iter()
+            .rposition(|(_, l)| l != "help")
+            .unwrap_or(kept.len() - 1);
+        kept.remove(pos);
+    }
     let mut hints = Vec::new();
-    for (i, (k, label)) in vm.hints.iter().enumerate() {
+    for (i, (k, label)) in kept.iter().enumerate() {
         if i > 0 {
             hints.push(VSpan::new("  ", Tone::Dim));
         }

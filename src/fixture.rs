@@ -710,13 +710,7 @@ impl UserSink {
             kept += 1;
         }
         phones.truncate(kept);
-        if phones
-            .iter()
-            .any(|m| m.phone_type == phone::PhoneType::AlternateMobile)
-            && !phones
-                .iter()
-                .any(|m| m.phone_type == phone::PhoneType::Mobile)
-        {
+        if phone::alternate_without_mobile(&phones) {
             p.push(format!(
                 "users[{i}].phoneMethods: an alternateMobile needs a mobile first"
             ));
@@ -1092,9 +1086,12 @@ fn finish(
                 "{path}.principalId: no user, group or service principal has the id `{}`",
                 r.principal_id
             )),
-            Some(Principal::Group(g)) if !groups[g as usize].role_assignable => p.push(format!(
-                "{path}.principalId: group `{}` is not role-assignable (isAssignableToRole: false) and cannot hold a role",
-                groups[g as usize].display_name
+            Some(Principal::Group(g)) if !groups[g as usize].may_hold_role() => p.push(format!(
+                "{path}.principalId: {}",
+                crate::permissions::not_role_assignable(&format!(
+                    "`{}`",
+                    groups[g as usize].display_name
+                ))
             )),
             _ => {}
         }
@@ -1151,17 +1148,16 @@ fn finish(
             )),
         }
     }
-    if ms.access == MyStaffAccess::Selected && ms.selected_principal_ids.is_empty() {
-        p.push(
+    match crate::access::check_selection(ms.access, ms.selected_principal_ids.len()) {
+        Ok(()) => {}
+        Err(crate::access::SelectionRule::NeedsOne) => p.push(
             "settings.myStaff: access `selected` needs at least one id in selectedPrincipalIds"
                 .to_string(),
-        );
-    }
-    if ms.access != MyStaffAccess::Selected && !ms.selected_principal_ids.is_empty() {
-        p.push(format!(
+        ),
+        Err(crate::access::SelectionRule::OnlyWithSelected(a)) => p.push(format!(
             "settings.myStaff.selectedPrincipalIds: only used with access `selected`, not `{}`",
-            ms.access.as_str()
-        ));
+            a.as_str()
+        )),
     }
     let pol = &settings.password_policy;
     if pol.cloud.min_length < 1

@@ -4,6 +4,7 @@
 //! `ops` (operations that plan a change and its audit record), `storage` (the only disk access),
 //! `session` (ties them together durably), `search`, `cli`, and `tui` (state machine, render, driver).
 
+pub mod access;
 pub mod alloc;
 pub mod audit;
 pub mod cli;
@@ -20,6 +21,7 @@ pub mod search;
 pub mod session;
 pub mod storage;
 pub mod tui;
+pub mod when;
 
 #[global_allocator]
 static GLOBAL: alloc::HugeAlloc = alloc::HugeAlloc;

@@ -300,6 +300,13 @@ pub struct Group {
     pub owners: Vec<u32>,
 }
 
+impl Group {
+    /// Only a role-assignable group may hold a directory role, at any scope.
+    pub fn may_hold_role(&self) -> bool {
+        self.role_assignable
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct ServicePrincipal {
     pub id: String,

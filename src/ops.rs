@@ -9,6 +9,7 @@ use rand::rngs::StdRng;
 use rand::{CryptoRng, RngCore};
 use serde::{Deserialize, Serialize};
 
+use crate::access;
 use crate::audit::{
     Activity, AuditRecord, AuditResult, AuditUser, InitiatedBy, KeyValue, ModifiedProperty,
     TargetResource,
@@ -31,13 +32,19 @@ pub enum OpError {
     Invalid(String),
     /// A tenant policy rejected it; every failed rule is listed.
     Policy(Vec<String>),
+    /// A password did not meet `policy` (e.g. "the on-premises password policy"): `failed` holds
+    /// exactly the rules it missed, each stated as the rule itself ("At least 7 characters").
+    PasswordRules {
+        policy: String,
+        failed: Vec<String>,
+    },
     Storage(String),
 }
 
 impl OpError {
     pub fn exit_code(&self) -> i32 {
         match self {
-            OpError::Refused(_) | OpError::Policy(_) => 1,
+            OpError::Refused(_) | OpError::Policy(_) | OpError::PasswordRules { .. } => 1,
             OpError::Invalid(_) => 2,
             OpError::Storage(_) => 3,
         }
@@ -53,6 +60,22 @@ impl fmt::Display for OpError {
                 write!(f, "{} requirements are not met:", rules.len())?;
                 for r in rules {
                     write!(f, "\n  - {r}")?;
+                }
+                Ok(())
+            }
+            OpError::PasswordRules { policy, failed } => {
+                let n = failed.len();
+                let (rules, verb) = if n == 1 {
+                    ("rule", "is")
+                } else {
+                    ("rules", "are")
+                };
+                write!(
+                    f,
+                    "the password does not meet {policy}: {n} {rules} {verb} not met:"
+                )?;
+                for r in failed {
+                    write!(f, "\n  ✗ {r}")?;
                 }
                 Ok(())
             }
@@ -527,13 +550,10 @@ pub fn reset_password(
                 .map(|s| s.to_string())
                 .collect();
             if !failed.is_empty() {
-                return Err(OpError::Policy(
-                    std::iter::once(
-                        "the password does not meet the on-premises password policy".to_string(),
-                    )
-                    .chain(failed.into_iter().map(|f| format!("failed: {f}")))
-                    .collect(),
-                ));
+                return Err(OpError::PasswordRules {
+                    policy: "the on-premises password policy".to_string(),
+                    failed,
+                });
             }
             (pw.to_string(), false)
         } else {
@@ -602,30 +622,11 @@ pub fn set_phone(
     let result = (|| {
         check(t, actor, Action::ManagePhone, Target::User(target))?;
         let n = phone::validate_number(number).map_err(OpError::Invalid)?;
-        match (mode, &existing) {
-            (PhoneMode::Add, Some(_)) => {
-                return Err(OpError::Invalid(format!(
-                    "{} already has {} {} number; update it instead",
-                    user.upn(),
-                    if kind == PhoneType::Office { "an" } else { "a" },
-                    kind.label().to_lowercase()
-                )));
-            }
-            (PhoneMode::Update, None) => {
-                return Err(OpError::Invalid(format!(
-                    "{} has no {} number to update; add one instead",
-                    user.upn(),
-                    kind.label().to_lowercase()
-                )));
-            }
-            _ => {}
-        }
-        if kind == PhoneType::AlternateMobile && user.phone(PhoneType::Mobile).is_none() {
-            return Err(OpError::Policy(vec![format!(
-                "{} needs a mobile number before an alternate mobile number",
-                user.upn()
-            )]));
-        }
+        let change = match (mode, &existing) {
+            (PhoneMode::Add, _) | (PhoneMode::Set, None) => phone::PhoneChange::Add,
+            (PhoneMode::Update, _) | (PhoneMode::Set, Some(_)) => phone::PhoneChange::Edit,
+        };
+        phone::check_change(&user.phones, kind, change).map_err(|r| phone_rule(r, user.upn()))?;
         if kind == PhoneType::Mobile
             && let Some(owner) = t.mobile_owner(&n)
             && owner != target
@@ -680,19 +681,8 @@ pub fn remove_phone(
     let existing = user.phone(kind).map(|p| p.phone_number.clone());
     let result = (|| {
         check(t, actor, Action::ManagePhone, Target::User(target))?;
-        if existing.is_none() {
-            return Err(OpError::Invalid(format!(
-                "{} has no {} number",
-                user.upn(),
-                kind.label().to_lowercase()
-            )));
-        }
-        if kind == PhoneType::Mobile && user.phone(PhoneType::AlternateMobile).is_some() {
-            return Err(OpError::Policy(vec![format!(
-                "{} has an alternate mobile number: remove it before the mobile number",
-                user.upn()
-            )]));
-        }
+        phone::check_change(&user.phones, kind, phone::PhoneChange::Remove)
+            .map_err(|r| phone_rule(r, user.upn()))?;
         Ok((
             Change::PhoneRemoved {
                 user_id: user.id().to_string(),
@@ -708,6 +698,15 @@ pub fn remove_phone(
     )];
     let targets = vec![user_resource(t, target, props)];
     finish(t, ctx, actor, Activity::PhoneDeleted, targets, result)
+}
+
+/// A phone rule as an operation's error: policy rules refuse (exit 1), the rest are bad input.
+fn phone_rule(r: phone::PhoneRule, upn: &str) -> OpError {
+    if r.is_policy() {
+        OpError::Policy(vec![r.sentence(upn)])
+    } else {
+        OpError::Invalid(r.sentence(upn))
+    }
 }
 
 /// Creates an administrative unit. Display names must be unique so scripts can use them.
@@ -851,13 +850,8 @@ pub fn assign_scoped_role(
                 role.name()
             )));
         }
-        if let Principal::Group(g) = principal
-            && !t.groups[g as usize].role_assignable
-        {
-            return Err(OpError::Invalid(format!(
-                "group {} is not role-assignable (isAssignableToRole: false) and cannot hold a role",
-                t.groups[g as usize].display_name
-            )));
+        if let Some(why) = permissions::role_holder_refusal(t, principal) {
+            return Err(OpError::Invalid(why));
         }
         let dup = t.assignments_of(principal).iter().any(|&a| {
             let asg = t.assignment(a);
@@ -972,30 +966,14 @@ pub fn set_my_staff_access(
     }
     let result = (|| {
         check(t, actor, Action::ManageSettings, Target::None)?;
-        if let Some(&sp) = chosen
-            .iter()
-            .find(|p| matches!(p, Principal::ServicePrincipal(_)))
-        {
+        if let Some(&sp) = chosen.iter().find(|&&p| !access::may_be_selected(p)) {
             return Err(OpError::Invalid(format!(
                 "{} is a service principal; My Staff access can be given to users and groups only",
                 t.principal_name(sp)
             )));
         }
-        match access {
-            MyStaffAccess::Selected if chosen.is_empty() => {
-                return Err(OpError::Invalid(
-                    "access for selected users and groups needs at least one user or group"
-                        .to_string(),
-                ));
-            }
-            MyStaffAccess::All | MyStaffAccess::None if !chosen.is_empty() => {
-                return Err(OpError::Invalid(format!(
-                    "users and groups can be selected only with access `selected`, not `{}`",
-                    access.as_str()
-                )));
-            }
-            _ => {}
-        }
+        access::check_selection(access, chosen.len())
+            .map_err(|r| OpError::Invalid(r.sentence()))?;
         Ok((
             Change::MyStaffAccessSet {
                 access,
@@ -1307,13 +1285,8 @@ pub fn assign_tenant_role(
     let id = ctx.new_id();
     let result = (|| {
         check(t, actor, Action::ManageRoles, Target::None)?;
-        if let Principal::Group(g) = principal
-            && !t.groups[g as usize].role_assignable
-        {
-            return Err(OpError::Invalid(format!(
-                "group {} is not role-assignable (isAssignableToRole: false) and cannot hold a role",
-                t.groups[g as usize].display_name
-            )));
+        if let Some(why) = permissions::role_holder_refusal(t, principal) {
+            return Err(OpError::Invalid(why));
         }
         let dup = t.assignments_of(principal).iter().any(|&a| {
             let asg = t.assignment(a);

@@ -534,6 +534,39 @@ mod tests {
     }
 
     #[test]
+    fn rules_read_as_the_rule_itself_met_or_not() {
+        // A checklist shows each sentence with ✓ or ✗, so the sentence must be the rule, the same
+        // whether it is met, and never a complaint ("too short", "must…").
+        let cloud = CloudPolicy::default();
+        let on_prem = OnPremPolicy::default();
+        let pairs = [
+            (
+                check_cloud("x", &cloud),
+                check_cloud("Long-Enough-1", &cloud),
+            ),
+            (
+                check_on_prem("ann", &on_prem, Some("ann"), "Ann Lee"),
+                check_on_prem("Blue-Harbor-42", &on_prem, Some("ann"), "Ann Lee"),
+            ),
+        ];
+        for (failing, passing) in pairs {
+            assert!(failing.iter().any(|c| !c.ok) && passing.iter().all(|c| c.ok));
+            let rules = |v: &[RuleCheck]| v.iter().map(|c| c.rule.clone()).collect::<Vec<_>>();
+            assert_eq!(rules(&failing), rules(&passing));
+            for r in rules(&failing) {
+                let lower = r.to_lowercase();
+                assert!(
+                    r.starts_with(|c: char| c.is_uppercase())
+                        && !["too ", "must", "failed", "missing", "not met", "invalid"]
+                            .iter()
+                            .any(|w| lower.contains(w)),
+                    "{r}"
+                );
+            }
+        }
+    }
+
+    #[test]
     fn failures_lists_unmet_rules_in_order() {
         let checks = vec![
             RuleCheck::new("a", false),

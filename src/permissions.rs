@@ -694,6 +694,39 @@ pub fn decide(t: &Tenant, actor: Principal, action: Action, target: Target) -> D
     }
 }
 
+/// May `viewer` see `target`'s phone numbers in full? Only someone who may manage them; everyone
+/// else sees them masked ([`crate::phone::mask`]).
+pub fn may_see_phone_numbers(t: &Tenant, viewer: Principal, target: u32) -> bool {
+    decide(t, viewer, Action::ManagePhone, Target::User(target)).allowed
+}
+
+/// Can `p` hold a directory role (at any scope)? Users and service principals can; a group only
+/// if it is role-assignable. Offer only these in a picker; [`role_holder_refusal`] says why not.
+pub fn may_hold_role(t: &Tenant, p: Principal) -> bool {
+    match p {
+        Principal::Group(g) => t.groups[g as usize].may_hold_role(),
+        Principal::User(_) | Principal::ServicePrincipal(_) => true,
+    }
+}
+
+/// Why `p` cannot hold a role, or None if it can ([`may_hold_role`]).
+pub fn role_holder_refusal(t: &Tenant, p: Principal) -> Option<String> {
+    match p {
+        Principal::Group(g) if !may_hold_role(t, p) => {
+            Some(not_role_assignable(&t.groups[g as usize].display_name))
+        }
+        _ => None,
+    }
+}
+
+/// The sentence for a group that is not role-assignable; `group` is its name as the caller
+/// shows it.
+pub fn not_role_assignable(group: &str) -> String {
+    format!(
+        "group {group} is not role-assignable (isAssignableToRole: false) and cannot hold a role"
+    )
+}
+
 /// The AUs a person works in, for the locations list: AUs where they hold a usable scoped role,
 /// or every AU for someone holding a tenant-scope role. Each with the roles that apply there.
 pub fn locations(t: &Tenant, actor: Principal) -> Vec<(u32, Vec<Role>)> {

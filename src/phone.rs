@@ -7,6 +7,8 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
+use crate::model::PhoneMethod;
+
 /// The three phone method types Graph knows, in display order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -209,9 +211,179 @@ pub fn same_number(a: &str, b: &str) -> bool {
     }
 }
 
+/// What a manager wants to do to a user's phone methods.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PhoneChange {
+    Add,
+    Edit,
+    Remove,
+}
+
+/// Why a phone change cannot be made, whoever asks: the rules on the user's registered
+/// methods. The engine decides who may make the change; these decide whether it can be made.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PhoneRule {
+    /// Add, with every type registered already.
+    NoFreeType,
+    /// Edit or remove, with no number at all.
+    NoNumber,
+    /// Add a type that is registered already.
+    AlreadyRegistered(PhoneType),
+    /// Edit or remove a type that is not registered.
+    NotRegistered(PhoneType),
+    /// An alternate mobile without a mobile: adding one first, or removing the mobile under one.
+    AlternateNeedsMobile(PhoneChange),
+}
+
+impl PhoneRule {
+    /// A rule of the tenant's phone policy rather than a request that names nothing to act on:
+    /// refused (exit 1) rather than bad input (exit 2).
+    pub fn is_policy(self) -> bool {
+        matches!(self, PhoneRule::AlternateNeedsMobile(_))
+    }
+
+    /// The sentence for a manager, about the user `who` (a name or sign-in name).
+    pub fn sentence(self, who: &str) -> String {
+        match self {
+            PhoneRule::NoFreeType => format!(
+                "{who} has every phone type (mobile, alternate mobile, office) registered already; edit one instead"
+            ),
+            PhoneRule::NoNumber => format!("{who} has no phone number registered"),
+            PhoneRule::AlreadyRegistered(kind) => format!(
+                "{who} already has {} {} number; update it instead",
+                article(kind),
+                kind.label().to_lowercase()
+            ),
+            PhoneRule::NotRegistered(kind) => {
+                format!("{who} has no {} number", kind.label().to_lowercase())
+            }
+            PhoneRule::AlternateNeedsMobile(PhoneChange::Remove) => {
+                format!("{who} has an alternate mobile number: remove it before the mobile number")
+            }
+            PhoneRule::AlternateNeedsMobile(_) => {
+                format!("{who} needs a mobile number before an alternate mobile number")
+            }
+        }
+    }
+}
+
+fn article(kind: PhoneType) -> &'static str {
+    if kind == PhoneType::Office { "an" } else { "a" }
+}
+
+fn has(phones: &[PhoneMethod], kind: PhoneType) -> bool {
+    phones.iter().any(|p| p.phone_type == kind)
+}
+
+/// The state rule behind [`PhoneRule::AlternateNeedsMobile`]: true when the methods hold an
+/// alternate mobile but no mobile (a fixture may not, a change may not lead there).
+pub fn alternate_without_mobile(phones: &[PhoneMethod]) -> bool {
+    has(phones, PhoneType::AlternateMobile) && !has(phones, PhoneType::Mobile)
+}
+
+/// The phone types a change can act on, in display order: free types to add, registered ones
+/// to edit or remove.
+pub fn types_for(phones: &[PhoneMethod], change: PhoneChange) -> Vec<PhoneType> {
+    PhoneType::ALL
+        .into_iter()
+        .filter(|&k| has(phones, k) != (change == PhoneChange::Add))
+        .collect()
+}
+
+/// Can the change be made at all (before a type is chosen)? Add needs a free type; edit and
+/// remove need a registered number.
+pub fn change_available(phones: &[PhoneMethod], change: PhoneChange) -> Result<(), PhoneRule> {
+    match change {
+        _ if !types_for(phones, change).is_empty() => Ok(()),
+        PhoneChange::Add => Err(PhoneRule::NoFreeType),
+        PhoneChange::Edit | PhoneChange::Remove => Err(PhoneRule::NoNumber),
+    }
+}
+
+/// Can the change be made to this type? Add needs the type free, edit and remove need it
+/// registered, and no change may leave an alternate mobile without a mobile.
+pub fn check_change(
+    phones: &[PhoneMethod],
+    kind: PhoneType,
+    change: PhoneChange,
+) -> Result<(), PhoneRule> {
+    match (change, has(phones, kind)) {
+        (PhoneChange::Add, true) => return Err(PhoneRule::AlreadyRegistered(kind)),
+        (PhoneChange::Edit | PhoneChange::Remove, false) => {
+            return Err(PhoneRule::NotRegistered(kind));
+        }
+        _ => {}
+    }
+    let after = |k: PhoneType| match change {
+        PhoneChange::Remove if k == kind => false,
+        PhoneChange::Add if k == kind => true,
+        _ => has(phones, k),
+    };
+    if after(PhoneType::AlternateMobile) && !after(PhoneType::Mobile) {
+        return Err(PhoneRule::AlternateNeedsMobile(change));
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn methods(kinds: &[PhoneType]) -> Vec<PhoneMethod> {
+        kinds
+            .iter()
+            .map(|&k| PhoneMethod {
+                phone_type: k,
+                phone_number: "+1 2065550100".into(),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn phone_change_rules() {
+        use PhoneChange::*;
+        use PhoneType::*;
+        let none = methods(&[]);
+        let mobile = methods(&[Mobile]);
+        let both = methods(&[Mobile, AlternateMobile]);
+        let all = methods(&[Mobile, AlternateMobile, Office]);
+        assert_eq!(types_for(&mobile, Add), [AlternateMobile, Office]);
+        assert_eq!(types_for(&mobile, Edit), [Mobile]);
+        assert_eq!(change_available(&all, Add), Err(PhoneRule::NoFreeType));
+        assert_eq!(change_available(&none, Edit), Err(PhoneRule::NoNumber));
+        assert_eq!(change_available(&none, Remove), Err(PhoneRule::NoNumber));
+        assert_eq!(change_available(&none, Add), Ok(()));
+        assert_eq!(
+            check_change(&mobile, Mobile, Add),
+            Err(PhoneRule::AlreadyRegistered(Mobile))
+        );
+        assert_eq!(
+            check_change(&mobile, Office, Edit),
+            Err(PhoneRule::NotRegistered(Office))
+        );
+        assert_eq!(
+            check_change(&none, AlternateMobile, Add),
+            Err(PhoneRule::AlternateNeedsMobile(Add))
+        );
+        assert_eq!(check_change(&mobile, AlternateMobile, Add), Ok(()));
+        assert_eq!(
+            check_change(&both, Mobile, Remove),
+            Err(PhoneRule::AlternateNeedsMobile(Remove))
+        );
+        assert_eq!(check_change(&both, AlternateMobile, Remove), Ok(()));
+        assert_eq!(check_change(&both, Mobile, Edit), Ok(()));
+        assert!(alternate_without_mobile(&methods(&[
+            AlternateMobile,
+            Office
+        ])));
+        assert!(!alternate_without_mobile(&both));
+        assert_eq!(
+            PhoneRule::AlreadyRegistered(Office).sentence("Ann"),
+            "Ann already has an office number; update it instead"
+        );
+        assert!(PhoneRule::AlternateNeedsMobile(Add).is_policy());
+        assert!(!PhoneRule::NotRegistered(Mobile).is_policy());
+    }
 
     #[test]
     fn phone_type_names() {

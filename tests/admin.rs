@@ -133,7 +133,11 @@ fn my_staff_setting_is_for_user_and_global_administrators_at_tenant_scope() {
     );
 
     let (out, _) = env.expect(0, &my_staff(TENANT_UA, "none"));
-    assert_eq!(out.trim(), "Administrators can access My Staff: none.");
+    assert_eq!(
+        out.lines().next(),
+        Some("Administrators can access My Staff: none.")
+    );
+    assert!(out.contains("To undo it: mystaff --tenant "), "{out}");
     env.expect(0, &my_staff(ADMIN, "all"));
     let audit = env.audit_names();
     let settings: Vec<_> = audit

@@ -1,0 +1,470 @@
+//! The command line as clap parses it. Every flag and argument carries a help line: a test walks
+//! the whole command tree and fails on any that does not.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::model::MyStaffAccess;
+use crate::permissions::Action;
+use crate::phone::PhoneType;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "mystaff",
+    version,
+    about = "My Staff in the terminal: firstline managers reset passwords and manage phone numbers for their own staff",
+    long_about = "With no subcommand, opens the terminal UI on the tenant (the embedded Contoso demo by default).\n\nExit codes: 0 success/allowed, 1 refused (permission or policy), 2 bad input or usage, 3 storage failure."
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: Global,
+    /// Open the UI signed in as this user (UPN or id), skipping the sign-in screen.
+    #[arg(long = "as", value_name = "UPN")]
+    pub as_user: Option<String>,
+    /// Let the UI capture the mouse (clicks and wheel); off by default so text stays selectable.
+    #[arg(long)]
+    pub mouse: bool,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Args, Debug, Clone, Default)]
+pub struct Global {
+    /// Tenant fixture (JSON); default: the embedded Contoso demo tenant.
+    #[arg(long, global = true, value_name = "FILE")]
+    pub tenant: Option<PathBuf>,
+    /// State directory (journal, preferences); default: the per-user data directory.
+    #[arg(long, global = true, value_name = "DIR", conflicts_with = "ephemeral")]
+    pub state: Option<PathBuf>,
+    /// Keep nothing: changes last only for this run.
+    #[arg(long, global = true)]
+    pub ephemeral: bool,
+    /// Replay the journal onto a fixture that changed since the journal was started.
+    #[arg(long, global = true)]
+    pub rebase: bool,
+}
+
+/// `--as`, for commands that change something: who is acting.
+#[derive(Args, Debug, Clone)]
+pub struct Actor {
+    /// Who is acting: a user's UPN or object id.
+    #[arg(long = "as", value_name = "UPN")]
+    pub actor: String,
+}
+
+/// `--as` where it is optional: reading is not scoped, so it only checks that the person may
+/// use My Staff.
+#[derive(Args, Debug, Clone)]
+pub struct Viewer {
+    /// Check that this user (UPN or id) may use My Staff, and answer as they would see it.
+    #[arg(long = "as", value_name = "UPN")]
+    pub actor: Option<String>,
+}
+
+#[derive(Args, Debug, Clone, Copy)]
+pub struct Json {
+    /// Print JSON instead of text.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Validate a tenant fixture: a summary on success; every problem and exit 2 otherwise.
+    Check,
+    /// Write a large deterministic tenant fixture (for scale tests and benchmarks).
+    Generate {
+        /// How many locations (administrative units) to create.
+        #[arg(long)]
+        locations: u32,
+        /// Users per location, its managers included.
+        #[arg(long)]
+        users_per_location: u32,
+        /// Seed of the generator: the same seed gives the same tenant.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Write here instead of standard output.
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
+    /// May ACTOR do ACTION to TARGET? Exit 0 allowed, 1 refused.
+    Can {
+        #[command(flatten)]
+        actor: Actor,
+        /// view-profile, reset-password, manage-phone, open-my-staff, list-au-roles, manage-au-roles,
+        /// manage-au-members, create-au, delete-au, manage-settings, create-user, delete-user,
+        /// manage-roles
+        #[arg(long)]
+        action: Action,
+        /// The user acted on (UPN or id).
+        #[arg(long)]
+        target: Option<String>,
+        /// The administrative unit acted on (id or name), for AU actions.
+        #[arg(long)]
+        au: Option<String>,
+        #[command(flatten)]
+        json: Json,
+    },
+    /// Reset a user's password (cloud-only: prints a temporary password once; synced: reads one).
+    ResetPassword {
+        #[command(flatten)]
+        actor: Actor,
+        /// The user whose password is reset (UPN or id).
+        #[arg(long)]
+        target: String,
+        /// Read the new password from standard input (for users synced from on-premises AD).
+        #[arg(long)]
+        password_stdin: bool,
+        #[command(flatten)]
+        json: Json,
+    },
+    /// Add, update or remove a user's phone number (authentication method).
+    Phone {
+        #[command(subcommand)]
+        op: PhoneOp,
+    },
+    /// Administrative units: list, show, members, scoped roles, and their administration.
+    Au {
+        #[command(subcommand)]
+        op: AuOp,
+    },
+    /// Fuzzy search over administrative units and users.
+    Search {
+        #[command(flatten)]
+        viewer: Viewer,
+        /// What to look for: part of a name, a sign-in name or a location.
+        query: String,
+        /// Show at most this many hits.
+        #[arg(long, default_value_t = 20)]
+        limit: usize,
+        #[command(flatten)]
+        json: Json,
+    },
+    /// The audit log, newest first.
+    Audit {
+        #[command(flatten)]
+        json: Json,
+        /// Show at most this many records.
+        #[arg(long)]
+        limit: Option<usize>,
+        /// Only records about this user (UPN or id) or administrative unit.
+        #[arg(long)]
+        target: Option<String>,
+    },
+    /// Users: show a profile, create, delete.
+    User {
+        #[command(subcommand)]
+        op: UserOp,
+    },
+    /// Tenant settings: show them, or change who can access My Staff.
+    Settings {
+        #[command(subcommand)]
+        op: SettingsOp,
+    },
+    /// Tenant-wide (not administrative-unit) role assignments.
+    Role {
+        #[command(subcommand)]
+        op: RoleOp,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum SettingsOp {
+    /// Every tenant setting mystaff uses.
+    Show {
+        #[command(flatten)]
+        json: Json,
+    },
+    /// "Administrators can access My Staff" (User or Global Administrator at tenant scope).
+    MyStaff {
+        #[command(flatten)]
+        actor: Actor,
+        /// all, selected or none
+        #[arg(long)]
+        access: MyStaffAccess,
+        /// With `--access selected`: a user (UPN or id) or group (id or name); repeatable.
+        #[arg(long)]
+        principal: Vec<String>,
+        #[command(flatten)]
+        json: Json,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum RoleOp {
+    /// Tenant-wide role assignments.
+    List {
+        #[command(flatten)]
+        json: Json,
+    },
+    /// Assign a role tenant-wide (Privileged Role Administrator or Global Administrator).
+    Assign {
+        #[command(flatten)]
+        actor: Actor,
+        /// Role template id or display name.
+        #[arg(long)]
+        role: String,
+        /// User (UPN or id), role-assignable group or service principal; repeatable.
+        #[arg(long, required = true)]
+        principal: Vec<String>,
+    },
+    /// Remove a tenant-wide role assignment.
+    Unassign {
+        #[command(flatten)]
+        actor: Actor,
+        /// Role template id or display name.
+        #[arg(long)]
+        role: String,
+        /// Who holds the role: user (UPN or id), group or service principal; repeatable.
+        #[arg(long, required = true)]
+        principal: Vec<String>,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum UserOp {
+    /// A user's profile as My Staff shows it to ACTOR (phones masked unless ACTOR may manage them).
+    Show {
+        #[command(flatten)]
+        viewer: Viewer,
+        /// The user to show (UPN or id).
+        #[arg(long)]
+        target: String,
+        #[command(flatten)]
+        json: Json,
+    },
+    /// Add a member user (User or Global Administrator at tenant scope). Cloud-only users get a
+    /// temporary password, printed once. Administrative-unit membership is a separate step:
+    /// `au add-member`.
+    Create {
+        #[command(flatten)]
+        actor: Actor,
+        /// name@tenant-domain
+        #[arg(long)]
+        upn: String,
+        /// The name people see, e.g. "Ava Smith".
+        #[arg(long)]
+        display_name: String,
+        /// The profile's job title.
+        #[arg(long)]
+        job_title: Option<String>,
+        /// The profile's department.
+        #[arg(long)]
+        department: Option<String>,
+        /// The profile's office location (a text field, not an administrative unit).
+        #[arg(long)]
+        office_location: Option<String>,
+        /// Licence SKU (e.g. AAD_PREMIUM); repeatable.
+        #[arg(long)]
+        license: Vec<String>,
+        /// Create the account disabled (accountEnabled: false).
+        #[arg(long)]
+        disabled: bool,
+        /// Synced from on-premises AD (needs --sam).
+        #[arg(long, requires = "sam")]
+        synced: bool,
+        /// On-premises sAMAccountName (with --synced).
+        #[arg(long)]
+        sam: Option<String>,
+        #[command(flatten)]
+        json: Json,
+    },
+    /// Delete users with their administrative-unit and group memberships and role assignments
+    /// (User or Global Administrator at tenant scope).
+    Delete {
+        #[command(flatten)]
+        actor: Actor,
+        /// UPN or id; repeatable.
+        #[arg(long, required = true)]
+        target: Vec<String>,
+    },
+}
+
+#[derive(Args, Debug)]
+pub struct PhoneArgs {
+    #[command(flatten)]
+    pub actor: Actor,
+    /// The user whose phone number changes (UPN or id).
+    #[arg(long)]
+    pub target: String,
+    /// mobile, alternateMobile or office
+    #[arg(long = "type")]
+    pub kind: PhoneType,
+    #[command(flatten)]
+    pub json: Json,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum PhoneOp {
+    /// Add a phone number of a type the user does not have yet.
+    Add {
+        #[command(flatten)]
+        a: PhoneArgs,
+        /// The number with its country code, e.g. "+1 303-555-0199" or +13035550199.
+        #[arg(long)]
+        number: String,
+    },
+    /// Change the user's phone number of this type.
+    Update {
+        #[command(flatten)]
+        a: PhoneArgs,
+        /// The new number with its country code, e.g. "+1 303-555-0199" or +13035550199.
+        #[arg(long)]
+        number: String,
+    },
+    /// Remove the user's phone number of this type.
+    Remove {
+        #[command(flatten)]
+        a: PhoneArgs,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum AuOp {
+    /// Every administrative unit (or, with --as, the ones that person manages).
+    List {
+        /// List only the administrative units this user (UPN or id) manages.
+        #[arg(long = "as", value_name = "UPN")]
+        actor: Option<String>,
+        #[command(flatten)]
+        json: Json,
+    },
+    /// One administrative unit: id, description, member count, restriction.
+    Show {
+        /// The administrative unit (id or name).
+        au: String,
+        #[command(flatten)]
+        json: Json,
+    },
+    /// Direct members (users and groups; groups are not expanded).
+    Members {
+        /// The administrative unit (id or name).
+        au: String,
+        #[command(flatten)]
+        json: Json,
+    },
+    /// Scoped role members of the unit.
+    Roles {
+        /// The administrative unit (id or name).
+        au: String,
+        #[command(flatten)]
+        viewer: Viewer,
+        #[command(flatten)]
+        json: Json,
+    },
+    /// Create an administrative unit (Privileged Role or Global Administrator).
+    Create {
+        #[command(flatten)]
+        actor: Actor,
+        /// The new unit's display name (unique in the tenant).
+        #[arg(long)]
+        name: String,
+        /// What the unit is for.
+        #[arg(long)]
+        description: Option<String>,
+        /// A restricted management administrative unit.
+        #[arg(long)]
+        restricted: bool,
+        #[command(flatten)]
+        json: Json,
+    },
+    /// Delete an administrative unit with its memberships and scoped role assignments.
+    Delete {
+        #[command(flatten)]
+        actor: Actor,
+        /// The administrative unit to delete (id or name).
+        #[arg(long)]
+        au: String,
+    },
+    /// Add users or groups to an administrative unit.
+    AddMember {
+        #[command(flatten)]
+        actor: Actor,
+        /// The administrative unit (id or name).
+        #[arg(long)]
+        au: String,
+        /// User (UPN or id) or group (id or name); repeatable.
+        #[arg(long, required = true)]
+        member: Vec<String>,
+    },
+    /// Remove users or groups from an administrative unit.
+    RemoveMember {
+        #[command(flatten)]
+        actor: Actor,
+        /// The administrative unit (id or name).
+        #[arg(long)]
+        au: String,
+        /// User (UPN or id) or group (id or name); repeatable.
+        #[arg(long, required = true)]
+        member: Vec<String>,
+    },
+    /// Add a scoped role member.
+    Assign {
+        #[command(flatten)]
+        actor: Actor,
+        /// The administrative unit the role is scoped to (id or name).
+        #[arg(long)]
+        au: String,
+        /// Role template id or display name.
+        #[arg(long)]
+        role: String,
+        /// User (UPN or id), role-assignable group or service principal; repeatable.
+        #[arg(long, required = true)]
+        principal: Vec<String>,
+    },
+    /// Remove a scoped role member.
+    Unassign {
+        #[command(flatten)]
+        actor: Actor,
+        /// The administrative unit the role is scoped to (id or name).
+        #[arg(long)]
+        au: String,
+        /// Role template id or display name.
+        #[arg(long)]
+        role: String,
+        /// Who holds the role: user (UPN or id), group or service principal; repeatable.
+        #[arg(long, required = true)]
+        principal: Vec<String>,
+    },
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    use super::Cli;
+
+    /// Every argument of every subcommand, as "path --flag", that has no help text.
+    fn missing_help(cmd: &clap::Command, path: &str, out: &mut Vec<String>) {
+        for arg in cmd.get_arguments() {
+            let id = arg.get_id().as_str();
+            if id == "help" || id == "version" {
+                continue;
+            }
+            if arg.get_help().is_none() && arg.get_long_help().is_none() {
+                out.push(format!("{path} {id}"));
+            }
+        }
+        for sub in cmd.get_subcommands() {
+            if sub.get_about().is_none() && sub.get_name() != "help" {
+                out.push(format!("{path} {} (subcommand)", sub.get_name()));
+            }
+            missing_help(sub, &format!("{path} {}", sub.get_name()), out);
+        }
+    }
+
+    #[test]
+    fn every_flag_and_subcommand_has_help() {
+        let mut cmd = Cli::command();
+        cmd.build();
+        let mut missing = Vec::new();
+        missing_help(&cmd, "mystaff", &mut missing);
+        assert!(missing.is_empty(), "arguments without help: {missing:#?}");
+    }
+
+    #[test]
+    fn the_command_tree_is_consistent() {
+        Cli::command().debug_assert();
+    }
+}

@@ -1,0 +1,201 @@
+//! The headless CLI: every engine operation for scripts and tests. Shapes and exit codes are a
+//! stable contract (README "CLI"): 0 success/allowed, 1 refused, 2 bad input or usage, 3 storage.
+//!
+//! `args` is the command line, `resolve` turns names into tenant objects, `output` holds the JSON
+//! shapes; each command group has its own file.
+
+mod args;
+mod au;
+mod audit;
+mod can;
+mod check;
+mod output;
+mod phone;
+mod reset;
+mod resolve;
+mod roles;
+mod search;
+mod settings;
+mod users;
+
+pub use args::{
+    Actor, AuOp, Cli, Command, Global, Json, PhoneArgs, PhoneOp, RoleOp, SettingsOp, UserOp, Viewer,
+};
+pub use output::Out;
+
+use crate::ops::OpError;
+use crate::session::{OpenOptions, Session};
+
+/// An error with its exit code; printed as one sentence on stderr.
+#[derive(Debug)]
+pub struct CliError {
+    pub code: i32,
+    pub message: String,
+}
+
+impl CliError {
+    pub fn usage(message: impl Into<String>) -> CliError {
+        CliError {
+            code: 2,
+            message: message.into(),
+        }
+    }
+
+    pub fn refused(reason: impl AsRef<str>) -> CliError {
+        CliError {
+            code: 1,
+            message: format!("refused: {}", reason.as_ref()),
+        }
+    }
+
+    pub fn storage(message: impl Into<String>) -> CliError {
+        CliError {
+            code: 3,
+            message: message.into(),
+        }
+    }
+}
+
+impl From<OpError> for CliError {
+    fn from(e: OpError) -> Self {
+        let prefix = match e {
+            OpError::Refused(_) => "refused: ",
+            OpError::Policy(_) | OpError::PasswordRules { .. } => "refused by policy: ",
+            _ => "",
+        };
+        CliError {
+            code: e.exit_code(),
+            message: format!("{prefix}{e}"),
+        }
+    }
+}
+
+pub fn open_options(g: &Global) -> OpenOptions {
+    OpenOptions {
+        tenant_file: g.tenant.clone(),
+        state_dir: g.state.clone(),
+        ephemeral: g.ephemeral,
+        rebase: g.rebase,
+    }
+}
+
+pub fn open_session(g: &Global, client: &'static str) -> Result<Session, CliError> {
+    let mut s = Session::open(&open_options(g), client).map_err(|e| CliError {
+        code: e.exit_code(),
+        message: e.to_string(),
+    })?;
+    print_warnings(&mut s);
+    Ok(s)
+}
+
+/// What the session found the user should know (a torn journal line, a rebase, …), on stderr.
+fn print_warnings(s: &mut Session) {
+    for w in s.warnings.drain(..) {
+        eprintln!("mystaff: warning: {w}");
+    }
+}
+
+/// Runs a parsed command. Returns the exit code on success paths (`can` and a refused
+/// `reset-password --json` exit 1 without that being an error).
+pub fn run(cmd: Command, g: &Global, out: Out) -> Result<i32, CliError> {
+    match cmd {
+        Command::Generate {
+            locations,
+            users_per_location,
+            seed,
+            out: file,
+        } => return check::generate(locations, users_per_location, seed, file, out),
+        Command::Check => return check::check(g, out),
+        Command::Search { query, .. } if query.trim().is_empty() => {
+            return Err(CliError::usage(
+                "search needs something to look for, e.g. mystaff search \"portland user 7\"",
+            ));
+        }
+        _ => {}
+    }
+    let mut s = open_session(g, "cli")?;
+    let result = match cmd {
+        Command::Check | Command::Generate { .. } => unreachable!("handled above"),
+        Command::Can {
+            actor,
+            action,
+            target,
+            au,
+            json,
+        } => can::run(
+            &s,
+            &actor.actor,
+            action,
+            target.as_deref(),
+            au.as_deref(),
+            json.json,
+            out,
+        ),
+        Command::ResetPassword {
+            actor,
+            target,
+            password_stdin,
+            json,
+        } => reset::run(
+            &mut s,
+            &actor.actor,
+            &target,
+            password_stdin,
+            json.json,
+            out,
+        ),
+        Command::Phone { op } => phone::run(&mut s, op, out),
+        Command::Au { op } => au::run(&mut s, op, out),
+        Command::Search {
+            viewer,
+            query,
+            limit,
+            json,
+        } => search::run(&s, viewer.actor.as_deref(), &query, limit, json.json, out),
+        Command::Audit {
+            json,
+            limit,
+            target,
+        } => audit::run(&s, json.json, limit, target.as_deref(), out),
+        Command::User { op } => users::run(&mut s, op, out),
+        Command::Settings { op } => settings::run(&mut s, g, op, out),
+        Command::Role { op } => roles::run(&mut s, op, out),
+    };
+    // Warnings found while the command ran (another writer's torn line) come after its output.
+    print_warnings(&mut s);
+    result
+}
+
+/// `mystaff` with no subcommand: the terminal UI.
+pub fn run_tui(c: &Cli) -> i32 {
+    let s = match open_session(&c.global, "tui") {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("mystaff: {}", e.message);
+            return e.code;
+        }
+    };
+    let as_user = match &c.as_user {
+        Some(k) => match s.tenant().find_user(k) {
+            Some(u) => Some(u),
+            None => {
+                eprintln!("mystaff: no user has the UPN or id '{}'", k.trim());
+                return 2;
+            }
+        },
+        None => None,
+    };
+    match crate::tui::run(
+        s,
+        crate::tui::TuiOptions {
+            as_user,
+            mouse: c.mouse,
+        },
+    ) {
+        Ok(()) => 0,
+        Err(e) => {
+            eprintln!("mystaff: {e:#}");
+            1
+        }
+    }
+}

@@ -212,18 +212,19 @@ pub(super) fn view(c: &Confirm, t: &Tenant, actor: Option<u32>, a: &Areas) -> Di
         }
         ConfirmKind::MyStaffAccess { access, selected } => {
             let ms = &t.settings.my_staff;
-            let effect = match access {
-                MyStaffAccess::All => {
-                    "Every administrator can open My Staff, within their roles.".to_string()
-                }
-                MyStaffAccess::Selected => {
-                    "Only these users, and members of these groups, can open My Staff; every other administrator sees the access-denied screen.".to_string()
-                }
-                MyStaffAccess::None => format!(
-                    "Nobody can open My Staff, you included. To undo it: mystaff settings my-staff --access all --as {}",
-                    actor.map(|a| t.user(a).upn()).unwrap_or("YOUR-UPN")
-                ),
-            };
+            let mut effect = crate::access::effect(*access).to_string();
+            if *access == MyStaffAccess::None
+                && let Some(a) = actor
+                && let Some(undo) = crate::access::undo_command(
+                    t,
+                    Default::default(),
+                    t.user(a).upn(),
+                    ms.access,
+                    &ms.selected,
+                )
+            {
+                effect.push_str(&format!(" To undo it: {undo}"));
+            }
             (
                 "Change My Staff access",
                 vec![

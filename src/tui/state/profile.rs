@@ -74,13 +74,7 @@ pub fn profile_actions(t: &Tenant, actor: u32, target: u32) -> Vec<ActionView> {
 
 /// May the actor see this user's phone numbers in full? (Only who may manage them.)
 pub fn phones_visible(t: &Tenant, actor: u32, target: u32) -> bool {
-    permissions::decide(
-        t,
-        Principal::User(actor),
-        Action::ManagePhone,
-        Target::User(target),
-    )
-    .allowed
+    permissions::may_see_phone_numbers(t, Principal::User(actor), target)
 }
 
 /// A phone number as the actor may see it.

@@ -45,17 +45,8 @@ pub fn display_name(t: &Tenant, p: Principal) -> &str {
     }
 }
 
-/// "all administrators", "selected users and groups (A, B)", "no one".
-pub fn access_summary(t: &Tenant, access: MyStaffAccess, selected: &[Principal]) -> String {
-    match access {
-        MyStaffAccess::All => "all administrators".to_string(),
-        MyStaffAccess::None => "no one".to_string(),
-        MyStaffAccess::Selected => {
-            let names: Vec<&str> = selected.iter().map(|&p| t.principal_name(p)).collect();
-            format!("selected users and groups ({})", names.join(", "))
-        }
-    }
-}
+/// "all administrators", "selected users and groups (A, B)", "no one": the domain's wording.
+pub use crate::access::summary as access_summary;
 
 /// The note (up to three lines), a blank and the heading; the access rows; a blank and the
 /// seven read-only lines.
@@ -231,11 +222,7 @@ pub(super) fn view(s: &State, t: &Tenant, a: &Areas) -> Body {
         .map(|r| match *r {
             SettingsRow::Access(acc) => {
                 let mark = if acc == current { "(•)" } else { "( )" };
-                let label = match acc {
-                    MyStaffAccess::All => "All: every administrator",
-                    MyStaffAccess::Selected => "Selected users and groups",
-                    MyStaffAccess::None => "None: nobody",
-                };
+                let label = crate::access::choice(acc);
                 let mut cols = vec![
                     Col::text(mark, Tone::Key).min(3),
                     Col::text(label, Tone::Text).shrink(1),

@@ -25,7 +25,7 @@ use mystaff::model::{Principal, Tenant};
 use mystaff::permissions::{self, Action, Target};
 use mystaff::search::{SearchCache, SearchIndex, SearchStats};
 use mystaff::session::{OpenOptions, Session};
-use mystaff::tui::{App, render, theme};
+use mystaff::tui::{App, theme, ui};
 
 /// Typed queries, keystroke by keystroke.
 const TYPED: &[&str] = &["seatt", "ava smi", "ryan.agu", "zqxj"];
@@ -661,9 +661,9 @@ impl RenderWorld {
     fn frame(&mut self) {
         let (state, theme) = (&self.app.state, &self.theme);
         let t = self.app.backend.tenant();
-        self.term
-            .draw(|f| render::draw(f, state, t, theme))
-            .expect("draw");
+        // A frame is the view model and its drawing, as the driver does it.
+        let vm = state.view(t, (200, 60));
+        self.term.draw(|f| ui::draw(f, &vm, theme)).expect("draw");
     }
 
     fn frames(&mut self, n: usize) -> Vec<Duration> {

@@ -149,7 +149,7 @@ fn denver_manager_resets_a_password_and_adds_a_phone() {
     );
 
     tmux.wait_for_any(&["Locations"]);
-    tmux.wait_for("Denver · Auth+1");
+    tmux.wait_for("Denver · Authentication, Helpdesk");
 
     // Reset the password of Contoso Denver User 1 (cloud-only: a temporary password, shown once).
     tmux.keys(&["Enter", "f"]);

@@ -8,7 +8,7 @@ use mystaff::model::Tenant;
 use mystaff::phone::PhoneType;
 use mystaff::session::Session;
 use mystaff::tui::keymap::{Cmd, Key};
-use mystaff::tui::state::{Dialog, Pane, Screen, StatusKind, View};
+use mystaff::tui::state::{Dialog, Pane, Screen, StatusKind, View, name_tier};
 use mystaff::tui::theme::{Theme, ThemeKind};
 use mystaff::tui::{App, buffer_text};
 
@@ -152,10 +152,10 @@ fn reset_cloud_password_shows_it_once() {
     app.cmd(Cmd::ResetPassword);
     app.cmd(Cmd::NextField);
     app.cmd(Cmd::Submit);
-    let Some(Dialog::TempPassword { password, .. }) = app.state.dialogs.last() else {
+    let Some(Dialog::TempPassword(notice)) = app.state.dialogs.last() else {
         panic!("no temporary password dialog: {:?}", app.state.dialogs)
     };
-    let shown = password.as_str().to_string();
+    let shown = notice.password.as_str().to_string();
     assert!(shown.len() >= 8);
     let f80 = frame(&app, 80, 24);
     assert!(
@@ -220,6 +220,25 @@ fn reset_synced_password_with_live_checklist() {
     assert_eq!(status(&app).0, StatusKind::Error);
     app.cmd(Cmd::ClearInput);
     app.type_str("Tr4il-Blazer!");
+    // One field is not enough: the password must be typed twice.
+    app.cmd(Cmd::Submit);
+    assert!(matches!(
+        app.state.dialogs.last(),
+        Some(Dialog::SetPassword { .. })
+    ));
+    assert!(
+        status(&app).1.contains("Typed the same twice"),
+        "{:?}",
+        status(&app)
+    );
+    assert!(app.backend.audit().is_empty());
+    app.cmd(Cmd::NextField);
+    app.type_str("Tr4il-Blazer!");
+    // Typed blind, and revealed on request.
+    assert!(!frame(&app, 120, 40).contains("Tr4il-Blazer!"));
+    app.cmd(Cmd::Reveal);
+    assert!(frame(&app, 120, 40).contains("Tr4il-Blazer!"));
+    app.cmd(Cmd::Reveal);
     insta::assert_snapshot!("reset_synced_passing_120x40", frame(&app, 120, 40));
     app.cmd(Cmd::Submit);
     assert!(app.state.dialogs.is_empty());
@@ -241,7 +260,7 @@ fn phone_add_with_validation_edit_and_remove() {
     app.cmd(Cmd::Submit);
     assert!(matches!(
         app.state.dialogs.last(),
-        Some(Dialog::Phone { error: Some(_), .. })
+        Some(Dialog::Phone(p)) if p.error.is_some()
     ));
     app.cmd(Cmd::ClearInput);
     app.type_str("+1 3035550199");
@@ -263,7 +282,7 @@ fn phone_add_with_validation_edit_and_remove() {
     app.cmd(Cmd::Submit);
     assert!(matches!(
         app.state.dialogs.last(),
-        Some(Dialog::Phone { error: Some(_), .. })
+        Some(Dialog::Phone(p)) if p.error.is_some()
     ));
     insta::assert_snapshot!("phone_edit_refused_80x24", frame(&app, 80, 24));
     app.cmd(Cmd::Back);
@@ -385,7 +404,13 @@ fn audit_view_newest_first_and_per_user() {
     // From the profile: this user's records only.
     app.cmd(Cmd::UserAudit);
     assert_eq!(app.state.audit.shown.len(), 1);
-    assert!(app.state.audit.filter.contains("ContosoDenverUser3"));
+    assert!(
+        app.state
+            .audit
+            .filter
+            .as_str()
+            .contains("ContosoDenverUser3")
+    );
 }
 
 #[test]
@@ -404,6 +429,18 @@ fn scoped_roles_view_assign_and_remove() {
     app.type_str("ContosoChicagoManager2");
     insta::assert_snapshot!("roles_pick_principal_80x24", frame(&app, 80, 24));
     app.cmd(Cmd::Open);
+    // Assigning asks first, like every change, with Cancel focused: Enter now changes nothing.
+    assert!(matches!(
+        app.state.dialogs.last(),
+        Some(Dialog::Confirm { .. })
+    ));
+    insta::assert_snapshot!("roles_assign_confirm_80x24", frame(&app, 80, 24));
+    assert_eq!(
+        mystaff::tui::state::au_assignments(app.tenant(), app.state.roles.au.unwrap()).len(),
+        before
+    );
+    app.cmd(Cmd::NextField);
+    app.cmd(Cmd::Submit);
     let (kind, text) = status(&app);
     assert_eq!(kind, StatusKind::Ok, "{text}");
     let au = app.state.roles.au.unwrap();
@@ -679,16 +716,29 @@ fn sign_in_filter_narrowing_matches_a_fresh_scan() {
     let mut app = App::new(Session::in_memory(t, "tui-test"), None, (100, 30));
     let expected = |app: &App<Session>| -> Vec<usize> {
         let s = &app.state.signin;
-        let pattern = s.filter.trim();
+        let pattern = s.filter.as_str().trim();
         let m = SkimMatcherV2::default().ignore_case();
-        let mut scored: Vec<(i64, usize)> = (0..s.listed)
+        let query: String = pattern
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .flat_map(char::to_lowercase)
+            .collect();
+        let mut scored: Vec<(u8, i64, usize)> = (0..s.listed)
             .filter_map(|i| {
+                let u = app.tenant().user(s.accounts[i].user);
+                let upn = u.upn();
+                let local = upn.split('@').next().unwrap();
+                let tier = [u.display_name(), upn, local]
+                    .iter()
+                    .map(|n| name_tier(&query, n))
+                    .min()
+                    .unwrap();
                 m.fuzzy_indices(&s.accounts[i].label, pattern)
-                    .map(|(sc, _)| (sc, i))
+                    .map(|(sc, _)| (tier, sc, i))
             })
             .collect();
-        scored.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
-        scored.into_iter().map(|(_, i)| i).collect()
+        scored.sort_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)).then(a.2.cmp(&b.2)));
+        scored.into_iter().map(|(_, _, i)| i).collect()
     };
     let backspace = Key::code(crossterm::event::KeyCode::Backspace);
     let mut checked = 0;
@@ -702,7 +752,7 @@ fn sign_in_filter_narrowing_matches_a_fresh_scan() {
             app.type_str(step);
         }
         let shown: Vec<usize> = app.state.signin.shown.iter().map(|(i, _)| *i).collect();
-        if app.state.signin.filter.trim().is_empty() {
+        if app.state.signin.filter.as_str().trim().is_empty() {
             assert_eq!(shown.len(), app.state.signin.listed);
             continue;
         }
@@ -711,4 +761,295 @@ fn sign_in_filter_narrowing_matches_a_fresh_scan() {
         checked += usize::from(!want.is_empty());
     }
     assert!(checked >= 10, "{checked} filters with matches");
+}
+
+// ---- the rough edges a new user hit, one test each -------------------------------------------
+
+fn sign_in_app(size: (u16, u16)) -> App<Session> {
+    let s = Session::in_memory(tenant(), "tui-test")
+        .with_test_clock(|| "2026-01-02T03:04:05Z".to_string(), 7);
+    App::new(s, None, size)
+}
+
+fn signed_in_as(app: &App<Session>) -> String {
+    let s = &app.state.signin;
+    let (i, _) = s.shown[s.list.sel];
+    app.tenant().user(s.accounts[i].user).upn().to_string()
+}
+
+#[test]
+fn keys_do_nothing_while_the_terminal_is_too_small() {
+    let mut app = app_as("ContosoPortlandManager1@contoso.com", (80, 24));
+    app.cmd(Cmd::Open);
+    app.cmd(Cmd::ResetPassword);
+    assert!(matches!(
+        app.state.dialogs.last(),
+        Some(Dialog::Confirm { .. })
+    ));
+    app.handle(mystaff::tui::Event::Resize(59, 19));
+    assert!(frame(&app, 59, 19).contains("Terminal too small"));
+    // → then Enter would press "Reset password" in a dialog nobody can see.
+    app.press(Key::code(crossterm::event::KeyCode::Right));
+    app.press(Key::code(crossterm::event::KeyCode::Enter));
+    assert!(app.backend.audit().is_empty(), "a reset happened unseen");
+    app.handle(mystaff::tui::Event::Resize(80, 24));
+    assert!(matches!(app.state.dialogs.last(), Some(Dialog::Confirm(c)) if !c.ok_focused));
+    // Ctrl-C still quits.
+    app.handle(mystaff::tui::Event::Resize(59, 19));
+    app.press(Key::ctrl('c'));
+    assert!(app.state.quit);
+}
+
+#[test]
+fn sign_in_puts_exact_and_prefix_matches_first() {
+    for (typed, want) in [
+        ("contosoadmin", "ContosoAdmin@contoso.com"),
+        ("seattle user 1", "ContosoSeattleUser1@contoso.com"),
+        ("Contoso Role Admin", "ContosoRoleAdmin@contoso.com"),
+        ("portland manager 1", "ContosoPortlandManager1@contoso.com"),
+    ] {
+        let mut app = sign_in_app((80, 24));
+        app.type_str(typed);
+        assert_eq!(signed_in_as(&app), want, "typed {typed:?}");
+        app.cmd(Cmd::Open);
+        assert_eq!(
+            app.state
+                .actor
+                .map(|a| app.tenant().user(a).upn().to_string()),
+            Some(want.to_string())
+        );
+    }
+}
+
+#[test]
+fn actions_work_from_the_members_pane() {
+    let mut app = app_as("ContosoDenverManager1@contoso.com", (80, 24));
+    app.cmd(Cmd::Open);
+    assert_eq!(app.state.main.pane, Pane::Members);
+    app.cmd(Cmd::Down); // Contoso Denver User 2, who has no phone number
+    app.cmd(Cmd::AddPhone);
+    assert!(matches!(
+        app.state.dialogs.last(),
+        Some(Dialog::Phone { .. })
+    ));
+    app.cmd(Cmd::Back);
+    app.cmd(Cmd::UserAudit);
+    assert_eq!(app.state.view, View::Audit);
+    // Refused from the Members pane too, with the reason.
+    let mut app = app_as("ContosoPortlandManager1@contoso.com", (80, 24));
+    app.cmd(Cmd::Open);
+    app.cmd(Cmd::EditPhone);
+    assert!(app.state.dialogs.is_empty());
+    let (kind, text) = status(&app);
+    assert_eq!(kind, StatusKind::Error);
+    assert!(text.contains("Authentication Administrator"), "{text}");
+}
+
+#[test]
+fn narrow_lists_keep_the_part_that_tells_rows_apart() {
+    let mut app = app_as("ContosoPortlandManager1@contoso.com", (70, 22));
+    app.cmd(Cmd::Open);
+    let text = frame(&app, 70, 22);
+    for n in [1, 2, 10, 11, 16] {
+        assert!(
+            text.contains(&format!("User {n}┃")) || text.contains(&format!("User {n} ")),
+            "User {n} cut away:\n{text}"
+        );
+    }
+    // Cut text always says so.
+    assert!(!text.contains("Contoso Portland Use┃"), "{text}");
+    insta::assert_snapshot!("members_70x22", text);
+}
+
+#[test]
+fn switching_account_starts_empty_and_esc_goes_back() {
+    let mut app = app_as("ContosoDenverManager1@contoso.com", (80, 24));
+    app.cmd(Cmd::Open);
+    app.cmd(Cmd::Down);
+    let before = app.state.profile_user();
+    app.cmd(Cmd::SignOut);
+    assert_eq!(app.state.screen, Screen::SignIn);
+    assert!(app.state.signin.filter.is_empty());
+    app.type_str("portland");
+    app.cmd(Cmd::Back);
+    assert!(!app.state.quit, "Esc quit the program");
+    assert_eq!(app.state.screen, Screen::Main);
+    assert_eq!(app.state.profile_user(), before);
+    app.cmd(Cmd::SignOut);
+    assert!(
+        app.state.signin.filter.is_empty(),
+        "the old filter came back"
+    );
+    // With nobody signed in, Esc on the sign-in screen quits.
+    let mut fresh = sign_in_app((80, 24));
+    fresh.cmd(Cmd::Back);
+    assert!(fresh.state.quit);
+}
+
+#[test]
+fn every_list_pages() {
+    use crossterm::event::{KeyCode, KeyModifiers};
+    let page_down = Key::code(KeyCode::PageDown);
+    // Sign-in: 211 accounts, 17 visible rows at 80×24.
+    let mut app = sign_in_app((80, 24));
+    app.press(page_down);
+    assert_eq!(app.state.signin.list.sel, 16);
+    app.press(Key {
+        code: KeyCode::End,
+        mods: KeyModifiers::CONTROL,
+    });
+    assert_eq!(app.state.signin.list.sel, app.state.signin.shown.len() - 1);
+    // Home and End move in the field there; letters are typed.
+    app.type_str("ab");
+    app.press(Key::code(KeyCode::Home));
+    app.type_str("x");
+    assert_eq!(app.state.signin.filter.as_str(), "xab");
+    // Search results.
+    let mut app = app_as("ContosoOrlandoManager1@contoso.com", (80, 24));
+    app.cmd(Cmd::GlobalSearch);
+    app.type_str("contoso");
+    app.press(page_down);
+    assert!(
+        app.state.search.list.sel >= 10,
+        "{}",
+        app.state.search.list.sel
+    );
+    app.press(Key::ctrl('u'));
+    assert_eq!(app.state.search.list.sel, 0);
+    // Help.
+    app.cmd(Cmd::Back);
+    app.cmd(Cmd::Help);
+    app.press(page_down);
+    assert!(app.state.help.as_ref().unwrap().scroll > 0);
+    assert!(frame(&app, 80, 24).contains('↑'));
+}
+
+#[test]
+fn messages_belong_to_their_selection_and_the_roles_line_stays() {
+    let mut app = app_as("ContosoPortlandManager1@contoso.com", (80, 24));
+    app.cmd(Cmd::Open);
+    for _ in 0..4 {
+        app.cmd(Cmd::Down);
+    }
+    // Contoso Portland User 5: a tenant-wide User Administrator.
+    app.cmd(Cmd::ResetPassword);
+    assert_eq!(status(&app).0, StatusKind::Error);
+    app.cmd(Cmd::Up);
+    assert!(
+        app.state.status.is_none(),
+        "stale message: {:?}",
+        app.state.status
+    );
+    app.cmd(Cmd::ResetPassword);
+    app.cmd(Cmd::Back);
+    let text = frame(&app, 80, 24);
+    assert!(
+        text.contains("Your roles: Helpdesk Administrator"),
+        "{text}"
+    );
+}
+
+#[test]
+fn confirmations_say_how_to_choose() {
+    let mut app = app_as("ContosoPortlandManager1@contoso.com", (80, 24));
+    app.cmd(Cmd::Open);
+    app.cmd(Cmd::ResetPassword);
+    let text = frame(&app, 80, 24);
+    assert!(
+        text.contains("←/→ choose") && text.contains("Enter select"),
+        "{text}"
+    );
+    assert!(!text.contains("Enter confirm"), "{text}");
+}
+
+#[test]
+fn the_profile_scrolls_and_says_so() {
+    let mut app = app_as("ContosoPortlandManager1@contoso.com", (80, 24));
+    app.cmd(Cmd::Open);
+    app.cmd(Cmd::NextPane);
+    let top = frame(&app, 80, 24);
+    assert!(top.contains("more ┛"), "{top}");
+    // Short of room, the actions come before the details.
+    let actions = top.find("Actions").expect("actions on screen");
+    assert!(top.find("Job title").is_none_or(|j| j > actions), "{top}");
+    app.press(Key::code(crossterm::event::KeyCode::PageDown));
+    let scrolled = frame(&app, 80, 24);
+    assert!(scrolled.contains("↑ "), "{scrolled}");
+    assert!(scrolled.contains("Job title"), "{scrolled}");
+}
+
+#[test]
+fn the_undo_hint_for_none_runs_as_shown() {
+    let mut app = app_as("ContosoAdmin@contoso.com", (120, 40));
+    app.cmd(Cmd::Settings);
+    app.cmd(Cmd::Bottom);
+    app.cmd(Cmd::Open);
+    let vm = app.state.view(app.tenant(), (120, 40));
+    let text: String = vm
+        .dialogs
+        .last()
+        .expect("the confirmation")
+        .lines
+        .iter()
+        .map(|l| l.plain() + " ")
+        .collect();
+    let at = text.find("To undo it: ").expect("undo hint") + "To undo it: ".len();
+    let words: Vec<&str> = text[at..].split_whitespace().take(7).collect();
+    assert_eq!(words[0], "mystaff");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_mystaff"))
+        .arg("--ephemeral")
+        .args(&words[1..])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{words:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn audit_records_open_in_full() {
+    let mut app = app_as("ContosoPortlandManager1@contoso.com", (100, 30));
+    app.cmd(Cmd::Open);
+    app.cmd(Cmd::ResetPassword);
+    app.cmd(Cmd::NextField);
+    app.cmd(Cmd::Submit);
+    app.cmd(Cmd::Back);
+    app.cmd(Cmd::Audit);
+    app.cmd(Cmd::FilterAudit);
+    app.type_str("reset");
+    app.cmd(Cmd::Open);
+    app.cmd(Cmd::Open);
+    let text = frame(&app, 100, 30);
+    let record = &app.backend.audit()[0];
+    assert!(text.contains(&record.id), "{text}");
+    assert!(text.contains("Target resources"), "{text}");
+    app.cmd(Cmd::Back);
+    assert_eq!(app.state.view, View::Audit);
+}
+
+#[test]
+fn a_capped_search_says_so() {
+    let t = generated(40, 20, 3);
+    let admin = t.find_user("roleadmin@nwtraders.com").unwrap();
+    let mut app = App::new(Session::in_memory(t, "tui-test"), Some(admin), (100, 30));
+    app.cmd(Cmd::GlobalSearch);
+    app.type_str("a");
+    assert_eq!(app.state.search.hits.len(), 200);
+    assert!(frame(&app, 100, 30).contains("200+ results"));
+}
+
+#[test]
+fn a_quit_confirmation_stacks_on_the_dialog() {
+    let mut app = app_as("ContosoPortlandManager1@contoso.com", (80, 24));
+    app.cmd(Cmd::Open);
+    app.cmd(Cmd::ResetPassword);
+    app.press(Key::ch('q'));
+    assert_eq!(app.state.dialogs.len(), 2);
+    let text = frame(&app, 80, 24);
+    assert!(
+        text.contains("Reset password") && text.contains("Quit mystaff"),
+        "{text}"
+    );
 }

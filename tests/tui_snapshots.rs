@@ -139,7 +139,7 @@ fn help_overlay_comes_from_the_keymap() {
     insta::assert_snapshot!("help_80x24", frame(&app, 80, 24));
     insta::assert_snapshot!("help_120x40", frame(&app, 120, 40));
     app.cmd(Cmd::Back);
-    assert!(!app.state.help);
+    assert!(app.state.help.is_none());
 }
 
 #[test]

@@ -127,6 +127,8 @@ pub enum Ctx {
     Audit,
     /// Typing the audit filter.
     AuditFilter,
+    /// One audit record in full.
+    AuditDetail,
     Roles,
     /// The tenant settings view.
     Settings,
@@ -181,6 +183,7 @@ impl Ctx {
             Ctx::Search => "Global search",
             Ctx::Audit => "Audit view",
             Ctx::AuditFilter => "Filtering the audit",
+            Ctx::AuditDetail => "Audit record",
             Ctx::Roles => "Scoped roles view",
             Ctx::Settings => "Tenant settings view",
             Ctx::Confirm => "Confirmation",
@@ -236,6 +239,18 @@ pub enum Cmd {
     Submit,
     Backspace,
     ClearInput,
+    /// Text fields: delete the character under the cursor.
+    DeleteForward,
+    CursorLeft,
+    CursorRight,
+    LineStart,
+    LineEnd,
+    WordLeft,
+    WordRight,
+    /// The password dialog: show or hide what is typed.
+    Reveal,
+    /// The temporary password: show or hide its phonetic spelling.
+    Spell,
 }
 
 pub struct Binding {
@@ -275,6 +290,7 @@ const S_FIND: &str = "Finding people";
 const S_ACT: &str = "Actions on the selected user";
 const S_VIEWS: &str = "Audit log, scoped roles and settings";
 const S_DIALOGS: &str = "Dialogs";
+const S_TEXT: &str = "Text fields";
 
 const UP: Key = Key::code(KeyCode::Up);
 const DOWN: Key = Key::code(KeyCode::Down);
@@ -288,15 +304,19 @@ const BACKTAB: Key = Key::code(KeyCode::BackTab);
 use Ctx as C;
 
 const PANES: &[Ctx] = &[C::Locations, C::Members, C::Profile];
+const USER: &[Ctx] = &[C::Members, C::Profile];
+/// Lists moved with letters as well as arrows (nothing is typed there).
 const LISTS: &[Ctx] = &[
     C::Locations,
     C::Members,
     C::Profile,
     C::Audit,
+    C::AuditDetail,
     C::Roles,
     C::Settings,
     C::Help,
 ];
+/// Lists under a text field: letters are typed, so only arrows and chords move.
 const TYPED_LISTS: &[Ctx] = &[
     C::SignIn,
     C::Search,
@@ -304,6 +324,33 @@ const TYPED_LISTS: &[Ctx] = &[
     C::MemberFilter,
     C::AuditFilter,
 ];
+/// Every text field.
+const FIELDS: &[Ctx] = &[
+    C::SignIn,
+    C::Search,
+    C::Picker,
+    C::MemberFilter,
+    C::AuditFilter,
+    C::Input,
+    C::Password,
+];
+
+const fn alt(code: KeyCode) -> Key {
+    Key {
+        code,
+        mods: KeyModifiers::ALT,
+    }
+}
+const fn ctrl_code(code: KeyCode) -> Key {
+    Key {
+        code,
+        mods: KeyModifiers::CONTROL,
+    }
+}
+const HOME: Key = Key::code(KeyCode::Home);
+const END: Key = Key::code(KeyCode::End);
+const PGUP: Key = Key::code(KeyCode::PageUp);
+const PGDN: Key = Key::code(KeyCode::PageDown);
 
 /// Every binding. Context-specific bindings come before wider ones for the same key.
 #[rustfmt::skip]
@@ -311,12 +358,16 @@ pub static BINDINGS: &[Binding] = &[
     // Moving around
     b(Cmd::Up, &[Key::ch('k'), UP], LISTS, S_MOVE, "move up", None),
     b(Cmd::Down, &[Key::ch('j'), DOWN], LISTS, S_MOVE, "move down", None),
-    b(Cmd::Up, &[UP], TYPED_LISTS, S_MOVE, "move up while typing", None),
-    b(Cmd::Down, &[DOWN], TYPED_LISTS, S_MOVE, "move down while typing", None),
-    b(Cmd::PageUp, &[Key::code(KeyCode::PageUp), Key::ctrl('u')], LISTS, S_MOVE, "page up", None),
-    b(Cmd::PageDown, &[Key::code(KeyCode::PageDown), Key::ctrl('d')], LISTS, S_MOVE, "page down", None),
-    b(Cmd::Top, &[Key::ch('g'), Key::code(KeyCode::Home)], LISTS, S_MOVE, "first", None),
-    b(Cmd::Bottom, &[Key::ch('G'), Key::code(KeyCode::End)], LISTS, S_MOVE, "last", None),
+    b(Cmd::PageUp, &[PGUP, Key::ctrl('u')], LISTS, S_MOVE, "page up", None),
+    b(Cmd::PageDown, &[PGDN, Key::ctrl('d')], LISTS, S_MOVE, "page down", None),
+    b(Cmd::Top, &[Key::ch('g'), HOME], LISTS, S_MOVE, "first row", None),
+    b(Cmd::Bottom, &[Key::ch('G'), END], LISTS, S_MOVE, "last row", None),
+    b(Cmd::Up, &[UP], TYPED_LISTS, S_MOVE, "move up", None),
+    b(Cmd::Down, &[DOWN], TYPED_LISTS, S_MOVE, "move down", None),
+    b(Cmd::PageUp, &[PGUP, Key::ctrl('u')], TYPED_LISTS, S_MOVE, "page up", None),
+    b(Cmd::PageDown, &[PGDN, Key::ctrl('d')], TYPED_LISTS, S_MOVE, "page down", None),
+    b(Cmd::Top, &[ctrl_code(KeyCode::Home)], TYPED_LISTS, S_MOVE, "first row", None),
+    b(Cmd::Bottom, &[ctrl_code(KeyCode::End)], TYPED_LISTS, S_MOVE, "last row", None),
     b(Cmd::NextPane, &[TAB, Key::ch('l'), RIGHT], PANES, S_MOVE, "next pane", None),
     b(Cmd::PrevPane, &[BACKTAB, Key::ch('h'), LEFT], PANES, S_MOVE, "previous pane", None),
     b(Cmd::Open, &[ENTER], &[C::Locations, C::Members], S_MOVE, "open the selected location or user", Some("open")),
@@ -325,43 +376,56 @@ pub static BINDINGS: &[Binding] = &[
     b(Cmd::GlobalSearch, &[Key::ch('/')], PANES, S_FIND, "search every location and user", Some("search")),
     b(Cmd::FilterMembers, &[Key::ch('f')], &[C::Locations, C::Members], S_FIND, "filter the members of this location", Some("filter")),
     b(Cmd::Open, &[ENTER], &[C::Search, C::Picker], S_FIND, "go to the result / choose", Some("choose")),
-    b(Cmd::Open, &[ENTER], &[C::MemberFilter, C::AuditFilter], S_FIND, "keep the filter and return to the list", Some("keep")),
-    b(Cmd::Back, &[ESC], &[C::Search, C::Picker, C::MemberFilter, C::AuditFilter], S_FIND, "close the search or clear the filter", Some("close")),
-    b(Cmd::Backspace, &[Key::code(KeyCode::Backspace)], &[C::SignIn, C::Search, C::Picker, C::MemberFilter, C::AuditFilter, C::Input, C::Password], S_FIND, "delete a character", None),
-    b(Cmd::ClearInput, &[Key::ctrl('w')], &[C::SignIn, C::Search, C::Picker, C::MemberFilter, C::AuditFilter, C::Input, C::Password], S_FIND, "clear the field", None),
+    b(Cmd::Open, &[ENTER], &[C::MemberFilter, C::AuditFilter], S_FIND, "keep the filter and go to the list", Some("keep")),
+    b(Cmd::Back, &[ESC], &[C::Search, C::Picker, C::MemberFilter, C::AuditFilter], S_FIND, "close the search, or clear the filter", Some("close")),
+    // Text fields
+    b(Cmd::CursorLeft, &[LEFT], FIELDS, S_TEXT, "cursor left / right", None),
+    b(Cmd::CursorRight, &[RIGHT], FIELDS, S_TEXT, "cursor left / right", None),
+    b(Cmd::LineStart, &[HOME, Key::ctrl('a')], FIELDS, S_TEXT, "start / end of the field", None),
+    b(Cmd::LineEnd, &[END, Key::ctrl('e')], FIELDS, S_TEXT, "start / end of the field", None),
+    b(Cmd::WordLeft, &[alt(KeyCode::Left), Key { code: KeyCode::Char('b'), mods: KeyModifiers::ALT }], FIELDS, S_TEXT, "a word left / right", None),
+    b(Cmd::WordRight, &[alt(KeyCode::Right), Key { code: KeyCode::Char('f'), mods: KeyModifiers::ALT }], FIELDS, S_TEXT, "a word left / right", None),
+    b(Cmd::Backspace, &[Key::code(KeyCode::Backspace)], FIELDS, S_TEXT, "delete the character before the cursor", None),
+    b(Cmd::DeleteForward, &[Key::code(KeyCode::Delete)], FIELDS, S_TEXT, "delete the character under the cursor", None),
+    b(Cmd::ClearInput, &[Key::ctrl('w')], FIELDS, S_TEXT, "clear the field", None),
     // Actions on the selected user
-    b(Cmd::ResetPassword, &[Key::ch('r')], &[C::Members, C::Profile], S_ACT, "reset password", Some("reset password")),
-    b(Cmd::AddPhone, &[Key::ch('a')], &[C::Profile], S_ACT, "add a phone number", Some("add phone")),
-    b(Cmd::EditPhone, &[Key::ch('e')], &[C::Profile], S_ACT, "edit a phone number", Some("edit phone")),
-    b(Cmd::RemovePhone, &[Key::ch('d')], &[C::Profile], S_ACT, "remove a phone number", Some("remove phone")),
-    b(Cmd::UserAudit, &[Key::ch('u')], &[C::Profile], S_ACT, "audit records of this user", Some("user audit")),
+    b(Cmd::ResetPassword, &[Key::ch('r')], USER, S_ACT, "reset password", Some("reset password")),
+    b(Cmd::AddPhone, &[Key::ch('a')], USER, S_ACT, "add a phone number", Some("add phone")),
+    b(Cmd::EditPhone, &[Key::ch('e')], USER, S_ACT, "edit a phone number", Some("edit phone")),
+    b(Cmd::RemovePhone, &[Key::ch('d')], USER, S_ACT, "remove a phone number", Some("remove phone")),
+    b(Cmd::UserAudit, &[Key::ch('u')], USER, S_ACT, "audit records of this user", Some("user audit")),
     // Views
     b(Cmd::Audit, &[Key::ch('A')], PANES, S_VIEWS, "audit log of the tenant", Some("audit")),
     b(Cmd::ScopedRoles, &[Key::ch('o')], &[C::Locations, C::Members], S_VIEWS, "scoped role members of this location", Some("roles")),
     b(Cmd::FilterAudit, &[Key::ch('/'), Key::ch('f')], &[C::Audit], S_VIEWS, "audit log: filter", Some("filter")),
+    b(Cmd::Open, &[ENTER], &[C::Audit], S_VIEWS, "audit log: the record in full", Some("details")),
     b(Cmd::AddAssignment, &[Key::ch('a')], &[C::Roles], S_VIEWS, "scoped roles: assign a role", Some("assign")),
     b(Cmd::RemoveAssignment, &[Key::ch('d')], &[C::Roles], S_VIEWS, "scoped roles: remove the assignment", Some("remove")),
     b(Cmd::Settings, &[Key::ch('t')], PANES, S_VIEWS, "tenant settings: who can access My Staff, phone sign-in, writeback", None),
     b(Cmd::Open, &[ENTER], &[C::Settings], S_VIEWS, "settings: set My Staff access to the highlighted value (Selected: add a user or group)", Some("change")),
     b(Cmd::RemoveSelected, &[Key::ch('d')], &[C::Settings], S_VIEWS, "settings: remove the highlighted user or group from the selection", Some("remove")),
-    b(Cmd::Back, &[ESC], &[C::Audit, C::Roles, C::Settings], S_VIEWS, "back to the main screen", Some("back")),
+    b(Cmd::Back, &[ESC], &[C::Audit, C::AuditDetail, C::Roles, C::Settings], S_VIEWS, "back", Some("back")),
     // Dialogs
-    b(Cmd::NextField, &[TAB, RIGHT, Key::ch('l')], &[C::Confirm], S_DIALOGS, "confirmations: switch button (Cancel is focused first)", None),
-    b(Cmd::PrevField, &[BACKTAB, LEFT, Key::ch('h')], &[C::Confirm], S_DIALOGS, "confirmations: switch button (Cancel is focused first)", None),
-    b(Cmd::NextField, &[TAB, DOWN], &[C::Input, C::Choice], S_DIALOGS, "next choice", Some("next choice")),
-    b(Cmd::PrevField, &[BACKTAB, UP], &[C::Input, C::Choice], S_DIALOGS, "previous choice", None),
-    b(Cmd::Submit, &[ENTER], &[C::Confirm, C::Input, C::Choice, C::Password], S_DIALOGS, "press the focused button / submit", Some("confirm")),
+    b(Cmd::PrevField, &[LEFT, BACKTAB, Key::ch('h')], &[C::Confirm], S_DIALOGS, "confirmations: choose a button (Cancel is focused first)", Some("choose")),
+    b(Cmd::NextField, &[RIGHT, TAB, Key::ch('l')], &[C::Confirm], S_DIALOGS, "confirmations: choose a button (Cancel is focused first)", Some("choose")),
+    b(Cmd::Submit, &[ENTER], &[C::Confirm], S_DIALOGS, "press the focused button", Some("select")),
+    b(Cmd::NextField, &[TAB, DOWN], &[C::Input, C::Choice], S_DIALOGS, "next / previous choice", Some("next choice")),
+    b(Cmd::PrevField, &[BACKTAB, UP], &[C::Input, C::Choice], S_DIALOGS, "next / previous choice", None),
+    b(Cmd::NextField, &[TAB, DOWN], &[C::Password], S_DIALOGS, "password: the other field", Some("other field")),
+    b(Cmd::PrevField, &[BACKTAB, UP], &[C::Password], S_DIALOGS, "password: the other field", None),
+    b(Cmd::Reveal, &[Key::ctrl('r')], &[C::Password], S_DIALOGS, "password: show or hide what you typed", Some("show/hide")),
+    b(Cmd::Submit, &[ENTER], &[C::Input, C::Choice, C::Password], S_DIALOGS, "submit", Some("submit")),
     b(Cmd::Back, &[ESC], &[C::Confirm, C::Input, C::Choice, C::Password], S_DIALOGS, "cancel", Some("cancel")),
     b(Cmd::Back, &[ENTER, ESC], &[C::Notice], S_DIALOGS, "close the notice (a temporary password is then gone)", Some("close")),
     // General
     b(Cmd::ForceQuit, &[Key::ctrl('c')], &[C::Global], S_GENERAL, "quit at once (anywhere)", None),
-    b(Cmd::Help, &[Key::ch('?')], &[C::Locations, C::Members, C::Profile, C::Denied, C::Audit, C::Roles, C::Settings], S_GENERAL, "this help", Some("help")),
+    b(Cmd::Help, &[Key::ch('?')], &[C::Locations, C::Members, C::Profile, C::Denied, C::Audit, C::AuditDetail, C::Roles, C::Settings], S_GENERAL, "this help", Some("help")),
     b(Cmd::Back, &[ESC, Key::ch('?'), Key::ch('q')], &[C::Help], S_GENERAL, "close the help", Some("close")),
-    b(Cmd::Quit, &[Key::ch('q')], &[C::Locations, C::Members, C::Profile, C::Audit, C::Roles, C::Settings, C::Confirm, C::Notice], S_GENERAL, "quit (asks first if a dialog is open)", Some("quit")),
+    b(Cmd::Quit, &[Key::ch('q')], &[C::Locations, C::Members, C::Profile, C::Audit, C::AuditDetail, C::Roles, C::Settings, C::Confirm, C::Notice], S_GENERAL, "quit (asks first if a dialog is open)", Some("quit")),
     b(Cmd::SignOut, &[Key::ch('S')], PANES, S_GENERAL, "sign in as someone else", None),
     // Sign-in and access denied
     b(Cmd::Open, &[ENTER], &[C::SignIn], S_SIGN_IN, "sign in as the selected account", Some("sign in")),
-    b(Cmd::Quit, &[ESC], &[C::SignIn], S_SIGN_IN, "quit", Some("quit")),
+    b(Cmd::Back, &[ESC], &[C::SignIn], S_SIGN_IN, "back to your account (quit if nobody is signed in)", Some("back")),
     b(Cmd::SignOut, &[Key::ch('s'), ENTER], &[C::Denied], S_SIGN_IN, "access denied: sign in as someone else", Some("sign in as someone else")),
     b(Cmd::Quit, &[Key::ch('q'), ESC], &[C::Denied], S_SIGN_IN, "access denied: quit", Some("quit")),
 ];
@@ -394,50 +458,80 @@ fn keys_text(keys: &[Key]) -> String {
     keys.iter()
         .map(|k| k.to_string())
         .collect::<Vec<_>>()
-        .join("/")
+        .join(", ")
 }
 
-/// Status-bar hints for a context: `(key, short label)` for each hinted binding whose command is
-/// currently enabled.
+/// Status-bar hints for a context: `(keys, short label)` for each hinted binding whose command
+/// is currently enabled. Bindings with the same hint share one entry ("←/→ choose").
 pub fn hints(ctx: Ctx, enabled: impl Fn(Cmd) -> bool) -> Vec<(String, &'static str)> {
-    BINDINGS
+    let mut out: Vec<(String, &'static str)> = Vec::new();
+    for b in BINDINGS
         .iter()
         .filter(|b| applies(b, ctx) && enabled(b.cmd))
-        .filter_map(|b| Some((b.keys.first()?.to_string(), b.hint?)))
-        .collect()
+    {
+        let (Some(key), Some(hint)) = (b.keys.first(), b.hint) else {
+            continue;
+        };
+        match out.iter_mut().find(|(_, h)| *h == hint) {
+            Some((k, _)) => {
+                k.push('/');
+                k.push_str(&key.to_string());
+            }
+            None => out.push((key.to_string(), hint)),
+        }
+    }
+    out
 }
 
-/// The help overlay: one section per `section`, in keymap order; each binding once, as
-/// `(keys, label)`; bindings with the same label are merged.
-pub fn help_sections() -> Vec<(&'static str, Vec<(String, &'static str)>)> {
-    let mut out: Vec<(&'static str, Vec<(String, &'static str)>)> = Vec::new();
+/// The help overlay: one section per `section`, in keymap order. Bindings with the same label
+/// share a row (their keys merged), and rows with the same keys share a row (their labels
+/// joined), so each key is listed once per section.
+pub fn help_sections() -> Vec<(&'static str, Vec<(String, String)>)> {
+    type Rows = Vec<(Vec<Key>, Vec<&'static str>)>;
+    let mut sections: Vec<(&'static str, Rows)> = Vec::new();
     for b in BINDINGS {
-        let keys = keys_text(b.keys);
-        let pos = match out.iter().position(|(s, _)| *s == b.section) {
+        let pos = match sections.iter().position(|(s, _)| *s == b.section) {
             Some(p) => p,
             None => {
-                out.push((b.section, Vec::new()));
-                out.len() - 1
+                sections.push((b.section, Vec::new()));
+                sections.len() - 1
             }
         };
-        let lines = &mut out[pos].1;
-        match lines.iter_mut().find(|(_, l)| *l == b.label) {
-            Some((k, _)) => {
-                for key in keys.split('/') {
-                    if !k.split('/').any(|x| x == key) {
-                        k.push('/');
-                        k.push_str(key);
+        let rows = &mut sections[pos].1;
+        match rows
+            .iter_mut()
+            .find(|(_, labels)| labels.contains(&b.label))
+        {
+            Some((keys, _)) => {
+                for k in b.keys {
+                    if !keys.contains(k) {
+                        keys.push(*k);
                     }
                 }
             }
-            None => lines.push((keys, b.label)),
+            None => rows.push((b.keys.to_vec(), vec![b.label])),
         }
     }
-    if let Some((_, lines)) = out.iter_mut().find(|(s, _)| *s == S_FIND) {
-        lines.push((
-            "(type)".to_string(),
-            "typing edits the search, filter or field",
-        ));
+    let mut out = Vec::new();
+    for (title, rows) in sections {
+        let mut merged: Vec<(Vec<Key>, Vec<&'static str>)> = Vec::new();
+        for (keys, labels) in rows {
+            match merged.iter_mut().find(|(k, _)| *k == keys) {
+                Some((_, l)) => l.extend(labels),
+                None => merged.push((keys, labels)),
+            }
+        }
+        let mut lines: Vec<(String, String)> = merged
+            .into_iter()
+            .map(|(keys, labels)| (keys_text(&keys), labels.join("; ")))
+            .collect();
+        if title == S_TEXT {
+            lines.push((
+                "(type)".to_string(),
+                "typing edits the search, filter or field; in a list under a field, move with the arrows, PgUp/PgDn and Ctrl-Home/Ctrl-End".to_string(),
+            ));
+        }
+        out.push((title, lines));
     }
     out
 }
@@ -459,6 +553,7 @@ mod tests {
             Ctx::Search,
             Ctx::Audit,
             Ctx::AuditFilter,
+            Ctx::AuditDetail,
             Ctx::Roles,
             Ctx::Settings,
             Ctx::Confirm,
@@ -499,7 +594,7 @@ mod tests {
     fn the_password_dialog_offers_no_choice() {
         let hints = hints(Ctx::Password, |_| true);
         assert!(hints.iter().all(|(_, l)| *l != "next choice"), "{hints:?}");
-        assert_eq!(lookup(Ctx::Password, TAB), None);
+        assert_eq!(lookup(Ctx::Password, TAB), Some(Cmd::NextField));
         assert_eq!(lookup(Ctx::Password, ENTER), Some(Cmd::Submit));
         assert_eq!(Ctx::Password.typing_hint(), Some("to edit"));
         assert_eq!(Ctx::Search.typing_hint(), Some("to filter"));

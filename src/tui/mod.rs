@@ -2,18 +2,21 @@
 //! task at the keyboard.
 //!
 //! Shape: keys become [`keymap::Cmd`]s through the one [`keymap`]; a pure state machine
-//! ([`state::update`]) turns events into [`state::Effect`]s; [`App`] carries effects out through a
-//! [`Backend`] (the [`Session`] in production) and feeds the results back as events; [`render`]
-//! draws the state; [`run`] is the crossterm driver.
+//! ([`state::update`]) turns events into [`state::Effect`]s and computes the [`view`] model of each
+//! frame; [`App`] carries effects out through a [`Backend`] (the [`Session`] in production) and
+//! feeds the results back as events; [`ui`] draws the view model where [`layout`] says; [`run`]
+//! is the crossterm driver. See docs/ARCHITECTURE.md.
 
 pub mod keymap;
+pub mod layout;
 pub mod natural;
-pub mod render;
 pub mod run;
 pub mod state;
+pub mod text;
 pub mod theme;
+pub mod ui;
+pub mod view;
 
-use crate::audit::AuditResult;
 use crate::model::{MyStaffAccess, Principal, Tenant};
 use crate::phone::PhoneType;
 use crate::roles::Role;
@@ -74,15 +77,7 @@ impl Backend for Session {
     fn audit_rows(&self) -> Vec<AuditRow> {
         self.audit()
             .iter()
-            .map(|r| AuditRow {
-                id: r.id.clone(),
-                when: r.activity_date_time.clone(),
-                activity: r.activity_display_name.clone(),
-                success: r.result == AuditResult::Success,
-                reason: r.result_reason.clone(),
-                initiated_by: r.initiated_by.user.user_principal_name.clone(),
-                target: r.target_name().to_string(),
-            })
+            .map(|r| AuditRow { record: r.clone() })
             .collect()
     }
     fn reset_password(
@@ -156,13 +151,17 @@ pub fn to_search_hit(h: search::Hit) -> SearchHit {
 }
 
 /// The state machine wired to a backend. Effects run synchronously, except searches when
-/// `deferred_search` is set: those queue in `searches` for a worker (the terminal driver).
+/// `deferred_search` is set (they queue in `searches` for a worker: the terminal driver), and
+/// changes when `deferred_changes` is set (they wait in `pending` until the driver has drawn the
+/// "Saving…" frame and calls [`App::run_pending`]).
 pub struct App<B: Backend> {
     pub state: State,
     pub backend: B,
     pub deferred_search: bool,
+    pub deferred_changes: bool,
     /// Queued `(seq, query)` when searches are deferred.
     pub searches: Vec<(u64, String)>,
+    pending: std::collections::VecDeque<Effect>,
     index: Option<SearchIndex>,
 }
 
@@ -173,7 +172,9 @@ impl<B: Backend> App<B> {
             state,
             backend,
             deferred_search: false,
+            deferred_changes: false,
             searches: Vec::new(),
+            pending: Default::default(),
             index: None,
         };
         app.run_effects(effects);
@@ -191,12 +192,29 @@ impl<B: Backend> App<B> {
     }
 
     fn run_effects(&mut self, effects: Vec<Effect>) {
-        let mut queue: std::collections::VecDeque<Effect> = effects.into();
-        while let Some(e) = queue.pop_front() {
+        self.pending.extend(effects);
+        while let Some(e) = self.pending.pop_front() {
+            if self.deferred_changes && e.is_change() {
+                self.pending.push_front(e);
+                return;
+            }
             if let Some(ev) = self.execute(e) {
-                queue.extend(state::update(&mut self.state, self.backend.tenant(), ev));
+                let more = state::update(&mut self.state, self.backend.tenant(), ev);
+                self.pending.extend(more);
             }
         }
+    }
+
+    /// Changes wait here while the "Saving…" frame is drawn.
+    pub fn has_pending(&self) -> bool {
+        !self.pending.is_empty()
+    }
+
+    /// Carries out the waiting changes (and whatever they lead to).
+    pub fn run_pending(&mut self) {
+        let deferred = std::mem::replace(&mut self.deferred_changes, false);
+        self.run_effects(Vec::new());
+        self.deferred_changes = deferred;
     }
 
     /// The tenant changed underneath (refresh): rebuild what depends on it.
@@ -218,7 +236,6 @@ impl<B: Backend> App<B> {
 
     fn execute(&mut self, e: Effect) -> Option<Event> {
         match e {
-            Effect::Quit => None,
             Effect::Search { seq, query } => {
                 if self.deferred_search {
                     self.searches.push((seq, query));
@@ -328,9 +345,8 @@ impl<B: Backend> App<B> {
     ) -> ratatui::buffer::Buffer {
         let backend = ratatui::backend::TestBackend::new(width, height);
         let mut terminal = ratatui::Terminal::new(backend).expect("test backend");
-        terminal
-            .draw(|f| render::draw(f, &self.state, self.backend.tenant(), theme))
-            .expect("draw");
+        let vm = self.state.view(self.backend.tenant(), (width, height));
+        terminal.draw(|f| ui::draw(f, &vm, theme)).expect("draw");
         terminal.backend().buffer().clone()
     }
 }

@@ -196,6 +196,11 @@ pub fn run(session: Session, options: TuiOptions) -> anyhow::Result<()> {
     let size = terminal::size().unwrap_or((80, 24));
     let mut app = App::new(session, options.as_user, size);
     app.deferred_search = true;
+    app.deferred_changes = true;
+    // Anything the session found while opening (a torn journal tail, say) is shown, not lost.
+    for w in std::mem::take(&mut app.backend.warnings) {
+        app.handle(Event::Warning(w));
+    }
     let latest = Arc::new(AtomicU64::new(0));
     let cancel = Arc::new(AtomicBool::new(false));
 
@@ -204,8 +209,12 @@ pub fn run(session: Session, options: TuiOptions) -> anyhow::Result<()> {
         .context("cannot draw on the terminal")?;
     term.clear()?;
     let draw = |term: &mut Terminal<CrosstermBackend<io::Stdout>>, app: &App<Session>| {
+        let size = term.size()?;
+        let vm = app
+            .state
+            .view(app.backend.tenant(), (size.width, size.height));
         execute!(io::stdout(), BeginSynchronizedUpdate)?;
-        term.draw(|f| super::render::draw(f, &app.state, app.backend.tenant(), &theme))?;
+        term.draw(|f| super::ui::draw(f, &vm, &theme))?;
         execute!(io::stdout(), EndSynchronizedUpdate)?;
         anyhow::Ok(())
     };
@@ -221,6 +230,12 @@ pub fn run(session: Session, options: TuiOptions) -> anyhow::Result<()> {
             if dirty {
                 draw(&mut term, &app)?;
                 dirty = false;
+            }
+            // A change goes to disk after the frame that says "Saving…" is up.
+            if app.has_pending() {
+                app.run_pending();
+                dirty = true;
+                continue;
             }
             if app.state.quit {
                 break;
@@ -258,10 +273,7 @@ pub fn run(session: Session, options: TuiOptions) -> anyhow::Result<()> {
                         dirty = true;
                     }
                     Err(e) => {
-                        app.state.status = Some(super::state::Status {
-                            kind: super::state::StatusKind::Error,
-                            text: format!("Cannot read changes made elsewhere: {e}"),
-                        });
+                        app.handle(Event::RefreshFailed(e.to_string()));
                         dirty = true;
                     }
                 }

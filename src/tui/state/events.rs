@@ -1,0 +1,127 @@
+//! What the state machine and the driver exchange: events in, effects out.
+
+use crate::model::{MyStaffAccess, Principal};
+use crate::phone::PhoneType;
+use crate::roles::Role;
+use crate::tui::keymap::Key;
+
+use super::{AuditRow, SearchHit, Secret};
+
+#[derive(Debug)]
+pub struct ResetResult {
+    pub temporary_password: Option<Secret>,
+    pub force_change_next_sign_in: bool,
+}
+
+/// Which operation an [`Event::OpDone`] reports on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OpKind {
+    Phone,
+    RemovePhone,
+    Assign,
+    Unassign,
+    MyStaffAccess,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MouseKind {
+    Click,
+    ScrollUp,
+    ScrollDown,
+}
+
+#[derive(Debug)]
+pub enum Event {
+    Key(Key),
+    Resize(u16, u16),
+    Mouse {
+        kind: MouseKind,
+        col: u16,
+        row: u16,
+    },
+    SearchResults {
+        seq: u64,
+        hits: Vec<SearchHit>,
+    },
+    ResetDone {
+        target: u32,
+        result: Result<ResetResult, String>,
+    },
+    OpDone {
+        op: OpKind,
+        result: Result<Vec<String>, String>,
+    },
+    AuditLoaded(Vec<AuditRow>),
+    PrefLoaded {
+        key: String,
+        value: Option<String>,
+    },
+    /// The tenant changed underneath (another process's journal entries were applied).
+    TenantChanged,
+    /// Catching up on other processes' changes failed.
+    RefreshFailed(String),
+    /// Something the session wants the person to know (a torn journal tail, a lost preference).
+    Warning(String),
+}
+
+/// Work for the driver. Every change carries the actor; the state machine emits one only after
+/// the engine allowed it.
+#[derive(Debug, PartialEq)]
+pub enum Effect {
+    Search {
+        seq: u64,
+        query: String,
+    },
+    LoadAudit,
+    LoadPref {
+        key: String,
+    },
+    SavePref {
+        key: String,
+        value: String,
+    },
+    ResetPassword {
+        actor: u32,
+        target: u32,
+        password: Option<Secret>,
+    },
+    SetPhone {
+        actor: u32,
+        target: u32,
+        kind: PhoneType,
+        number: String,
+    },
+    RemovePhone {
+        actor: u32,
+        target: u32,
+        kind: PhoneType,
+    },
+    AssignScopedRole {
+        actor: u32,
+        au: u32,
+        role: Role,
+        principal: Principal,
+    },
+    Unassign {
+        actor: u32,
+        assignment: u32,
+    },
+    SetMyStaffAccess {
+        actor: u32,
+        access: MyStaffAccess,
+        selected: Vec<Principal>,
+    },
+}
+
+impl Effect {
+    /// A change to the tenant: journaled and fsynced, so the driver shows "Saving…" first.
+    pub fn is_change(&self) -> bool {
+        !matches!(
+            self,
+            Effect::Search { .. }
+                | Effect::LoadAudit
+                | Effect::LoadPref { .. }
+                | Effect::SavePref { .. }
+        )
+    }
+}

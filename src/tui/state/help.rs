@@ -1,0 +1,76 @@
+//! The help overlay: every key, generated from the keymap that dispatches them.
+
+use crate::tui::keymap::{self, Cmd};
+use crate::tui::layout::{self, Areas};
+use crate::tui::view::{Frame, TextPane, Tone, VLine, VSpan, wrap_lines};
+
+use super::State;
+
+#[derive(Debug, Default)]
+pub struct Help {
+    pub scroll: usize,
+}
+
+pub(super) fn on_key(s: &mut State, cmd: Option<Cmd>, page: usize) {
+    let Some(h) = s.help.as_mut() else {
+        return;
+    };
+    h.scroll = match cmd {
+        Some(Cmd::Back) => {
+            s.help = None;
+            return;
+        }
+        Some(Cmd::Up) => h.scroll.saturating_sub(1),
+        Some(Cmd::Down) => h.scroll + 1,
+        Some(Cmd::PageUp) => h.scroll.saturating_sub(page),
+        Some(Cmd::PageDown) => h.scroll + page,
+        Some(Cmd::Top) => 0,
+        Some(Cmd::Bottom) => usize::MAX / 2,
+        _ => h.scroll,
+    };
+    let max = lines(s.areas_for_help()).len().saturating_sub(page);
+    if let Some(h) = s.help.as_mut() {
+        h.scroll = h.scroll.min(max);
+    }
+}
+
+impl State {
+    fn areas_for_help(&self) -> Areas {
+        layout::areas(self.size, layout::Mode::Text)
+    }
+}
+
+fn lines(a: Areas) -> Vec<VLine> {
+    let width = layout::inner(a.help).width as usize;
+    let mut lines = Vec::new();
+    for (title, entries) in keymap::help_sections() {
+        lines.push(VLine::text(title, Tone::Title));
+        for (keys, label) in entries {
+            lines.push(
+                VLine::new(vec![
+                    VSpan::new(format!("  {keys:<25} "), Tone::Key),
+                    VSpan::new(label, Tone::Text),
+                ])
+                .indented(28),
+            );
+        }
+        lines.push(VLine::blank());
+    }
+    wrap_lines(&lines, width)
+}
+
+pub(super) fn view(h: &Help, a: &Areas) -> TextPane {
+    let lines = lines(*a);
+    let height = layout::inner(a.help).height as usize;
+    let scroll = h.scroll.min(lines.len().saturating_sub(height));
+    let below = lines.len().saturating_sub(scroll + height);
+    TextPane {
+        frame: Frame {
+            title: "Keys — generated from the keymap".to_string(),
+            focused: true,
+            footer: crate::tui::view::scroll_note(scroll, below),
+        },
+        lines,
+        scroll,
+    }
+}

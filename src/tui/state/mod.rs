@@ -1,0 +1,682 @@
+//! The pure state machine: `update(&mut State, &Tenant, Event) -> Vec<Effect>`.
+//!
+//! No terminal, no I/O, no clock. Keys are turned into [`Cmd`]s by the keymap; every enabled or
+//! refused change is the permission engine's decision, never a rule of its own. Changes leave as
+//! [`Effect`]s that the driver carries out through the session; their results come back as
+//! [`Event`]s. The tenant is read-only input. Each screen and dialog has its own file here, with
+//! its state, its keys and the part of the view model it shows; [`State::view`] puts a frame
+//! together.
+
+mod audit;
+mod confirm;
+mod events;
+mod field;
+mod fuzzy;
+mod help;
+mod list;
+mod panes;
+mod phone;
+mod picker;
+mod profile;
+mod reset;
+mod roles;
+mod search;
+mod secret;
+mod settings;
+mod signin;
+
+pub use audit::{AuditRow, AuditState};
+pub use confirm::ConfirmKind;
+pub use events::{Effect, Event, MouseKind, OpKind, ResetResult};
+pub use field::TextField;
+pub use fuzzy::tier as name_tier;
+pub use list::{ListSel, scroll_offset};
+pub use panes::{Location, Main, au_user_count, au_users};
+pub use phone::PhoneMode;
+pub use picker::PickFor;
+pub use profile::{ActionView, phones_visible, profile_actions, shown_number};
+pub use roles::{RolesState, au_assignments};
+pub use search::{HitKind, SEARCH_LIMIT, SearchHit, SearchState};
+pub use secret::Secret;
+pub use settings::{SettingsRow, SettingsState, access_summary, display_name, settings_rows};
+pub use signin::{Account, SIGN_IN_LIST_ALL_MAX, SignIn};
+
+use crate::model::{Principal, Tenant};
+use crate::permissions::{self, Action, Decision, Target};
+
+use super::keymap::{self, Cmd, Ctx, Key};
+use super::layout::{self, Areas, Mode};
+use super::view::{Body, Message, Tone, VLine, ViewModel};
+
+pub use super::layout::{MIN_HEIGHT, MIN_WIDTH};
+
+// ---- state ------------------------------------------------------------------------------------
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Screen {
+    SignIn,
+    Denied,
+    Main,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pane {
+    Locations,
+    Members,
+    Profile,
+}
+
+/// Full-screen views over the main screen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum View {
+    Panes,
+    Search,
+    Audit,
+    Roles,
+    Settings,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StatusKind {
+    Info,
+    Ok,
+    Error,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Status {
+    pub kind: StatusKind,
+    pub text: String,
+}
+
+#[derive(Debug)]
+pub enum Dialog {
+    Confirm(confirm::Confirm),
+    /// Synced user: the manager types the new password twice against the live checklist.
+    SetPassword(reset::SetPassword),
+    /// Cloud-only user: the generated password, shown once.
+    TempPassword(reset::TempPassword),
+    Phone(phone::PhoneDialog),
+    PickRole(picker::PickRole),
+    PickPrincipal(picker::PickPrincipal),
+}
+
+#[derive(Debug)]
+pub struct State {
+    pub screen: Screen,
+    pub actor: Option<u32>,
+    /// The engine's refusal on the access-denied screen.
+    pub denied_reason: String,
+    pub signin: SignIn,
+    pub main: Main,
+    pub view: View,
+    pub search: SearchState,
+    pub audit: AuditState,
+    pub roles: RolesState,
+    pub settings: SettingsState,
+    /// Topmost last.
+    pub dialogs: Vec<Dialog>,
+    pub help: Option<help::Help>,
+    pub status: Option<Status>,
+    /// Bumped whenever a message is set, so `update` can tell a fresh message from a stale one.
+    status_gen: u64,
+    /// A change is being saved (its effect is with the driver).
+    pub saving: bool,
+    pub size: (u16, u16),
+    pub quit: bool,
+}
+
+pub fn pref_key(t: &Tenant, actor: u32) -> String {
+    format!("last-location/{}", t.user(actor).upn().to_lowercase())
+}
+
+/// "Helpdesk Administrator (scoped to Portland)" for each role a user holds, or "no admin role".
+pub fn roles_summary(t: &Tenant, u: u32) -> String {
+    let grants = permissions::grants_of(t, Principal::User(u));
+    if grants.is_empty() {
+        return "no admin role".to_string();
+    }
+    grants
+        .iter()
+        .map(|g| permissions::describe_grant(t, g))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// May the actor change the tenant settings? (The engine's answer, with its reason.)
+pub fn manage_settings(t: &Tenant, actor: u32) -> Decision {
+    permissions::decide(
+        t,
+        Principal::User(actor),
+        Action::ManageSettings,
+        Target::None,
+    )
+}
+
+/// What the selection is; a message set for one selection goes when it changes.
+#[derive(Debug, PartialEq, Eq)]
+struct Focus {
+    screen: Screen,
+    view: View,
+    pane: Pane,
+    location: Option<u32>,
+    user: Option<u32>,
+    rows: [usize; 4],
+}
+
+impl State {
+    /// A new session: the sign-in screen, or straight in as `as_user`.
+    pub fn start(t: &Tenant, as_user: Option<u32>, size: (u16, u16)) -> (State, Vec<Effect>) {
+        let mut s = State {
+            screen: Screen::SignIn,
+            actor: None,
+            denied_reason: String::new(),
+            signin: SignIn::default(),
+            main: Main::default(),
+            view: View::Panes,
+            search: SearchState::default(),
+            audit: AuditState::default(),
+            roles: RolesState::default(),
+            settings: SettingsState::default(),
+            dialogs: Vec::new(),
+            help: None,
+            status: None,
+            status_gen: 0,
+            saving: false,
+            size,
+            quit: false,
+        };
+        let effects = match as_user {
+            Some(u) => s.sign_in(t, u),
+            None => {
+                s.open_sign_in(t);
+                Vec::new()
+            }
+        };
+        (s, effects)
+    }
+
+    /// The keyboard context: the topmost layer wins (help › dialog › view › pane).
+    pub fn ctx(&self) -> Ctx {
+        if self.help.is_some() {
+            return Ctx::Help;
+        }
+        if let Some(d) = self.dialogs.last() {
+            return match d {
+                Dialog::Confirm(_) => Ctx::Confirm,
+                Dialog::SetPassword(_) => Ctx::Password,
+                Dialog::Phone(p) if p.mode == PhoneMode::Remove => Ctx::Choice,
+                Dialog::Phone(_) => Ctx::Input,
+                Dialog::TempPassword(_) => Ctx::Notice,
+                Dialog::PickRole(_) | Dialog::PickPrincipal(_) => Ctx::Picker,
+            };
+        }
+        match self.screen {
+            Screen::SignIn => Ctx::SignIn,
+            Screen::Denied => Ctx::Denied,
+            Screen::Main => match self.view {
+                View::Search => Ctx::Search,
+                View::Audit if self.audit.detail => Ctx::AuditDetail,
+                View::Audit if self.audit.filtering => Ctx::AuditFilter,
+                View::Audit => Ctx::Audit,
+                View::Roles => Ctx::Roles,
+                View::Settings => Ctx::Settings,
+                View::Panes => match self.main.pane {
+                    Pane::Locations => Ctx::Locations,
+                    Pane::Members if self.main.filtering => Ctx::MemberFilter,
+                    Pane::Members => Ctx::Members,
+                    Pane::Profile => Ctx::Profile,
+                },
+            },
+        }
+    }
+
+    pub fn location(&self) -> Option<&Location> {
+        self.main.locations.get(self.main.loc.sel)
+    }
+
+    /// The user whose profile is shown.
+    pub fn profile_user(&self) -> Option<u32> {
+        self.main
+            .pinned
+            .or_else(|| self.main.shown.get(self.main.mem.sel).map(|(u, _)| *u))
+    }
+
+    /// What the body shows, for the layout.
+    fn mode(&self, t: &Tenant) -> Mode {
+        match self.screen {
+            Screen::SignIn => Mode::List { head: 2 },
+            Screen::Denied => Mode::Boxed,
+            Screen::Main => match self.view {
+                View::Panes => Mode::Panes {
+                    filter_line: self.main.filtering || !self.main.filter.is_empty(),
+                },
+                View::Search => Mode::List { head: 2 },
+                View::Audit if self.audit.detail => Mode::Text,
+                View::Audit => Mode::List { head: 1 },
+                View::Roles => Mode::List {
+                    head: roles::HEAD_LINES,
+                },
+                View::Settings => settings::mode(t),
+            },
+        }
+    }
+
+    /// The areas of a frame of this size (the state's own size unless a test renders another).
+    pub fn areas(&self, t: &Tenant, size: (u16, u16)) -> Areas {
+        layout::areas(size, self.mode(t))
+    }
+
+    /// The visible height of the list the keyboard is in: what PgDn moves by.
+    fn page(&self, t: &Tenant) -> usize {
+        let a = self.areas(t, self.size);
+        let h = match self.ctx() {
+            Ctx::Picker => layout::picker_rows(a.full, self.dialogs.len() - 1).height,
+            Ctx::Locations => a.panes.location_rows.height,
+            Ctx::Members | Ctx::MemberFilter => a.panes.member_rows.height,
+            Ctx::Profile => a.panes.profile_text.height,
+            Ctx::Help => a.help.height.saturating_sub(2),
+            _ => a.list.height,
+        };
+        (h as usize).max(1)
+    }
+
+    /// Keeps every list's selection within its visible window.
+    fn sync_scroll(&mut self, t: &Tenant) {
+        let a = self.areas(t, self.size);
+        let h = |r: ratatui::layout::Rect| r.height as usize;
+        self.main
+            .loc
+            .scroll(h(a.panes.location_rows), self.main.locations.len());
+        self.main
+            .mem
+            .scroll(h(a.panes.member_rows), self.main.shown.len());
+        self.signin.list.scroll(h(a.list), self.signin.shown.len());
+        self.search.list.scroll(h(a.list), self.search.hits.len());
+        self.audit.list.scroll(h(a.list), self.audit.shown.len());
+        let rows = self.roles.au.map_or(0, |au| au_assignments(t, au).len());
+        self.roles.list.scroll(h(a.list), rows);
+        self.settings.list.scroll(h(a.list), settings_rows(t).len());
+        let depth = self.dialogs.len().saturating_sub(1);
+        let ph = h(layout::picker_rows(a.full, depth));
+        if let Some(d) = self.dialogs.last_mut() {
+            match d {
+                Dialog::PickRole(p) => p.list.scroll(ph, p.shown.len()),
+                Dialog::PickPrincipal(p) => p.list.scroll(ph, p.shown.len()),
+                _ => {}
+            }
+        }
+    }
+
+    fn focus(&self) -> Focus {
+        Focus {
+            screen: self.screen,
+            view: self.view,
+            pane: self.main.pane,
+            location: self.location().map(|l| l.au),
+            user: self.profile_user(),
+            rows: [
+                self.search.list.sel,
+                self.audit.list.sel,
+                self.roles.list.sel,
+                self.settings.list.sel,
+            ],
+        }
+    }
+
+    /// Is a command available now? Used for hints; the engine decides every change.
+    pub fn enabled(&self, t: &Tenant, cmd: Cmd) -> bool {
+        let Some(actor) = self.actor else {
+            return true;
+        };
+        match cmd {
+            Cmd::ResetPassword | Cmd::AddPhone | Cmd::EditPhone | Cmd::RemovePhone => {
+                match self.profile_user() {
+                    Some(u) => profile_actions(t, actor, u)
+                        .iter()
+                        .any(|a| a.cmd == cmd && a.allowed),
+                    None => false,
+                }
+            }
+            Cmd::UserAudit => self.profile_user().is_some(),
+            Cmd::ScopedRoles | Cmd::FilterMembers => self.location().is_some(),
+            Cmd::Open if self.ctx() == Ctx::Settings => manage_settings(t, actor).allowed,
+            Cmd::Open if self.ctx() == Ctx::Audit => !self.audit.shown.is_empty(),
+            Cmd::RemoveSelected => {
+                manage_settings(t, actor).allowed
+                    && matches!(
+                        settings_rows(t).get(self.settings.list.sel),
+                        Some(SettingsRow::Selected(_))
+                    )
+            }
+            Cmd::AddAssignment | Cmd::RemoveAssignment => {
+                let Some(au) = self.roles.au else {
+                    return false;
+                };
+                let d = permissions::decide(
+                    t,
+                    Principal::User(actor),
+                    Action::ManageAuRoles,
+                    Target::Au(au),
+                );
+                d.allowed && (cmd == Cmd::AddAssignment || !au_assignments(t, au).is_empty())
+            }
+            Cmd::Back if self.ctx() == Ctx::SignIn => true,
+            _ => true,
+        }
+    }
+
+    /// "Contoso › Portland › Contoso Portland User 7".
+    pub fn breadcrumbs(&self, t: &Tenant) -> Vec<String> {
+        let mut v = vec![t.info.display_name.clone()];
+        if self.screen != Screen::Main {
+            return v;
+        }
+        match self.view {
+            View::Search => v.push("Search".into()),
+            View::Audit => v.push("Audit log".into()),
+            View::Roles => {
+                if let Some(au) = self.roles.au {
+                    v.push(t.au(au).display_name.clone());
+                }
+                v.push("Scoped roles".into());
+            }
+            View::Settings => v.push("Settings".into()),
+            View::Panes => {
+                if self.main.pinned.is_none()
+                    && let Some(l) = self.location()
+                {
+                    v.push(t.au(l.au).display_name.clone());
+                }
+                if self.main.pane != Pane::Locations
+                    && let Some(u) = self.profile_user()
+                {
+                    v.push(t.user(u).display_name().to_string());
+                }
+            }
+        }
+        v
+    }
+
+    fn info(&mut self, kind: StatusKind, text: impl Into<String>) {
+        self.status_gen += 1;
+        self.status = Some(Status {
+            kind,
+            text: text.into(),
+        });
+    }
+
+    fn clear_status(&mut self) {
+        self.status_gen += 1;
+        self.status = None;
+    }
+
+    fn confirm_quit(&mut self) -> Vec<Effect> {
+        if matches!(
+            self.dialogs.last(),
+            Some(Dialog::Confirm(c)) if c.kind == ConfirmKind::Quit
+        ) {
+            return self.quit_now();
+        }
+        self.push_confirm(ConfirmKind::Quit);
+        Vec::new()
+    }
+
+    fn push_confirm(&mut self, kind: ConfirmKind) {
+        self.dialogs.push(Dialog::Confirm(confirm::Confirm {
+            kind,
+            ok_focused: false,
+        }));
+    }
+
+    fn quit_now(&mut self) -> Vec<Effect> {
+        self.quit = true;
+        // Close every dialog now: a temporary password is zeroed as it drops.
+        self.dialogs.clear();
+        Vec::new()
+    }
+
+    fn close_dialog(&mut self) {
+        // Dropping zeroes any secret the dialog held.
+        self.dialogs.pop();
+    }
+
+    /// The whole frame for a terminal of `size`.
+    pub fn view(&self, t: &Tenant, size: (u16, u16)) -> ViewModel {
+        let areas = self.areas(t, size);
+        let mut vm = ViewModel {
+            areas,
+            too_small: None,
+            crumbs: self.breadcrumbs(t),
+            who: self
+                .actor
+                .map(|a| t.user(a).upn().to_string())
+                .unwrap_or_default(),
+            body: Body::Text(Default::default()),
+            dialogs: Vec::new(),
+            help: None,
+            message: None,
+            roles: String::new(),
+            hints: Vec::new(),
+        };
+        if areas.too_small {
+            vm.too_small = Some(vec![
+                VLine::text("Terminal too small", Tone::Title),
+                VLine::text(
+                    format!("mystaff needs {MIN_WIDTH}×{MIN_HEIGHT};"),
+                    Tone::Text,
+                ),
+                VLine::text(format!("this one is {}×{}.", size.0, size.1), Tone::Text),
+                VLine::text("Enlarge it, or press Ctrl-C to quit.", Tone::Dim),
+            ]);
+            return vm;
+        }
+        vm.body = match self.screen {
+            Screen::SignIn => Body::List(signin::view(self, &areas)),
+            Screen::Denied => signin::denied_view(self, t, &areas),
+            Screen::Main => match self.view {
+                View::Panes => panes::view(self, t, &areas),
+                View::Search => Body::List(search::view(self, t, &areas)),
+                View::Audit => audit::view(self, &areas),
+                View::Roles => Body::List(roles::view(self, t, &areas)),
+                View::Settings => settings::view(self, t, &areas),
+            },
+        };
+        for (depth, d) in self.dialogs.iter().enumerate() {
+            vm.dialogs.push(match d {
+                Dialog::Confirm(c) => confirm::view(c, t, self.actor, &areas),
+                Dialog::SetPassword(p) => reset::password_view(p, t, &areas),
+                Dialog::TempPassword(p) => reset::notice_view(p, t),
+                Dialog::Phone(p) => phone::view(p, t, self.actor),
+                Dialog::PickRole(p) => picker::role_view(p, t, &areas, depth),
+                Dialog::PickPrincipal(p) => picker::principal_view(p, t, &areas, depth),
+            });
+        }
+        if let Some(h) = &self.help {
+            vm.help = Some(help::view(h, &areas));
+        }
+        vm.message = if self.saving {
+            Some(Message {
+                tone: Tone::Dim,
+                text: "Saving…".to_string(),
+            })
+        } else {
+            self.status.as_ref().map(|st| Message {
+                tone: match st.kind {
+                    StatusKind::Info => Tone::Text,
+                    StatusKind::Ok => Tone::Ok,
+                    StatusKind::Error => Tone::Error,
+                },
+                text: match st.kind {
+                    StatusKind::Info => st.text.clone(),
+                    StatusKind::Ok => format!("✓ {}", st.text),
+                    StatusKind::Error => format!("✗ {}", st.text),
+                },
+            })
+        };
+        if let Some(a) = self.actor {
+            vm.roles = format!("Your roles: {}", roles_summary(t, a));
+        }
+        let ctx = self.ctx();
+        let mut hints: Vec<(String, String)> = keymap::hints(ctx, |c| self.enabled(t, c))
+            .into_iter()
+            .map(|(k, l)| (k, l.to_string()))
+            .collect();
+        if ctx == Ctx::SignIn && self.signin.previous.is_none() {
+            // Nobody to go back to: Esc quits.
+            for h in hints.iter_mut().filter(|(_, l)| l == "back") {
+                h.1 = "quit".to_string();
+            }
+        }
+        if let Some(what) = ctx.typing_hint() {
+            hints.insert(0, ("type".to_string(), what.to_string()));
+        }
+        vm.hints = hints;
+        vm
+    }
+}
+
+/// The state machine. Returns the work for the driver.
+pub fn update(s: &mut State, t: &Tenant, ev: Event) -> Vec<Effect> {
+    let before = s.focus();
+    let generation = s.status_gen;
+    let mut fx = match ev {
+        Event::Key(k) => on_key(s, t, k),
+        Event::Resize(w, h) => {
+            s.size = (w, h);
+            Vec::new()
+        }
+        Event::Mouse { kind, col, row } => panes::on_mouse(s, t, kind, col, row),
+        Event::SearchResults { seq, hits } => {
+            search::results(s, seq, hits);
+            Vec::new()
+        }
+        Event::ResetDone { target, result } => {
+            s.saving = false;
+            reset::done(s, t, target, result);
+            Vec::new()
+        }
+        Event::OpDone { op, result } => {
+            s.saving = false;
+            on_op_done(s, t, op, result);
+            Vec::new()
+        }
+        Event::AuditLoaded(rows) => {
+            audit::loaded(s, rows);
+            Vec::new()
+        }
+        Event::PrefLoaded { key, value } => {
+            panes::pref_loaded(s, t, key, value);
+            Vec::new()
+        }
+        Event::TenantChanged => {
+            panes::reload(s, t);
+            Vec::new()
+        }
+        Event::RefreshFailed(e) => {
+            s.info(
+                StatusKind::Error,
+                format!("Cannot read changes made elsewhere: {e}"),
+            );
+            Vec::new()
+        }
+        Event::Warning(w) => {
+            s.info(StatusKind::Error, format!("Warning: {w}"));
+            Vec::new()
+        }
+    };
+    if s.quit {
+        fx.extend(panes::save_location(s, t));
+    }
+    if fx.iter().any(Effect::is_change) {
+        s.saving = true;
+    }
+    s.sync_scroll(t);
+    if s.status_gen == generation && s.focus() != before {
+        s.status = None;
+    }
+    fx
+}
+
+fn on_op_done(s: &mut State, t: &Tenant, op: OpKind, result: Result<Vec<String>, String>) {
+    match (op, result) {
+        (OpKind::Phone, r) => phone::done(s, t, r),
+        (OpKind::RemovePhone, Ok(_)) => {
+            s.dialogs.retain(|d| !matches!(d, Dialog::Phone(_)));
+            s.info(StatusKind::Ok, "Phone number removed.");
+        }
+        (OpKind::Assign, Ok(warnings)) => {
+            s.dialogs
+                .retain(|d| !matches!(d, Dialog::PickRole(_) | Dialog::PickPrincipal(_)));
+            if warnings.is_empty() {
+                s.info(StatusKind::Ok, "Role assigned.");
+            } else {
+                s.info(
+                    StatusKind::Ok,
+                    format!("Role assigned. Warning: {}", warnings.join(" ")),
+                );
+            }
+        }
+        (OpKind::Unassign, Ok(_)) => s.info(StatusKind::Ok, "Assignment removed."),
+        (OpKind::MyStaffAccess, Ok(_)) => {
+            s.dialogs.retain(|d| !matches!(d, Dialog::PickPrincipal(_)));
+            let ms = &t.settings.my_staff;
+            s.info(
+                StatusKind::Ok,
+                format!(
+                    "Administrators can access My Staff: now {}.",
+                    access_summary(t, ms.access, &ms.selected)
+                ),
+            );
+        }
+        (_, Err(e)) => s.info(StatusKind::Error, e),
+    }
+    panes::reload(s, t);
+}
+
+fn on_key(s: &mut State, t: &Tenant, key: Key) -> Vec<Effect> {
+    let ctx = s.ctx();
+    let cmd = keymap::lookup(ctx, key);
+    if cmd == Some(Cmd::ForceQuit) {
+        return s.quit_now();
+    }
+    // Nothing may happen that the person cannot see.
+    if layout::areas(s.size, Mode::Text).too_small {
+        return Vec::new();
+    }
+    let typed = if ctx.is_text_entry() {
+        key.typed_char()
+    } else {
+        None
+    };
+    if cmd.is_none() && typed.is_none() {
+        return Vec::new();
+    }
+    let page = s.page(t);
+    if cmd == Some(Cmd::Quit) && !s.dialogs.is_empty() {
+        return s.confirm_quit();
+    }
+    match ctx {
+        Ctx::Help => {
+            help::on_key(s, cmd, page);
+            Vec::new()
+        }
+        Ctx::Confirm => confirm::on_key(s, t, cmd),
+        Ctx::Password => reset::on_password_key(s, t, cmd, typed),
+        Ctx::Notice => {
+            reset::on_notice_key(s, cmd);
+            Vec::new()
+        }
+        Ctx::Input | Ctx::Choice => phone::on_key(s, t, cmd, typed),
+        Ctx::Picker => picker::on_key(s, t, cmd, typed, page),
+        Ctx::SignIn | Ctx::Denied => signin::on_key(s, t, ctx, cmd, typed, page),
+        Ctx::Search => search::on_key(s, t, cmd, typed, page),
+        Ctx::Audit | Ctx::AuditFilter | Ctx::AuditDetail => audit::on_key(s, ctx, cmd, typed, page),
+        Ctx::Roles => roles::on_key(s, t, cmd, page),
+        Ctx::Settings => settings::on_key(s, t, cmd, page),
+        Ctx::Locations | Ctx::Members | Ctx::MemberFilter | Ctx::Profile => {
+            panes::on_key(s, t, ctx, cmd, typed, page)
+        }
+        Ctx::Global => Vec::new(),
+    }
+}

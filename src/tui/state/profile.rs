@@ -1,0 +1,301 @@
+//! The profile pane: the selected user's details, phone numbers (masked unless the actor may
+//! manage them) and the actions, each with the engine's decision.
+
+use crate::model::{Principal, Tenant};
+use crate::permissions::{self, Action, Decision, Target};
+use crate::phone::{self, PhoneType};
+use crate::tui::keymap::{self, Cmd, Ctx};
+use crate::tui::layout::Areas;
+use crate::tui::natural::natural_key;
+use crate::tui::view::{Frame, TextPane, Tone, VLine, VSpan, wrap_lines};
+
+use super::{Pane, State};
+
+/// One action of the profile, with the engine's decision.
+#[derive(Debug, Clone)]
+pub struct ActionView {
+    pub cmd: Cmd,
+    pub label: &'static str,
+    pub allowed: bool,
+    pub reason: String,
+}
+
+/// The profile's actions for `target`, each asked of the engine (phone edit/remove also need a
+/// number to act on, add a free phone type).
+pub fn profile_actions(t: &Tenant, actor: u32, target: u32) -> Vec<ActionView> {
+    let who = Principal::User(actor);
+    let reset = permissions::decide(t, who, Action::ResetPassword, Target::User(target));
+    let phone = permissions::decide(t, who, Action::ManagePhone, Target::User(target));
+    let user = t.user(target);
+    let free = PhoneType::ALL.iter().any(|k| user.phone(*k).is_none());
+    let has = !user.phones.is_empty();
+    let view = |cmd, label, d: &Decision, extra: Option<&str>| {
+        let (allowed, reason) = match (d.allowed, extra) {
+            (true, Some(why)) => (false, why.to_string()),
+            _ => (d.allowed, d.reason.clone()),
+        };
+        ActionView {
+            cmd,
+            label,
+            allowed,
+            reason,
+        }
+    };
+    vec![
+        view(Cmd::ResetPassword, "Reset password", &reset, None),
+        view(
+            Cmd::AddPhone,
+            "Add phone number",
+            &phone,
+            (!free).then_some(
+                "Every phone type (mobile, alternate mobile, office) is registered already.",
+            ),
+        ),
+        view(
+            Cmd::EditPhone,
+            "Edit phone number",
+            &phone,
+            (!has).then_some("No phone number to edit."),
+        ),
+        view(
+            Cmd::RemovePhone,
+            "Remove phone number",
+            &phone,
+            (!has).then_some("No phone number to remove."),
+        ),
+        ActionView {
+            cmd: Cmd::UserAudit,
+            label: "Audit records of this user",
+            allowed: true,
+            reason: String::new(),
+        },
+    ]
+}
+
+/// May the actor see this user's phone numbers in full? (Only who may manage them.)
+pub fn phones_visible(t: &Tenant, actor: u32, target: u32) -> bool {
+    permissions::may_see_phone_numbers(t, Principal::User(actor), target)
+}
+
+/// A phone number as the actor may see it.
+pub fn shown_number(t: &Tenant, actor: u32, target: u32, number: &str) -> String {
+    if phones_visible(t, actor, target) {
+        number.to_string()
+    } else {
+        phone::mask(number)
+    }
+}
+
+fn field(label: &str, value: impl AsRef<str>) -> VLine {
+    VLine::new(vec![
+        VSpan::new(format!("{label:<11}"), Tone::Dim),
+        VSpan::new(value, Tone::Text),
+    ])
+    .indented(11)
+}
+
+/// Uses of a phone method the tenant allows (they depend on the tenant's settings).
+fn phone_uses(t: &Tenant, kind: PhoneType) -> String {
+    let ps = &t.settings.phone_sign_in;
+    let mut v = Vec::new();
+    if ps.sms_sign_in && kind == PhoneType::Mobile {
+        v.push("SMS sign-in");
+    }
+    if ps.mfa {
+        v.push("MFA");
+    }
+    if ps.self_service_password_reset {
+        v.push("SSPR");
+    }
+    if v.is_empty() {
+        "not usable for sign-in".to_string()
+    } else {
+        v.join(", ")
+    }
+}
+
+fn details(t: &Tenant, u: u32) -> Vec<VLine> {
+    let user = t.user(u);
+    let mut lines = vec![
+        field("Job title", user.job_title().unwrap_or("—")),
+        field("Department", user.department().unwrap_or("—")),
+        field("Office", user.office_location().unwrap_or("—")),
+        field(
+            "Account",
+            if user.account_enabled {
+                "enabled"
+            } else {
+                "disabled"
+            },
+        ),
+        field(
+            "Source",
+            if user.synced {
+                match &user.sam_account_name() {
+                    Some(sam) => format!("synced from on-premises ({sam})"),
+                    None => "synced from on-premises".to_string(),
+                }
+            } else {
+                "cloud-only".to_string()
+            },
+        ),
+        field(
+            "Password",
+            match (
+                &user.password().last_changed,
+                user.password().force_change_next_sign_in,
+            ) {
+                (Some(when), true) => format!("last reset {when}; must change at next sign-in"),
+                (Some(when), false) => format!("last changed {when}"),
+                (None, true) => "must change at next sign-in".to_string(),
+                (None, false) => "never reset".to_string(),
+            },
+        ),
+        field("Roles", super::roles_summary(t, u)),
+    ];
+    let mut aus: Vec<&str> = t
+        .user_aus(u)
+        .iter()
+        .map(|&a| t.au(a).display_name.as_str())
+        .collect();
+    aus.sort_by_cached_key(|a| natural_key(a));
+    lines.push(field(
+        "Locations",
+        if aus.is_empty() {
+            "none".to_string()
+        } else {
+            aus.join(", ")
+        },
+    ));
+    lines
+}
+
+fn phones(t: &Tenant, actor: u32, u: u32) -> Vec<VLine> {
+    let user = t.user(u);
+    let visible = phones_visible(t, actor, u);
+    let mut lines = vec![VLine::text(
+        if visible {
+            "Phone numbers"
+        } else {
+            "Phone numbers (masked)"
+        },
+        Tone::Title,
+    )];
+    if user.phones.is_empty() {
+        lines.push(VLine::text("  none registered", Tone::Dim));
+    }
+    for p in &user.phones {
+        lines.push(VLine::new(vec![
+            VSpan::new(format!("  {}: ", p.phone_type.label()), Tone::Dim),
+            VSpan::new(shown_number(t, actor, u, &p.phone_number), Tone::Text),
+        ]));
+        lines.push(
+            VLine::text(
+                format!("    for {}", phone_uses(t, p.phone_type)),
+                Tone::Dim,
+            )
+            .indented(8),
+        );
+    }
+    lines
+}
+
+fn actions(t: &Tenant, actor: u32, u: u32) -> Vec<VLine> {
+    let mut lines = vec![VLine::text("Actions", Tone::Title)];
+    let actions = profile_actions(t, actor, u);
+    if !actions.iter().any(|a| a.allowed && a.cmd != Cmd::UserAudit) {
+        lines.push(
+            VLine::text("  Read-only: you cannot change this user.", Tone::Warning).indented(2),
+        );
+    }
+    // Disabled actions refused for the same reason share one reason line.
+    let mut i = 0;
+    while i < actions.len() {
+        let a = &actions[i];
+        if a.allowed {
+            lines.push(VLine::new(vec![
+                VSpan::new("  ", Tone::Text),
+                VSpan::new(keymap::key_for(Ctx::Profile, a.cmd).to_string(), Tone::Key),
+                VSpan::new("  ", Tone::Text),
+                VSpan::new(a.label, Tone::Text),
+            ]));
+            i += 1;
+            continue;
+        }
+        let mut j = i;
+        while j < actions.len() && !actions[j].allowed && actions[j].reason == a.reason {
+            lines.push(
+                VLine::new(vec![
+                    VSpan::new("  -  ", Tone::Disabled),
+                    VSpan::new(actions[j].label, Tone::Disabled),
+                ])
+                .indented(5),
+            );
+            j += 1;
+        }
+        lines.push(VLine::text(format!("     {}", a.reason), Tone::Dim).indented(5));
+        i = j;
+    }
+    lines
+}
+
+/// The profile's lines wrapped to the pane. When they do not all fit, the actions come right
+/// after the name, before the long tail of details.
+fn lines(s: &State, t: &Tenant, a: &Areas) -> Vec<VLine> {
+    let (Some(actor), Some(u)) = (s.actor, s.profile_user()) else {
+        return vec![VLine::text(
+            "Select a member to see the profile.",
+            Tone::Dim,
+        )];
+    };
+    let user = t.user(u);
+    let top = vec![
+        VLine::text(user.display_name(), Tone::Title),
+        VLine::text(user.upn(), Tone::Dim),
+        VLine::blank(),
+    ];
+    let (details, phones, actions) = (details(t, u), phones(t, actor, u), actions(t, actor, u));
+    let width = a.panes.profile_text.width as usize;
+    let join = |parts: [&Vec<VLine>; 3]| {
+        let mut v = top.clone();
+        for (i, p) in parts.iter().enumerate() {
+            if i > 0 {
+                v.push(VLine::blank());
+            }
+            v.extend(p.iter().cloned());
+        }
+        wrap_lines(&v, width)
+    };
+    let natural = join([&details, &phones, &actions]);
+    if natural.len() <= a.panes.profile_text.height as usize {
+        natural
+    } else {
+        join([&actions, &phones, &details])
+    }
+}
+
+/// How far the profile can scroll: its lines beyond the pane's height.
+pub(super) fn max_scroll(s: &State, t: &Tenant) -> usize {
+    let a = s.areas(t, s.size);
+    lines(s, t, &a)
+        .len()
+        .saturating_sub(a.panes.profile_text.height as usize)
+}
+
+pub(super) fn view(s: &State, t: &Tenant, a: &Areas) -> TextPane {
+    let lines = lines(s, t, a);
+    let h = a.panes.profile_text.height as usize;
+    let max = lines.len().saturating_sub(h);
+    let scroll = s.main.profile_scroll.min(max);
+    let below = lines.len().saturating_sub(scroll + h);
+    let footer = crate::tui::view::scroll_note(scroll, below);
+    TextPane {
+        frame: Frame {
+            title: "Profile".to_string(),
+            focused: s.main.pane == Pane::Profile,
+            footer,
+        },
+        lines,
+        scroll,
+    }
+}

@@ -157,29 +157,23 @@ fn reset_cloud_password_shows_it_once() {
     };
     let shown = notice.password.as_str().to_string();
     assert!(shown.len() >= 8);
+    // Shown grouped as it is read out ("Cuyo 5459 Bema 2873"), masked in the snapshots.
+    let grouped = mystaff::password::grouped(&shown);
+    let masked = |f: String| f.replace(&grouped, &grouped.replace(|c: char| c != ' ', "X"));
     let f80 = frame(&app, 80, 24);
-    assert!(
-        f80.contains(
-            &shown
-                .chars()
-                .map(String::from)
-                .collect::<Vec<_>>()
-                .join(" ")
-        )
-    );
-    insta::assert_snapshot!(
-        "reset_temp_password_80x24",
-        f80.replace(&spaced(&shown), "X ".repeat(shown.len()).trim_end())
-    );
-    insta::assert_snapshot!(
-        "reset_temp_password_120x40",
-        frame(&app, 120, 40).replace(&spaced(&shown), "X ".repeat(shown.len()).trim_end())
-    );
+    assert!(f80.contains(&grouped), "{f80}");
+    insta::assert_snapshot!("reset_temp_password_80x24", masked(f80));
+    insta::assert_snapshot!("reset_temp_password_120x40", masked(frame(&app, 120, 40)));
+    // Spelled out on request, for reading it over the phone.
+    app.cmd(Cmd::Spell);
+    let spelled = mystaff::password::phonetic(&shown);
+    let first = spelled.split(" / ").next().unwrap();
+    assert!(frame(&app, 120, 40).contains(first), "no spelling line");
     app.cmd(Cmd::Back);
     assert!(app.state.dialogs.is_empty());
     let after = frame(&app, 120, 40);
     assert!(
-        !after.contains(&spaced(&shown)) && !after.contains(&shown),
+        !after.contains(&grouped) && !after.contains(&shown) && !after.contains(first),
         "the password stays on screen"
     );
     assert!(
@@ -190,10 +184,6 @@ fn reset_cloud_password_shows_it_once() {
     assert_eq!(audit.len(), 1);
     assert_eq!(audit[0].result, AuditResult::Success);
     assert_eq!(audit[0].activity_display_name, "Reset password (by admin)");
-}
-
-fn spaced(p: &str) -> String {
-    p.chars().map(String::from).collect::<Vec<_>>().join(" ")
 }
 
 #[test]

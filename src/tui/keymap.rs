@@ -416,6 +416,7 @@ pub static BINDINGS: &[Binding] = &[
     b(Cmd::Reveal, &[Key::ctrl('r')], &[C::Password], S_DIALOGS, "password: show or hide what you typed", Some("show/hide")),
     b(Cmd::Submit, &[ENTER], &[C::Input, C::Choice, C::Password], S_DIALOGS, "submit", Some("submit")),
     b(Cmd::Back, &[ESC], &[C::Confirm, C::Input, C::Choice, C::Password], S_DIALOGS, "cancel", Some("cancel")),
+    b(Cmd::Spell, &[Key::ch('p')], &[C::Notice], S_DIALOGS, "temporary password: spell it out (phonetic alphabet)", Some("spell out")),
     b(Cmd::Back, &[ENTER, ESC], &[C::Notice], S_DIALOGS, "close the notice (a temporary password is then gone)", Some("close")),
     // General
     b(Cmd::ForceQuit, &[Key::ctrl('c')], &[C::Global], S_GENERAL, "quit at once (anywhere)", None),

@@ -88,7 +88,7 @@ impl Backend for Session {
     ) -> Result<ResetResult, String> {
         Session::reset_password(self, actor, target, password)
             .map(|o| ResetResult {
-                temporary_password: o.temporary_password.map(|p| Secret::new(p.into_inner())),
+                temporary_password: o.temporary_password,
                 force_change_next_sign_in: o.force_change_next_sign_in,
             })
             .map_err(|e| e.to_string())

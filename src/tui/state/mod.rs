@@ -21,10 +21,11 @@ mod profile;
 mod reset;
 mod roles;
 mod search;
-mod secret;
+
 mod settings;
 mod signin;
 
+pub use crate::secret::Secret;
 pub use audit::{AuditRow, AuditState};
 pub use confirm::ConfirmKind;
 pub use events::{Effect, Event, MouseKind, OpKind, ResetResult};
@@ -37,7 +38,6 @@ pub use picker::PickFor;
 pub use profile::{ActionView, phones_visible, profile_actions, shown_number};
 pub use roles::{RolesState, au_assignments};
 pub use search::{HitKind, SEARCH_LIMIT, SearchHit, SearchState};
-pub use secret::Secret;
 pub use settings::{SettingsRow, SettingsState, access_summary, display_name, settings_rows};
 pub use signin::{Account, SIGN_IN_LIST_ALL_MAX, SignIn};
 

@@ -54,6 +54,8 @@ pub struct TempPassword {
     pub target: u32,
     pub password: Secret,
     pub force_change: bool,
+    /// The phonetic spelling is shown (for reading it out over the phone).
+    pub spell: bool,
 }
 
 impl State {
@@ -144,8 +146,14 @@ pub(super) fn on_password_key(
 }
 
 pub(super) fn on_notice_key(s: &mut State, cmd: Option<Cmd>) {
-    if cmd == Some(Cmd::Back) {
-        s.close_dialog();
+    match cmd {
+        Some(Cmd::Back) => s.close_dialog(),
+        Some(Cmd::Spell) => {
+            if let Some(Dialog::TempPassword(p)) = s.dialogs.last_mut() {
+                p.spell = !p.spell;
+            }
+        }
+        _ => {}
     }
 }
 
@@ -163,6 +171,7 @@ pub(super) fn done(s: &mut State, t: &Tenant, target: u32, result: Result<ResetR
                     target,
                     password,
                     force_change: r.force_change_next_sign_in,
+                    spell: false,
                 }))
             }
             None => s.info(
@@ -244,13 +253,8 @@ pub(super) fn password_view(p: &SetPassword, t: &Tenant, _a: &Areas) -> DialogVi
 
 pub(super) fn notice_view(p: &TempPassword, t: &Tenant) -> DialogView {
     let u = t.user(p.target);
-    let spaced: String = p
-        .password
-        .as_str()
-        .chars()
-        .map(|c| c.to_string())
-        .collect::<Vec<_>>()
-        .join(" ");
+    // Grouped the way it is read out; the Secret tone draws it reversed, in large contrast.
+    let grouped = zeroize::Zeroizing::new(password::grouped(p.password.as_str()));
     let mut lines = vec![
         VLine::text(
             format!("Temporary password for {}", u.display_name()),
@@ -258,7 +262,7 @@ pub(super) fn notice_view(p: &TempPassword, t: &Tenant) -> DialogView {
         ),
         VLine::text(u.upn(), Tone::Dim),
         VLine::blank(),
-        VLine::text(format!("  {spaced}  "), Tone::Secret).centered(),
+        VLine::text(format!("  {}  ", grouped.as_str()), Tone::Secret).centered(),
         VLine::blank(),
         VLine::text(
             "Shown once: give it to the user now. It is not stored and cannot be shown again.",
@@ -271,13 +275,23 @@ pub(super) fn notice_view(p: &TempPassword, t: &Tenant) -> DialogView {
             Tone::Text,
         ));
     }
+    if p.spell {
+        let spelled = zeroize::Zeroizing::new(password::phonetic(p.password.as_str()));
+        lines.push(VLine::blank());
+        lines.push(VLine::text(format!("Spelled: {}", spelled.as_str()), Tone::Text).indented(9));
+    }
     lines.push(VLine::blank());
+    let key = |c| keymap::key_for(Ctx::Notice, c).to_string();
+    let spell = if p.spell {
+        " hide the spelling    "
+    } else {
+        " spell it out    "
+    };
     lines.push(
         VLine::new(vec![
-            VSpan::new(
-                keymap::key_for(Ctx::Notice, Cmd::Back).to_string(),
-                Tone::Key,
-            ),
+            VSpan::new(key(Cmd::Spell), Tone::Key),
+            VSpan::new(spell, Tone::Text),
+            VSpan::new(key(Cmd::Back), Tone::Key),
             VSpan::new(" close", Tone::Text),
         ])
         .centered(),

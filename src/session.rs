@@ -155,6 +155,11 @@ impl Session {
         }
     }
 
+    /// Now, from the session's clock (RFC 3339 UTC).
+    pub fn now(&self) -> String {
+        (self.clock)()
+    }
+
     /// Fixed clock and seeded randomness, for reproducible tests.
     pub fn with_test_clock(mut self, clock: fn() -> String, seed: u64) -> Session {
         self.clock = clock;

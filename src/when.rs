@@ -85,12 +85,60 @@ pub fn exact_utc(at: &str) -> String {
 /// `setenv`. `jiff` reads `TZ` and the zoneinfo database itself, with no such race, so it
 /// answers from any thread. Unknown zone: UTC.
 pub fn local_offset_at(at: OffsetDateTime) -> UtcOffset {
-    let tz = jiff::tz::TimeZone::system();
-    jiff::Timestamp::from_second(at.unix_timestamp())
-        .map(|ts| tz.to_offset(ts).seconds())
-        .ok()
-        .and_then(|s| UtcOffset::from_whole_seconds(s).ok())
-        .unwrap_or(UtcOffset::UTC)
+    Clock::system(at).offset_at(at)
+}
+
+/// What "now" is and how to read an instant on the wall clock: the input the TUI's state machine
+/// gets from its driver, so that it can show local times without asking the system itself.
+#[derive(Debug, Clone)]
+pub struct Clock {
+    pub now: OffsetDateTime,
+    zone: Zone,
+}
+
+#[derive(Debug, Clone)]
+enum Zone {
+    Fixed(UtcOffset),
+    /// A time zone's rules, read once: turning an instant into its offset is then computation.
+    Rules(jiff::tz::TimeZone),
+}
+
+impl Clock {
+    /// Every instant read at `offset` (tests, and a fixed `MYSTAFF_NOW`-style clock).
+    pub fn fixed(now: OffsetDateTime, offset: UtcOffset) -> Clock {
+        Clock {
+            now,
+            zone: Zone::Fixed(offset),
+        }
+    }
+
+    /// The system's time zone (for drivers: it reads `TZ` and the zoneinfo database once).
+    pub fn system(now: OffsetDateTime) -> Clock {
+        Clock {
+            now,
+            zone: Zone::Rules(jiff::tz::TimeZone::system()),
+        }
+    }
+
+    /// The offset of the wall clock at `at` (daylight saving of that moment, not of now).
+    pub fn offset_at(&self, at: OffsetDateTime) -> UtcOffset {
+        match &self.zone {
+            Zone::Fixed(o) => *o,
+            Zone::Rules(tz) => jiff::Timestamp::from_second(at.unix_timestamp())
+                .map(|ts| tz.to_offset(ts).seconds())
+                .ok()
+                .and_then(|s| UtcOffset::from_whole_seconds(s).ok())
+                .unwrap_or(UtcOffset::UTC),
+        }
+    }
+
+    /// [`human`] on this clock, each instant at its own offset.
+    pub fn human(&self, at: &str) -> String {
+        match parse(at) {
+            Some(t) => human_at(t, self.now, self.offset_at(t)),
+            None => at.to_string(),
+        }
+    }
 }
 
 #[cfg(test)]
@@ -177,5 +225,20 @@ mod tests {
         // Whatever zone the machine is in, the answer is a real offset (±18 h).
         let o = local_offset_at(NOW);
         assert!(o.whole_hours().abs() <= 18, "{o}");
+    }
+
+    #[test]
+    fn a_clock_reads_each_instant_at_its_own_offset() {
+        let tz = jiff::tz::TimeZone::posix("EST5EDT,M3.2.0,M11.1.0").unwrap();
+        let clock = Clock {
+            now: NOW,
+            zone: Zone::Rules(tz),
+        };
+        // December: standard time, UTC-5. July: daylight time, UTC-4.
+        assert_eq!(clock.human("2026-12-02T14:00:00Z"), "today 09:00");
+        assert_eq!(clock.human("2026-07-01T14:00:00Z"), "1 Jul 10:00");
+        assert_eq!(clock.human("not a date"), "not a date");
+        let fixed = Clock::fixed(NOW, UtcOffset::UTC);
+        assert_eq!(fixed.human("2026-12-02T04:25:27.62440635Z"), "today 04:25");
     }
 }

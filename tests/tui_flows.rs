@@ -1007,11 +1007,18 @@ fn audit_records_open_in_full() {
     app.cmd(Cmd::Submit);
     app.cmd(Cmd::Back);
     app.cmd(Cmd::Audit);
+    // Local and human in the list (the test clock is 2026-01-02T03:04:05Z, read in UTC)...
+    assert!(frame(&app, 100, 30).contains("today 03:04"));
     app.cmd(Cmd::FilterAudit);
     app.type_str("reset");
     app.cmd(Cmd::Open);
     app.cmd(Cmd::Open);
     let text = frame(&app, 100, 30);
+    // ...and exact, in UTC to the second, in the record.
+    assert!(
+        text.contains("today 03:04 (2026-01-02 03:04:05 UTC)"),
+        "{text}"
+    );
     let record = &app.backend.audit()[0];
     assert!(text.contains(&record.id), "{text}");
     assert!(text.contains("Target resources"), "{text}");

@@ -83,6 +83,9 @@ impl Backend for Checked {
         self.check(actor, Action::ManageSettings, Target::None);
         Backend::set_my_staff_access(&mut self.inner, actor, access, selected)
     }
+    fn now(&self) -> String {
+        Backend::now(&self.inner)
+    }
     fn pref(&self, key: &str) -> Option<String> {
         Backend::pref(&self.inner, key)
     }

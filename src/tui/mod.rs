@@ -64,6 +64,8 @@ pub trait Backend {
         access: MyStaffAccess,
         selected: &[Principal],
     ) -> Result<(), String>;
+    /// Now, as an RFC 3339 UTC timestamp (the session's clock, fixed in tests).
+    fn now(&self) -> String;
     fn pref(&self, key: &str) -> Option<String>;
     fn set_pref(&mut self, key: &str, value: &str);
     /// Catches up on other processes' changes; how many were applied.
@@ -127,6 +129,9 @@ impl Backend for Session {
     ) -> Result<(), String> {
         Session::set_my_staff_access(self, actor, access, selected).map_err(|e| e.to_string())
     }
+    fn now(&self) -> String {
+        Session::now(self)
+    }
     fn pref(&self, key: &str) -> Option<String> {
         Session::pref(self, key)
     }
@@ -178,7 +183,19 @@ impl<B: Backend> App<B> {
             index: None,
         };
         app.run_effects(effects);
+        // Times read in UTC until the driver gives the wall clock's zone (tests keep UTC).
+        if let Some(now) = crate::when::parse(&app.backend.now()) {
+            let utc = crate::when::Clock::fixed(now, time::UtcOffset::UTC);
+            app.handle(Event::Clock(utc));
+        }
         app
+    }
+
+    /// Tells the state the time, read in the system's time zone.
+    pub fn tick(&mut self) {
+        if let Some(now) = crate::when::parse(&self.backend.now()) {
+            self.handle(Event::Clock(crate::when::Clock::system(now)));
+        }
     }
 
     pub fn tenant(&self) -> &Tenant {

@@ -197,6 +197,7 @@ pub fn run(session: Session, options: TuiOptions) -> anyhow::Result<()> {
     let mut app = App::new(session, options.as_user, size);
     app.deferred_search = true;
     app.deferred_changes = true;
+    app.tick();
     // Anything the session found while opening (a torn journal tail, say) is shown, not lost.
     for w in std::mem::take(&mut app.backend.warnings) {
         app.handle(Event::Warning(w));
@@ -263,6 +264,9 @@ pub fn run(session: Session, options: TuiOptions) -> anyhow::Result<()> {
             }
             if last_refresh.elapsed() >= REFRESH_EVERY {
                 last_refresh = Instant::now();
+                // "today 04:25" becomes "yesterday 04:25" at midnight.
+                app.tick();
+                dirty = true;
                 match app.backend.refresh() {
                     Ok(0) => {}
                     Ok(_) => {

@@ -146,7 +146,12 @@ pub(super) fn view(s: &State, a: &Areas) -> Body {
     if au.detail
         && let Some(&i) = au.shown.get(au.list.sel)
     {
-        return Body::Text(detail(&au.rows[i], a, au.detail_scroll));
+        let when = format!(
+            "{} ({})",
+            s.when(&au.rows[i].record.activity_date_time),
+            crate::when::exact_utc(&au.rows[i].record.activity_date_time)
+        );
+        return Body::Text(detail(&au.rows[i], &when, a, au.detail_scroll));
     }
     let f = au.filter.as_str().trim();
     let window = au.list.window(a.list.height as usize, au.shown.len());
@@ -160,12 +165,12 @@ pub(super) fn view(s: &State, a: &Areas) -> Body {
             } else {
                 ("✗ failure", Tone::Error)
             };
-            let when: String = r.activity_date_time.chars().take(19).collect();
+            let when = s.when(&r.activity_date_time);
             let mut who = hl(row.initiated_by(), f, Tone::Dim);
             who.push(VSpan::new(" → ", Tone::Dim));
             who.extend(hl(r.target_name(), f, Tone::Dim));
             Row::new(vec![
-                Col::new(hl(&when, f, Tone::Dim)).min(19),
+                Col::new(hl(&when, f, Tone::Dim)).min(crate::when::HUMAN_WIDTH),
                 Col::new(hl(mark, f, tone)).min(9),
                 Col::new(hl(&r.activity_display_name, f, Tone::Text))
                     .shrink(1)
@@ -206,7 +211,7 @@ pub(super) fn view(s: &State, a: &Areas) -> Body {
     })
 }
 
-fn detail(row: &AuditRow, a: &Areas, scroll: usize) -> TextPane {
+fn detail(row: &AuditRow, when: &str, a: &Areas, scroll: usize) -> TextPane {
     let r = &row.record;
     let field = |label: &str, value: &str| {
         VLine::new(vec![
@@ -218,7 +223,7 @@ fn detail(row: &AuditRow, a: &Areas, scroll: usize) -> TextPane {
     let mut lines = vec![
         VLine::text(&r.activity_display_name, Tone::Title),
         VLine::blank(),
-        field("When (UTC)", &r.activity_date_time),
+        field("When", when),
         field("Result", row.result_word()),
         field(
             "Reason",

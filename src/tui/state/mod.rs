@@ -122,6 +122,8 @@ pub struct State {
     status_gen: u64,
     /// A change is being saved (its effect is with the driver).
     pub saving: bool,
+    /// Now, and the wall clock's time zone, from the driver: times are shown local and human.
+    pub clock: Option<crate::when::Clock>,
     pub size: (u16, u16),
     pub quit: bool,
 }
@@ -183,6 +185,7 @@ impl State {
             status: None,
             status_gen: 0,
             saving: false,
+            clock: None,
             size,
             quit: false,
         };
@@ -398,6 +401,15 @@ impl State {
         v
     }
 
+    /// A stored timestamp as people read it: local and human once the driver has given the
+    /// clock ("today 04:25"), exact UTC until then.
+    pub fn when(&self, at: &str) -> String {
+        match &self.clock {
+            Some(c) => c.human(at),
+            None => crate::when::exact_utc(at),
+        }
+    }
+
     fn info(&mut self, kind: StatusKind, text: impl Into<String>) {
         self.status_gen += 1;
         self.status = Some(Status {
@@ -578,6 +590,10 @@ pub fn update(s: &mut State, t: &Tenant, ev: Event) -> Vec<Effect> {
                 StatusKind::Error,
                 format!("Cannot read changes made elsewhere: {e}"),
             );
+            Vec::new()
+        }
+        Event::Clock(c) => {
+            s.clock = Some(c);
             Vec::new()
         }
         Event::Warning(w) => {

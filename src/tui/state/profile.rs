@@ -114,7 +114,7 @@ fn phone_uses(t: &Tenant, kind: PhoneType) -> String {
     }
 }
 
-fn details(t: &Tenant, u: u32) -> Vec<VLine> {
+fn details(s: &State, t: &Tenant, u: u32) -> Vec<VLine> {
     let user = t.user(u);
     let mut lines = vec![
         field("Job title", user.job_title().unwrap_or("—")),
@@ -145,8 +145,10 @@ fn details(t: &Tenant, u: u32) -> Vec<VLine> {
                 &user.password().last_changed,
                 user.password().force_change_next_sign_in,
             ) {
-                (Some(when), true) => format!("last reset {when}; must change at next sign-in"),
-                (Some(when), false) => format!("last changed {when}"),
+                (Some(at), true) => {
+                    format!("last reset {}; must change at next sign-in", s.when(at))
+                }
+                (Some(at), false) => format!("last changed {}", s.when(at)),
                 (None, true) => "must change at next sign-in".to_string(),
                 (None, false) => "never reset".to_string(),
             },
@@ -254,7 +256,7 @@ fn lines(s: &State, t: &Tenant, a: &Areas) -> Vec<VLine> {
         VLine::text(user.upn(), Tone::Dim),
         VLine::blank(),
     ];
-    let (details, phones, actions) = (details(t, u), phones(t, actor, u), actions(t, actor, u));
+    let (details, phones, actions) = (details(s, t, u), phones(t, actor, u), actions(t, actor, u));
     let width = a.panes.profile_text.width as usize;
     let join = |parts: [&Vec<VLine>; 3]| {
         let mut v = top.clone();

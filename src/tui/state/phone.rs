@@ -9,13 +9,9 @@ use crate::tui::view::{DialogView, Tone, VLine, VSpan};
 
 use super::{ConfirmKind, Dialog, Effect, State, StatusKind, TextField};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum PhoneMode {
-    Add,
-    Edit,
-    /// Choosing which number to remove (then a confirmation).
-    Remove,
-}
+/// Add, edit or remove (removing: choose which number, then confirm). The domain's own type, so
+/// the phone rules are asked in the same words the CLI uses.
+pub use crate::phone::PhoneChange as PhoneMode;
 
 #[derive(Debug)]
 pub struct PhoneDialog {
@@ -51,10 +47,7 @@ impl State {
         }
         self.clear_status();
         let user = t.user(u);
-        let kinds: Vec<PhoneType> = PhoneType::ALL
-            .into_iter()
-            .filter(|k| (user.phone(*k).is_some()) != (mode == PhoneMode::Add))
-            .collect();
+        let kinds = phone::types_for(&user.phones, mode);
         if mode == PhoneMode::Remove && kinds.len() == 1 {
             self.confirm_remove(t, actor, u, kinds[0]);
             return;
@@ -124,6 +117,12 @@ pub(super) fn on_key(
                 return Vec::new();
             }
             let (target, kind) = (p.target, p.kinds[p.kind_idx]);
+            let user = t.user(target);
+            if let Err(rule) = phone::check_change(&user.phones, kind, p.mode) {
+                let why = rule.sentence(user.display_name());
+                p.error = Some(format!("{}{}.", why[..1].to_uppercase(), &why[1..]));
+                return Vec::new();
+            }
             if p.mode == PhoneMode::Remove {
                 s.confirm_remove(t, actor, target, kind);
                 return Vec::new();

@@ -2,6 +2,7 @@
 //! Staff. Each ends in a confirmation.
 
 use crate::model::{MyStaffAccess, Principal, Tenant};
+use crate::permissions;
 use crate::roles::Role;
 use crate::tui::keymap::Cmd;
 use crate::tui::layout::{self, Areas};
@@ -57,14 +58,16 @@ fn candidates(t: &Tenant, purpose: PickFor, filter: &str) -> Vec<(Principal, Str
     };
     let role = matches!(purpose, PickFor::AuRole { .. });
     let mut candidates: Vec<Principal> = t.live_users().map(Principal::User).collect();
-    candidates.extend(
-        (0..t.groups.len() as u32)
-            .filter(|&g| !role || t.groups[g as usize].role_assignable)
-            .map(Principal::Group),
-    );
-    if role {
-        candidates.extend((0..t.service_principals.len() as u32).map(Principal::ServicePrincipal));
-    }
+    candidates.extend((0..t.groups.len() as u32).map(Principal::Group));
+    candidates.extend((0..t.service_principals.len() as u32).map(Principal::ServicePrincipal));
+    // Who can be offered is the domain's rule: role holders, or who My Staff access may name.
+    candidates.retain(|&p| {
+        if role {
+            permissions::may_hold_role(t, p)
+        } else {
+            crate::access::may_be_selected(p)
+        }
+    });
     candidates.retain(|p| !skip.contains(p));
     let kind_order = |p: &Principal| match p {
         Principal::User(_) => 0,

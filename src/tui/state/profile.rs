@@ -27,8 +27,20 @@ pub fn profile_actions(t: &Tenant, actor: u32, target: u32) -> Vec<ActionView> {
     let reset = permissions::decide(t, who, Action::ResetPassword, Target::User(target));
     let phone = permissions::decide(t, who, Action::ManagePhone, Target::User(target));
     let user = t.user(target);
-    let free = PhoneType::ALL.iter().any(|k| user.phone(*k).is_none());
-    let has = !user.phones.is_empty();
+    // The domain's rules on the registered numbers, in its words.
+    let rule = |change| {
+        phone::change_available(&user.phones, change)
+            .err()
+            .map(|r| {
+                let why = r.sentence(user.display_name());
+                format!("{}{}.", why[..1].to_uppercase(), &why[1..])
+            })
+    };
+    let (add, edit, remove) = (
+        rule(phone::PhoneChange::Add),
+        rule(phone::PhoneChange::Edit),
+        rule(phone::PhoneChange::Remove),
+    );
     let view = |cmd, label, d: &Decision, extra: Option<&str>| {
         let (allowed, reason) = match (d.allowed, extra) {
             (true, Some(why)) => (false, why.to_string()),
@@ -43,25 +55,13 @@ pub fn profile_actions(t: &Tenant, actor: u32, target: u32) -> Vec<ActionView> {
     };
     vec![
         view(Cmd::ResetPassword, "Reset password", &reset, None),
-        view(
-            Cmd::AddPhone,
-            "Add phone number",
-            &phone,
-            (!free).then_some(
-                "Every phone type (mobile, alternate mobile, office) is registered already.",
-            ),
-        ),
-        view(
-            Cmd::EditPhone,
-            "Edit phone number",
-            &phone,
-            (!has).then_some("No phone number to edit."),
-        ),
+        view(Cmd::AddPhone, "Add phone number", &phone, add.as_deref()),
+        view(Cmd::EditPhone, "Edit phone number", &phone, edit.as_deref()),
         view(
             Cmd::RemovePhone,
             "Remove phone number",
             &phone,
-            (!has).then_some("No phone number to remove."),
+            remove.as_deref(),
         ),
         ActionView {
             cmd: Cmd::UserAudit,

@@ -172,7 +172,17 @@ pub struct App<B: Backend> {
 
 impl<B: Backend> App<B> {
     pub fn new(backend: B, as_user: Option<u32>, size: (u16, u16)) -> App<B> {
-        let (state, effects) = State::start(backend.tenant(), as_user, size);
+        App::with_keys(backend, as_user, size, keymap::Keymap::default())
+    }
+
+    /// [`App::new`] with the keys as configured.
+    pub fn with_keys(
+        backend: B,
+        as_user: Option<u32>,
+        size: (u16, u16),
+        keys: keymap::Keymap,
+    ) -> App<B> {
+        let (state, effects) = State::start(backend.tenant(), as_user, size, keys);
         let mut app = App {
             state,
             backend,
@@ -342,7 +352,12 @@ impl<B: Backend> App<B> {
 
     /// Presses the key the keymap binds to `cmd` in the current context.
     pub fn cmd(&mut self, cmd: Cmd) {
-        let key = keymap::key_for(self.state.ctx(), cmd);
+        let ctx = self.state.ctx();
+        let key = self
+            .state
+            .keys
+            .key_for(ctx, cmd)
+            .unwrap_or_else(|| panic!("no key for {cmd:?} in {ctx:?}"));
         self.press(key);
     }
 

@@ -28,7 +28,9 @@ pub(super) fn on_key(s: &mut State, cmd: Option<Cmd>, page: usize) {
         Some(Cmd::Bottom) => usize::MAX / 2,
         _ => h.scroll,
     };
-    let max = lines(s.areas_for_help()).len().saturating_sub(page);
+    let max = lines(&s.keys, s.areas_for_help())
+        .len()
+        .saturating_sub(page);
     if let Some(h) = s.help.as_mut() {
         h.scroll = h.scroll.min(max);
     }
@@ -40,10 +42,10 @@ impl State {
     }
 }
 
-fn lines(a: Areas) -> Vec<VLine> {
+fn lines(keys: &keymap::Keymap, a: Areas) -> Vec<VLine> {
     let width = layout::inner(a.help).width as usize;
     let mut lines = Vec::new();
-    for (title, entries) in keymap::help_sections() {
+    for (title, entries) in keys.help_sections() {
         lines.push(VLine::text(title, Tone::Title));
         for (keys, label) in entries {
             lines.push(
@@ -59,8 +61,8 @@ fn lines(a: Areas) -> Vec<VLine> {
     wrap_lines(&lines, width)
 }
 
-pub(super) fn view(h: &Help, a: &Areas) -> TextPane {
-    let lines = lines(*a);
+pub(super) fn view(h: &Help, keys: &keymap::Keymap, a: &Areas) -> TextPane {
+    let lines = lines(keys, *a);
     let height = layout::inner(a.help).height as usize;
     let scroll = h.scroll.min(lines.len().saturating_sub(height));
     let below = lines.len().saturating_sub(scroll + height);

@@ -126,6 +126,8 @@ pub struct State {
     pub clock: Option<crate::when::Clock>,
     pub size: (u16, u16),
     pub quit: bool,
+    /// The keys as configured.
+    pub keys: keymap::Keymap,
 }
 
 pub fn pref_key(t: &Tenant, actor: u32) -> String {
@@ -168,7 +170,12 @@ struct Focus {
 
 impl State {
     /// A new session: the sign-in screen, or straight in as `as_user`.
-    pub fn start(t: &Tenant, as_user: Option<u32>, size: (u16, u16)) -> (State, Vec<Effect>) {
+    pub fn start(
+        t: &Tenant,
+        as_user: Option<u32>,
+        size: (u16, u16),
+        keys: keymap::Keymap,
+    ) -> (State, Vec<Effect>) {
         let mut s = State {
             screen: Screen::SignIn,
             actor: None,
@@ -188,6 +195,7 @@ impl State {
             clock: None,
             size,
             quit: false,
+            keys,
         };
         let effects = match as_user {
             Some(u) => s.sign_in(t, u),
@@ -497,15 +505,15 @@ impl State {
         for (depth, d) in self.dialogs.iter().enumerate() {
             vm.dialogs.push(match d {
                 Dialog::Confirm(c) => confirm::view(c, t, self.actor, &areas),
-                Dialog::SetPassword(p) => reset::password_view(p, t, &areas),
-                Dialog::TempPassword(p) => reset::notice_view(p, t),
+                Dialog::SetPassword(p) => reset::password_view(p, t, &self.keys),
+                Dialog::TempPassword(p) => reset::notice_view(p, t, &self.keys),
                 Dialog::Phone(p) => phone::view(p, t, self.actor),
                 Dialog::PickRole(p) => picker::role_view(p, t, &areas, depth),
                 Dialog::PickPrincipal(p) => picker::principal_view(p, t, &areas, depth),
             });
         }
         if let Some(h) = &self.help {
-            vm.help = Some(help::view(h, &areas));
+            vm.help = Some(help::view(h, &self.keys, &areas));
         }
         vm.message = if self.saving {
             Some(Message {
@@ -530,7 +538,9 @@ impl State {
             vm.roles = format!("Your roles: {}", roles_summary(t, a));
         }
         let ctx = self.ctx();
-        let mut hints: Vec<(String, String)> = keymap::hints(ctx, |c| self.enabled(t, c))
+        let mut hints: Vec<(String, String)> = self
+            .keys
+            .hints(ctx, |c| self.enabled(t, c))
             .into_iter()
             .map(|(k, l)| (k, l.to_string()))
             .collect();
@@ -652,7 +662,7 @@ fn on_op_done(s: &mut State, t: &Tenant, op: OpKind, result: Result<Vec<String>,
 
 fn on_key(s: &mut State, t: &Tenant, key: Key) -> Vec<Effect> {
     let ctx = s.ctx();
-    let cmd = keymap::lookup(ctx, key);
+    let cmd = s.keys.lookup(ctx, key);
     if cmd == Some(Cmd::ForceQuit) {
         return s.quit_now();
     }

@@ -4,7 +4,7 @@
 use crate::model::{Principal, Tenant};
 use crate::permissions::{self, Action, Target};
 use crate::roles::Role;
-use crate::tui::keymap::{self, Cmd, Ctx};
+use crate::tui::keymap::{Cmd, Ctx};
 use crate::tui::layout::{self, Areas};
 use crate::tui::natural::natural_key;
 use crate::tui::text::{self, Cut};
@@ -442,8 +442,9 @@ pub(super) fn on_mouse(
                 ctx,
                 Ctx::SignIn | Ctx::Search | Ctx::Audit | Ctx::Roles | Ctx::Settings | Ctx::Help
             )
+            && let Some(key) = s.keys.key_for(ctx, cmd)
         {
-            return super::update(s, t, super::Event::Key(keymap::key_for(ctx, cmd)));
+            return super::update(s, t, super::Event::Key(key));
         }
         return Vec::new();
     }

@@ -4,7 +4,7 @@
 use crate::model::{Principal, Tenant};
 use crate::permissions::{self, Action, Decision, Target};
 use crate::phone::{self, PhoneType};
-use crate::tui::keymap::{self, Cmd, Ctx};
+use crate::tui::keymap::{Cmd, Ctx};
 use crate::tui::layout::Areas;
 use crate::tui::natural::natural_key;
 use crate::tui::view::{Frame, TextPane, Tone, VLine, VSpan, wrap_lines};
@@ -202,7 +202,7 @@ fn phones(t: &Tenant, actor: u32, u: u32) -> Vec<VLine> {
     lines
 }
 
-fn actions(t: &Tenant, actor: u32, u: u32) -> Vec<VLine> {
+fn actions(keys: &crate::tui::keymap::Keymap, t: &Tenant, actor: u32, u: u32) -> Vec<VLine> {
     let mut lines = vec![VLine::text("Actions", Tone::Title)];
     let actions = profile_actions(t, actor, u);
     if !actions.iter().any(|a| a.allowed && a.cmd != Cmd::UserAudit) {
@@ -217,7 +217,7 @@ fn actions(t: &Tenant, actor: u32, u: u32) -> Vec<VLine> {
         if a.allowed {
             lines.push(VLine::new(vec![
                 VSpan::new("  ", Tone::Text),
-                VSpan::new(keymap::key_for(Ctx::Profile, a.cmd).to_string(), Tone::Key),
+                VSpan::new(keys.key_text(Ctx::Profile, a.cmd), Tone::Key),
                 VSpan::new("  ", Tone::Text),
                 VSpan::new(a.label, Tone::Text),
             ]));
@@ -256,7 +256,11 @@ fn lines(s: &State, t: &Tenant, a: &Areas) -> Vec<VLine> {
         VLine::text(user.upn(), Tone::Dim),
         VLine::blank(),
     ];
-    let (details, phones, actions) = (details(s, t, u), phones(t, actor, u), actions(t, actor, u));
+    let (details, phones, actions) = (
+        details(s, t, u),
+        phones(t, actor, u),
+        actions(&s.keys, t, actor, u),
+    );
     let width = a.panes.profile_text.width as usize;
     let join = |parts: [&Vec<VLine>; 3]| {
         let mut v = top.clone();

@@ -5,7 +5,6 @@ use crate::model::{Principal, Tenant};
 use crate::password;
 use crate::permissions::{self, Action, Target};
 use crate::tui::keymap::{self, Cmd, Ctx};
-use crate::tui::layout::Areas;
 use crate::tui::view::{DialogView, Tone, VLine, VSpan};
 
 use super::{ConfirmKind, Dialog, Effect, ResetResult, Secret, State, StatusKind, TextField};
@@ -193,7 +192,7 @@ pub(super) fn done(s: &mut State, t: &Tenant, target: u32, result: Result<ResetR
     }
 }
 
-pub(super) fn password_view(p: &SetPassword, t: &Tenant, _a: &Areas) -> DialogView {
+pub(super) fn password_view(p: &SetPassword, t: &Tenant, keys: &keymap::Keymap) -> DialogView {
     let u = t.user(p.target);
     let checks = p.checks(t);
     let all_ok = checks.iter().all(|c| c.ok);
@@ -224,7 +223,7 @@ pub(super) fn password_view(p: &SetPassword, t: &Tenant, _a: &Areas) -> DialogVi
         );
     }
     lines.push(VLine::blank());
-    let key = |c| keymap::key_for(Ctx::Password, c).to_string();
+    let key = |c| keys.key_text(Ctx::Password, c);
     lines.push(if all_ok {
         VLine::text(
             format!(
@@ -251,7 +250,7 @@ pub(super) fn password_view(p: &SetPassword, t: &Tenant, _a: &Areas) -> DialogVi
     }
 }
 
-pub(super) fn notice_view(p: &TempPassword, t: &Tenant) -> DialogView {
+pub(super) fn notice_view(p: &TempPassword, t: &Tenant, keys: &keymap::Keymap) -> DialogView {
     let u = t.user(p.target);
     // Grouped the way it is read out; the Secret tone draws it reversed, in large contrast.
     let grouped = zeroize::Zeroizing::new(password::grouped(p.password.as_str()));
@@ -281,7 +280,7 @@ pub(super) fn notice_view(p: &TempPassword, t: &Tenant) -> DialogView {
         lines.push(VLine::text(format!("Spelled: {}", spelled.as_str()), Tone::Text).indented(9));
     }
     lines.push(VLine::blank());
-    let key = |c| keymap::key_for(Ctx::Notice, c).to_string();
+    let key = |c| keys.key_text(Ctx::Notice, c);
     let spell = if p.spell {
         " hide the spelling    "
     } else {

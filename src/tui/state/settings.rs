@@ -2,7 +2,7 @@
 //! Administrators, each change confirmed), and the read-only phone sign-in and writeback settings.
 
 use crate::model::{MyStaffAccess, Principal, Tenant};
-use crate::tui::keymap::{self, Cmd, Ctx};
+use crate::tui::keymap::{Cmd, Ctx};
 use crate::tui::layout::{Areas, Mode};
 use crate::tui::natural::natural_key;
 use crate::tui::view::{Body, Col, Frame, ListView, Row, Tone, VLine, VSpan, wrap_lines};
@@ -232,7 +232,7 @@ pub(super) fn view(s: &State, t: &Tenant, a: &Areas) -> Body {
                         Col::text(
                             format!(
                                 "({} adds a user or group)",
-                                keymap::key_for(Ctx::Settings, Cmd::Open)
+                                s.keys.key_text(Ctx::Settings, Cmd::Open)
                             ),
                             Tone::Dim,
                         )

@@ -268,7 +268,7 @@ pub(super) fn denied_view(s: &State, t: &Tenant, a: &Areas) -> Body {
         .actor
         .map(|a| t.user(a).upn().to_string())
         .unwrap_or_default();
-    let key = |c| crate::tui::keymap::key_for(Ctx::Denied, c).to_string();
+    let key = |c| s.keys.key_text(Ctx::Denied, c);
     let lines = vec![
         VLine::text(format!("Signed in as {who}"), Tone::Dim),
         VLine::blank(),

@@ -237,6 +237,26 @@ pub fn default_state_dir(tenant_id: &str) -> Option<PathBuf> {
     Some(dirs::data_dir()?.join("mystaff").join(name))
 }
 
+/// Where the config file is read from: `explicit` (`--config FILE`), else `config.toml` in the
+/// platform's config directory (`~/.config/mystaff/` on Linux). `None` when there is no such
+/// directory.
+pub fn config_path(explicit: Option<&Path>) -> Option<PathBuf> {
+    match explicit {
+        Some(p) => Some(p.to_path_buf()),
+        None => Some(dirs::config_dir()?.join("mystaff").join("config.toml")),
+    }
+}
+
+/// The config file's text; `None` when the default file does not exist (a file named with
+/// `--config` must exist).
+pub fn read_config(path: &Path, explicit: bool) -> Result<Option<String>, String> {
+    match std::fs::read_to_string(path) {
+        Ok(t) => Ok(Some(t)),
+        Err(e) if e.kind() == io::ErrorKind::NotFound && !explicit => Ok(None),
+        Err(e) => Err(format!("{}: {}", path.display(), describe_io(&e))),
+    }
+}
+
 /// Lowercase hex SHA-256 of the fixture bytes.
 pub fn fixture_digest(bytes: &[u8]) -> String {
     hex(&Sha256::digest(bytes))

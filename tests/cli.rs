@@ -621,3 +621,40 @@ fn two_processes_each_making_200_changes_lose_nothing() {
             .all(|l| serde_json::from_str::<Value>(l).is_ok())
     );
 }
+
+#[test]
+fn config_path_default_and_check() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("config.toml");
+    let f = file.to_str().unwrap();
+    // The defaults, written out, are a valid config file.
+    let o = run(&["config", "default"]);
+    assert!(o.status.success());
+    let defaults = String::from_utf8(o.stdout).unwrap();
+    assert!(defaults.contains("reset-password = [\"r\"]"), "{defaults}");
+    std::fs::write(&file, &defaults).unwrap();
+    let o = run(&["--config", f, "config", "check"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let o = run(&["--config", f, "config", "path"]);
+    assert_eq!(String::from_utf8(o.stdout).unwrap().trim(), f);
+    // A collision names the file and the line.
+    std::fs::write(
+        &file,
+        "theme = \"light\"\n[keys]\nreset-password = [\"a\"]\n",
+    )
+    .unwrap();
+    let o = run(&["--config", f, "config", "check"]);
+    assert_eq!(o.status.code(), Some(2));
+    let e = stderr(&o);
+    assert!(
+        e.contains(f) && e.contains("line 3") && e.contains("add-phone"),
+        "{e}"
+    );
+    // The UI refuses to start on it, with the same message.
+    let o = run(&["--config", f, "--ephemeral"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("line 3"), "{}", stderr(&o));
+    // A file named with --config must exist.
+    let o = run(&["--config", "/nonexistent/mystaff.toml", "config", "check"]);
+    assert_eq!(o.status.code(), Some(2));
+}

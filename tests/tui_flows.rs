@@ -1053,3 +1053,67 @@ fn a_quit_confirmation_stacks_on_the_dialog() {
         "{text}"
     );
 }
+
+#[test]
+fn a_config_file_rebinds_and_unbinds_and_help_shows_it() {
+    let cfg =
+        mystaff::tui::config::parse("[keys]\nreset-password = [\"R\"]\nsign-out = []\n").unwrap();
+    let s = Session::in_memory(tenant(), "tui-test")
+        .with_test_clock(|| "2026-01-02T03:04:05Z".to_string(), 7);
+    let u = s
+        .tenant()
+        .find_user("ContosoPortlandManager1@contoso.com")
+        .unwrap();
+    let mut app = App::with_keys(s, Some(u), (100, 30), cfg.keys);
+    app.cmd(Cmd::Open);
+    // The hint bar and the profile show the configured key...
+    let text = frame(&app, 100, 30);
+    assert!(text.contains("R reset password"), "{text}");
+    // ...the old key does nothing, the new one opens the reset.
+    app.press(Key::ch('r'));
+    assert!(app.state.dialogs.is_empty());
+    app.press(Key::ch('R'));
+    assert!(matches!(
+        app.state.dialogs.last(),
+        Some(Dialog::Confirm { .. })
+    ));
+    app.cmd(Cmd::Back);
+    // Unbound: S no longer signs out.
+    app.press(Key::ch('S'));
+    assert_eq!(app.state.screen, Screen::Main);
+    // Help lists the rebound key and not the old one.
+    app.cmd(Cmd::Help);
+    let mut help = String::new();
+    for _ in 0..6 {
+        help.push_str(&frame(&app, 100, 30));
+        app.press(Key::code(crossterm::event::KeyCode::PageDown));
+    }
+    let row = |k: &str| {
+        help.lines()
+            .any(|l| l.contains("reset password") && l.contains(&format!("║  {k} ")))
+    };
+    assert!(row("R") && !row("r"), "{help}");
+}
+
+#[test]
+fn the_undo_hint_names_the_tenant_and_state_in_use() {
+    let mut app = app_as("ContosoAdmin@contoso.com", (120, 40));
+    app.handle(mystaff::tui::Event::Invocation(mystaff::tui::Invocation {
+        tenant: Some("/tmp/big.json".into()),
+        state: Some("/tmp/st".into()),
+        ephemeral: false,
+    }));
+    app.cmd(Cmd::Settings);
+    app.cmd(Cmd::Bottom);
+    app.cmd(Cmd::Open);
+    let vm = app.state.view(app.tenant(), (120, 40));
+    let text: String = vm.dialogs[0]
+        .lines
+        .iter()
+        .map(|l| l.plain() + " ")
+        .collect();
+    assert!(
+        text.contains("mystaff --tenant /tmp/big.json --state /tmp/st settings my-staff"),
+        "{text}"
+    );
+}

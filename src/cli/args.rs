@@ -40,6 +40,9 @@ pub struct Global {
     /// Keep nothing: changes last only for this run.
     #[arg(long, global = true)]
     pub ephemeral: bool,
+    /// The UI's config file (keys, theme); default: config.toml in the platform config directory.
+    #[arg(long, global = true, value_name = "FILE")]
+    pub config: Option<PathBuf>,
     /// Replay the journal onto a fixture that changed since the journal was started.
     #[arg(long, global = true)]
     pub rebase: bool,
@@ -156,6 +159,11 @@ pub enum Command {
     User {
         #[command(subcommand)]
         op: UserOp,
+    },
+    /// The terminal UI's config file: where it is, its defaults, whether it is valid.
+    Config {
+        #[command(subcommand)]
+        op: ConfigOp,
     },
     /// Tenant settings: show them, or change who can access My Staff.
     Settings {
@@ -467,4 +475,14 @@ mod tests {
     fn the_command_tree_is_consistent() {
         Cli::command().debug_assert();
     }
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ConfigOp {
+    /// Print the path the config file is read from (and whether it exists).
+    Path,
+    /// Print the defaults as a commented config file (`mystaff config default > FILE`).
+    Default,
+    /// Check the config file: exit 0 when valid, 2 with the line and the problem otherwise.
+    Check,
 }

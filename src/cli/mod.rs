@@ -9,6 +9,7 @@ mod au;
 mod audit;
 mod can;
 mod check;
+mod config;
 mod output;
 mod phone;
 mod reset;
@@ -19,7 +20,8 @@ mod settings;
 mod users;
 
 pub use args::{
-    Actor, AuOp, Cli, Command, Global, Json, PhoneArgs, PhoneOp, RoleOp, SettingsOp, UserOp, Viewer,
+    Actor, AuOp, Cli, Command, ConfigOp, Global, Json, PhoneArgs, PhoneOp, RoleOp, SettingsOp,
+    UserOp, Viewer,
 };
 pub use output::Out;
 
@@ -106,6 +108,7 @@ pub fn run(cmd: Command, g: &Global, out: Out) -> Result<i32, CliError> {
             out: file,
         } => return check::generate(locations, users_per_location, seed, file, out),
         Command::Check => return check::check(g, out),
+        Command::Config { op } => return config::run(g, op, out),
         Command::Search { query, .. } if query.trim().is_empty() => {
             return Err(CliError::usage(
                 "search needs something to look for, e.g. mystaff search \"portland user 7\"",
@@ -115,7 +118,9 @@ pub fn run(cmd: Command, g: &Global, out: Out) -> Result<i32, CliError> {
     }
     let mut s = open_session(g, "cli")?;
     let result = match cmd {
-        Command::Check | Command::Generate { .. } => unreachable!("handled above"),
+        Command::Check | Command::Generate { .. } | Command::Config { .. } => {
+            unreachable!("handled above")
+        }
         Command::Can {
             actor,
             action,
@@ -185,11 +190,24 @@ pub fn run_tui(c: &Cli) -> i32 {
         },
         None => None,
     };
+    let config = match config::load(&c.global) {
+        Ok(cfg) => cfg,
+        Err(e) => {
+            eprintln!("mystaff: {}", e.message);
+            return e.code;
+        }
+    };
     match crate::tui::run(
         s,
         crate::tui::TuiOptions {
             as_user,
             mouse: c.mouse,
+            config,
+            invocation: crate::tui::Invocation {
+                tenant: c.global.tenant.clone(),
+                state: c.global.state.clone(),
+                ephemeral: c.global.ephemeral,
+            },
         },
     ) {
         Ok(()) => 0,

@@ -78,6 +78,109 @@ impl Key {
     }
 }
 
+const NAMED: &[(&str, KeyCode)] = &[
+    ("Enter", KeyCode::Enter),
+    ("Esc", KeyCode::Esc),
+    ("Tab", KeyCode::Tab),
+    ("BackTab", KeyCode::BackTab),
+    ("Backspace", KeyCode::Backspace),
+    ("Delete", KeyCode::Delete),
+    ("Insert", KeyCode::Insert),
+    ("Up", KeyCode::Up),
+    ("Down", KeyCode::Down),
+    ("Left", KeyCode::Left),
+    ("Right", KeyCode::Right),
+    ("Home", KeyCode::Home),
+    ("End", KeyCode::End),
+    ("PageUp", KeyCode::PageUp),
+    ("PageDown", KeyCode::PageDown),
+    ("Space", KeyCode::Char(' ')),
+];
+
+impl Key {
+    /// A key as the config file writes it: `r`, `G`, `/`, `Enter`, `Ctrl-u`, `Alt-Left`, `F5`.
+    pub fn config_name(&self) -> String {
+        let mut out = String::new();
+        if self.mods.contains(KeyModifiers::CONTROL) {
+            out.push_str("Ctrl-");
+        }
+        if self.mods.contains(KeyModifiers::ALT) {
+            out.push_str("Alt-");
+        }
+        if self.mods.contains(KeyModifiers::SHIFT) {
+            out.push_str("Shift-");
+        }
+        match NAMED.iter().find(|(_, c)| *c == self.code) {
+            Some((name, _)) => out.push_str(name),
+            None => match self.code {
+                KeyCode::Char(c) => out.push(c),
+                KeyCode::F(n) => out.push_str(&format!("F{n}")),
+                other => out.push_str(&format!("{other:?}")),
+            },
+        }
+        out
+    }
+
+    /// Reads [`Key::config_name`]'s form (names case-insensitive; `S-Tab` and `PgUp`/`PgDn`
+    /// as the help shows them are accepted too).
+    pub fn parse(text: &str) -> Result<Key, String> {
+        let mut mods = KeyModifiers::NONE;
+        let mut rest = text.trim();
+        if rest.is_empty() {
+            return Err("an empty key name".to_string());
+        }
+        loop {
+            let lower = rest.to_ascii_lowercase();
+            let (m, len) = if lower.starts_with("ctrl-") && rest.len() > 5 {
+                (KeyModifiers::CONTROL, 5)
+            } else if lower.starts_with("alt-") && rest.len() > 4 {
+                (KeyModifiers::ALT, 4)
+            } else if lower.starts_with("shift-") && rest.len() > 6 {
+                (KeyModifiers::SHIFT, 6)
+            } else {
+                break;
+            };
+            mods |= m;
+            rest = &rest[len..];
+        }
+        let mut chars = rest.chars();
+        let code = match (chars.next(), chars.next()) {
+            (Some(c), None) => KeyCode::Char(c),
+            _ => {
+                let lower = rest.to_ascii_lowercase();
+                let alias = match lower.as_str() {
+                    "s-tab" => Some(KeyCode::BackTab),
+                    "pgup" => Some(KeyCode::PageUp),
+                    "pgdn" => Some(KeyCode::PageDown),
+                    "esc" | "escape" => Some(KeyCode::Esc),
+                    "return" => Some(KeyCode::Enter),
+                    "del" => Some(KeyCode::Delete),
+                    _ => None,
+                };
+                let f = lower
+                    .strip_prefix('f')
+                    .and_then(|n| n.parse::<u8>().ok())
+                    .filter(|n| (1..=12).contains(n))
+                    .map(KeyCode::F);
+                match alias.or(f).or_else(|| {
+                    NAMED
+                        .iter()
+                        .find(|(n, _)| n.eq_ignore_ascii_case(rest))
+                        .map(|(_, c)| *c)
+                }) {
+                    Some(c) => c,
+                    None => {
+                        return Err(format!(
+                            "`{text}` is not a key: use a character (r, G, /) or a name (Enter, Esc, Tab, BackTab, Backspace, Delete, Up, Down, Left, Right, Home, End, PageUp, PageDown, Space, F1-F12), optionally after Ctrl-, Alt- or Shift-"
+                        ));
+                    }
+                }
+            }
+        };
+        Ok(Key::normalise(code, mods))
+    }
+}
+
 impl fmt::Display for Key {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         if self.mods.contains(KeyModifiers::CONTROL) {
@@ -435,6 +538,14 @@ pub static BINDINGS: &[Binding] = &[
     b("denied-quit", Cmd::Quit, &[Key::ch('q'), ESC], &[C::Denied], S_SIGN_IN, "access denied: quit", Some("quit")),
 ];
 
+/// A key bound twice where both bindings apply, or one that typing would swallow.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Conflict {
+    pub name: &'static str,
+    pub other: Option<&'static str>,
+    pub why: String,
+}
+
 /// One binding as configured: the default's keys, or the config file's.
 #[derive(Debug, Clone)]
 pub struct Bound {
@@ -506,32 +617,36 @@ impl Keymap {
     }
 
     /// Two bindings of one context sharing a key, or a printable key where typing goes to a
-    /// field: `(binding name, problem)` for the first one found.
-    pub fn conflict(&self) -> Option<(&'static str, String)> {
+    /// field: the first one found.
+    pub fn conflict(&self) -> Option<Conflict> {
         for (i, b) in self.bindings.iter().enumerate() {
             for k in &b.keys {
                 for ctx in b.ctx {
                     if ctx.is_text_entry() && k.typed_char().is_some() {
-                        return Some((
-                            b.name,
-                            format!(
-                                "`{k}` would be typed into the field in {}, not run",
+                        return Some(Conflict {
+                            name: b.name,
+                            other: None,
+                            why: format!(
+                                "`{}` would be typed into the field ({}), not run",
+                                k.config_name(),
                                 ctx.title()
                             ),
-                        ));
+                        });
                     }
                     if let Some(other) = self.bindings[..i]
                         .iter()
                         .find(|o| o.applies(*ctx) && o.keys.contains(k))
                     {
-                        return Some((
-                            b.name,
-                            format!(
-                                "`{k}` is bound to `{}` in {} already",
+                        return Some(Conflict {
+                            name: b.name,
+                            other: Some(other.name),
+                            why: format!(
+                                "`{}` is bound to `{}` already ({})",
+                                k.config_name(),
                                 other.name,
                                 ctx.title()
                             ),
-                        ));
+                        });
                     }
                 }
             }
@@ -649,15 +764,14 @@ mod tests {
             .position(|b| b.name == "reset-password")
             .unwrap();
         km.bindings[i].keys = vec![Key::ch('a')];
-        let (name, why) = km.conflict().unwrap();
-        assert_eq!(name, "add-phone");
-        assert!(why.contains("reset-password"), "{why}");
+        let c = km.conflict().unwrap();
+        assert_eq!((c.name, c.other), ("add-phone", Some("reset-password")));
         let mut km = Keymap::default();
         let i = km.bindings.iter().position(|b| b.name == "choose").unwrap();
         km.bindings[i].keys = vec![Key::ch('x')];
-        let (name, why) = km.conflict().unwrap();
-        assert_eq!(name, "choose");
-        assert!(why.contains("typed"), "{why}");
+        let c = km.conflict().unwrap();
+        assert_eq!(c.name, "choose");
+        assert!(c.why.contains("typed"), "{}", c.why);
     }
 
     #[test]

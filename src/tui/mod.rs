@@ -7,6 +7,7 @@
 //! feeds the results back as events; [`ui`] draws the view model where [`layout`] says; [`run`]
 //! is the crossterm driver. See docs/ARCHITECTURE.md.
 
+pub mod config;
 pub mod keymap;
 pub mod layout;
 pub mod natural;
@@ -24,6 +25,7 @@ use crate::search::{self, SearchIndex};
 use crate::session::Session;
 
 pub use run::{TuiOptions, run};
+pub use state::Invocation;
 pub use state::{Effect, Event, State};
 
 use keymap::{Cmd, Key};

@@ -24,7 +24,9 @@ use ratatui::backend::CrosstermBackend;
 use crate::search::{SearchCache, SearchIndex};
 use crate::session::Session;
 
+use super::config::Config;
 use super::keymap::Key;
+use super::state::Invocation;
 use super::state::{Event, MouseKind, SEARCH_LIMIT, SearchHit};
 use super::theme::{Theme, ThemeKind};
 use super::{App, to_search_hit};
@@ -36,6 +38,11 @@ pub struct TuiOptions {
     pub as_user: Option<u32>,
     /// Capture mouse clicks and the wheel (`--mouse`); off by default so text selection works.
     pub mouse: bool,
+    /// The config file's keys and theme.
+    pub config: Config,
+    /// The flags the UI was opened with, for commands it shows (an undo command must name the
+    /// same tenant and state).
+    pub invocation: Invocation,
 }
 
 /// Set while the terminal is in raw mode / the alternate screen.
@@ -192,9 +199,11 @@ pub fn run(session: Session, options: TuiOptions) -> anyhow::Result<()> {
             "the terminal UI needs an interactive terminal; use a subcommand (see `mystaff --help`)"
         );
     }
-    let theme = Theme::new(ThemeKind::from_env());
+    let mut theme = Theme::new(ThemeKind::from_env(options.config.theme));
+    options.config.apply(&mut theme);
     let size = terminal::size().unwrap_or((80, 24));
-    let mut app = App::new(session, options.as_user, size);
+    let mut app = App::with_keys(session, options.as_user, size, options.config.keys.clone());
+    app.handle(Event::Invocation(options.invocation.clone()));
     app.deferred_search = true;
     app.deferred_changes = true;
     app.tick();

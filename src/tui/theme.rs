@@ -21,13 +21,18 @@ impl ThemeKind {
     /// Picks a theme from the environment: `NO_COLOR` (any non-empty value) wins, then
     /// `MYSTAFF_THEME=light|dark`, then the `COLORFGBG` hint some terminals export (`15;0` = light
     /// text on dark background). Dark by default.
-    pub fn from_env() -> ThemeKind {
+    /// `configured` is the config file's `theme`: below the two variables, above `COLORFGBG`.
+    pub fn from_env(configured: Option<ThemeKind>) -> ThemeKind {
         let var = |k: &str| std::env::var(k).ok().filter(|v| !v.is_empty());
-        Self::from_vars(
-            var("NO_COLOR").as_deref(),
-            var("MYSTAFF_THEME").as_deref(),
-            var("COLORFGBG").as_deref(),
-        )
+        let (no_color, theme) = (var("NO_COLOR"), var("MYSTAFF_THEME"));
+        match configured {
+            Some(k) if no_color.is_none() && theme.is_none() => k,
+            _ => Self::from_vars(
+                no_color.as_deref(),
+                theme.as_deref(),
+                var("COLORFGBG").as_deref(),
+            ),
+        }
     }
 
     pub fn from_vars(

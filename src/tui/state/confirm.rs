@@ -5,7 +5,7 @@ use crate::permissions::{self, Action, Target};
 use crate::phone::PhoneType;
 use crate::roles::Role;
 use crate::tui::keymap::Cmd;
-use crate::tui::layout::{self, Areas};
+
 use crate::tui::view::{DialogView, Tone, VLine};
 
 use super::{Dialog, Effect, State, StatusKind, access_summary, manage_settings};
@@ -126,7 +126,12 @@ fn confirmed(s: &mut State, t: &Tenant, actor: u32, kind: ConfirmKind) -> Vec<Ef
     }
 }
 
-pub(super) fn view(c: &Confirm, t: &Tenant, actor: Option<u32>, a: &Areas) -> DialogView {
+pub(super) fn view(
+    c: &Confirm,
+    t: &Tenant,
+    actor: Option<u32>,
+    inv: &super::Invocation,
+) -> DialogView {
     let (title, body, ok): (&str, Vec<VLine>, &str) = match &c.kind {
         &ConfirmKind::Reset { target } => {
             let u = t.user(target);
@@ -217,7 +222,7 @@ pub(super) fn view(c: &Confirm, t: &Tenant, actor: Option<u32>, a: &Areas) -> Di
                 && let Some(a) = actor
                 && let Some(undo) = crate::access::undo_command(
                     t,
-                    Default::default(),
+                    inv.as_access(),
                     t.user(a).upn(),
                     ms.access,
                     &ms.selected,
@@ -254,7 +259,6 @@ pub(super) fn view(c: &Confirm, t: &Tenant, actor: Option<u32>, a: &Areas) -> Di
             "Quit",
         ),
     };
-    let _ = layout::dialog_width(a.full);
     DialogView {
         title: title.to_string(),
         lines: body,

@@ -60,6 +60,8 @@ pub enum Event {
     TenantChanged,
     /// Catching up on other processes' changes failed.
     RefreshFailed(String),
+    /// The command-line flags the UI was opened with.
+    Invocation(super::Invocation),
     /// The time, and the time zone to show it in.
     Clock(crate::when::Clock),
     /// Something the session wants the person to know (a torn journal tail, a lost preference).

@@ -128,6 +128,25 @@ pub struct State {
     pub quit: bool,
     /// The keys as configured.
     pub keys: keymap::Keymap,
+    pub invocation: Invocation,
+}
+
+/// The flags the UI was opened with: a command it shows must name the same tenant and state.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Invocation {
+    pub tenant: Option<std::path::PathBuf>,
+    pub state: Option<std::path::PathBuf>,
+    pub ephemeral: bool,
+}
+
+impl Invocation {
+    pub fn as_access(&self) -> crate::access::Invocation<'_> {
+        crate::access::Invocation {
+            tenant: self.tenant.as_deref(),
+            state: self.state.as_deref(),
+            ephemeral: self.ephemeral,
+        }
+    }
 }
 
 pub fn pref_key(t: &Tenant, actor: u32) -> String {
@@ -196,6 +215,7 @@ impl State {
             size,
             quit: false,
             keys,
+            invocation: Invocation::default(),
         };
         let effects = match as_user {
             Some(u) => s.sign_in(t, u),
@@ -504,7 +524,7 @@ impl State {
         };
         for (depth, d) in self.dialogs.iter().enumerate() {
             vm.dialogs.push(match d {
-                Dialog::Confirm(c) => confirm::view(c, t, self.actor, &areas),
+                Dialog::Confirm(c) => confirm::view(c, t, self.actor, &self.invocation),
                 Dialog::SetPassword(p) => reset::password_view(p, t, &self.keys),
                 Dialog::TempPassword(p) => reset::notice_view(p, t, &self.keys),
                 Dialog::Phone(p) => phone::view(p, t, self.actor),
@@ -600,6 +620,10 @@ pub fn update(s: &mut State, t: &Tenant, ev: Event) -> Vec<Effect> {
                 StatusKind::Error,
                 format!("Cannot read changes made elsewhere: {e}"),
             );
+            Vec::new()
+        }
+        Event::Invocation(i) => {
+            s.invocation = i;
             Vec::new()
         }
         Event::Clock(c) => {

@@ -13,7 +13,7 @@ use crate::tui::view::{
 use super::fuzzy::{ascii_folded_subsequence, fuzzy};
 use super::list::{ListSel, is_move};
 use super::panes::Main;
-use super::{AuditState, Effect, Pane, Screen, SearchState, State, StatusKind, TextField, View};
+use super::{AuditState, Effect, Pane, Screen, SearchState, State, TextField, View};
 
 /// Above this many live users the sign-in screen lists only those holding a role: labelling,
 /// sorting and filtering millions of accounts on every keystroke would stall the UI.
@@ -281,7 +281,6 @@ pub(super) fn denied_view(s: &State, t: &Tenant, a: &Areas) -> Body {
             VSpan::new(" quit", Tone::Text),
         ]),
     ];
-    let _ = StatusKind::Info;
     Body::Boxed(TextPane {
         frame: Frame {
             title: "Access denied".to_string(),

@@ -10,7 +10,6 @@ use ratatui::layout::Rect;
 use ratatui::style::Modifier;
 use ratatui::widgets::{Clear, Widget};
 
-use crate::tui::layout;
 use crate::tui::text::{self, Cut};
 use crate::tui::theme::Theme;
 use crate::tui::view::{Body, ListScreen, Message, TextPane, Tone, VLine, VSpan, ViewModel};
@@ -175,5 +174,4 @@ fn text_pane(
 ) {
     widgets::frame(buf, frame, &t.frame, theme, false);
     widgets::lines(buf, inner, &t.lines, t.scroll, theme);
-    let _ = layout::inner(frame);
 }

@@ -141,7 +141,7 @@ impl Theme {
                 dim: plain.fg(Color::DarkGray),
                 title: bold.fg(Color::Blue),
                 focus_border: plain.fg(Color::Blue),
-                border: plain.fg(Color::Gray),
+                border: plain.fg(Color::DarkGray),
                 selected: reversed.add_modifier(Modifier::BOLD),
                 selected_unfocused: reversed,
                 matched: plain

@@ -206,6 +206,37 @@ pub(super) fn on_key(
     Vec::new()
 }
 
+/// An account's label as columns: the name kept whole, the sign-in name cut first, then the
+/// roles; each keeps its matched characters.
+fn label_cols(label: &str, idx: &[usize]) -> Vec<Col> {
+    let mut cols = Vec::new();
+    let mut start = 0;
+    for (n, part) in label.splitn(3, " · ").enumerate() {
+        let len = part.chars().count();
+        let sep = if n == 0 { 0 } else { 3 };
+        let base = start + sep;
+        // Positions in the label, moved to the column's text ("· " before all but the name).
+        let local: Vec<usize> = idx
+            .iter()
+            .filter(|&&i| i >= base && i < base + len)
+            .map(|&i| i - base + if n == 0 { 0 } else { 2 })
+            .collect();
+        let shown = if n == 0 {
+            part.to_string()
+        } else {
+            format!("· {part}")
+        };
+        let c = Col::new(text::highlighted(&shown, &local, Tone::Text));
+        cols.push(match n {
+            0 => c.middle().min(12),
+            1 => c.shrink(1).min(12),
+            _ => c.shrink(2).min(0),
+        });
+        start = base + len;
+    }
+    cols
+}
+
 pub(super) fn view(s: &State, a: &Areas) -> ListScreen {
     let si = &s.signin;
     let note = if si.listed < si.total {
@@ -231,11 +262,7 @@ pub(super) fn view(s: &State, a: &Areas) -> ListScreen {
         .clone()
         .map(|i| {
             let (acc, idx) = &si.shown[i];
-            Row::new(vec![Col::new(text::highlighted(
-                &si.accounts[*acc].label,
-                idx,
-                Tone::Text,
-            ))])
+            Row::new(label_cols(&si.accounts[*acc].label, idx))
         })
         .collect();
     ListScreen {

@@ -90,6 +90,7 @@ pub(super) fn loaded(s: &mut State, mut rows: Vec<AuditRow>) {
 
 pub(super) fn on_key(
     s: &mut State,
+    t: &crate::model::Tenant,
     ctx: Ctx,
     cmd: Option<Cmd>,
     typed: Option<char>,
@@ -98,15 +99,15 @@ pub(super) fn on_key(
     match (ctx, cmd) {
         (Ctx::AuditDetail, Some(Cmd::Back)) => s.audit.detail = false,
         (Ctx::AuditDetail, Some(c)) if is_move(c) => {
-            let p = s.audit.detail_scroll;
-            s.audit.detail_scroll = match c {
-                Cmd::Up => p.saturating_sub(1),
-                Cmd::Down => p + 1,
-                Cmd::PageUp => p.saturating_sub(page),
-                Cmd::PageDown => p + page,
-                Cmd::Top => 0,
-                _ => usize::MAX / 2,
+            let a = s.areas(t, s.size);
+            let max = match s.audit.shown.get(s.audit.list.sel) {
+                Some(&i) => detail(&s.audit.rows[i], "", &a, 0)
+                    .lines
+                    .len()
+                    .saturating_sub(a.list.height as usize),
+                None => 0,
             };
+            s.audit.detail_scroll = super::list::scrolled(s.audit.detail_scroll, c, page, max);
         }
         (Ctx::AuditDetail, Some(Cmd::Help)) => s.help = Some(Default::default()),
         (Ctx::AuditDetail, Some(Cmd::Quit)) => return s.quit_now(),

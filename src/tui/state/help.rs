@@ -12,27 +12,18 @@ pub struct Help {
 }
 
 pub(super) fn on_key(s: &mut State, cmd: Option<Cmd>, page: usize) {
-    let Some(h) = s.help.as_mut() else {
+    let Some(cmd) = cmd else {
         return;
     };
-    h.scroll = match cmd {
-        Some(Cmd::Back) => {
-            s.help = None;
-            return;
-        }
-        Some(Cmd::Up) => h.scroll.saturating_sub(1),
-        Some(Cmd::Down) => h.scroll + 1,
-        Some(Cmd::PageUp) => h.scroll.saturating_sub(page),
-        Some(Cmd::PageDown) => h.scroll + page,
-        Some(Cmd::Top) => 0,
-        Some(Cmd::Bottom) => usize::MAX / 2,
-        _ => h.scroll,
-    };
+    if cmd == Cmd::Back {
+        s.help = None;
+        return;
+    }
     let max = lines(&s.keys, s.areas_for_help())
         .len()
         .saturating_sub(page);
     if let Some(h) = s.help.as_mut() {
-        h.scroll = h.scroll.min(max);
+        h.scroll = super::list::scrolled(h.scroll, cmd, page, max);
     }
 }
 

@@ -69,6 +69,21 @@ pub fn scroll_offset(prev: usize, sel: usize, height: usize, len: usize) -> usiz
     off.min(max)
 }
 
+/// A scrolled text's first line after a movement command, at most `max` (the lines that do not
+/// fit): the profile, an audit record and the help move alike.
+pub fn scrolled(pos: usize, cmd: Cmd, page: usize, max: usize) -> usize {
+    let next = match cmd {
+        Cmd::Up => pos.saturating_sub(1),
+        Cmd::Down => pos + 1,
+        Cmd::PageUp => pos.saturating_sub(page.max(1)),
+        Cmd::PageDown => pos + page.max(1),
+        Cmd::Top => 0,
+        Cmd::Bottom => max,
+        _ => pos,
+    };
+    next.min(max)
+}
+
 /// Is this command a movement in a list?
 pub fn is_move(cmd: Cmd) -> bool {
     matches!(

@@ -721,7 +721,9 @@ fn on_key(s: &mut State, t: &Tenant, key: Key) -> Vec<Effect> {
         Ctx::Picker => picker::on_key(s, t, cmd, typed, page),
         Ctx::SignIn | Ctx::Denied => signin::on_key(s, t, ctx, cmd, typed, page),
         Ctx::Search => search::on_key(s, t, cmd, typed, page),
-        Ctx::Audit | Ctx::AuditFilter | Ctx::AuditDetail => audit::on_key(s, ctx, cmd, typed, page),
+        Ctx::Audit | Ctx::AuditFilter | Ctx::AuditDetail => {
+            audit::on_key(s, t, ctx, cmd, typed, page)
+        }
         Ctx::Roles => roles::on_key(s, t, cmd, page),
         Ctx::Settings => settings::on_key(s, t, cmd, page),
         Ctx::Locations | Ctx::Members | Ctx::MemberFilter | Ctx::Profile => {

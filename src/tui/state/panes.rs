@@ -348,17 +348,8 @@ pub(super) fn on_key(
                 }
             }
             Pane::Profile => {
-                let p = s.main.profile_scroll;
-                s.main.profile_scroll = match c {
-                    Cmd::Up => p.saturating_sub(1),
-                    Cmd::Down => p + 1,
-                    Cmd::PageUp => p.saturating_sub(page),
-                    Cmd::PageDown => p + page,
-                    Cmd::Top => 0,
-                    _ => usize::MAX,
-                };
                 let max = super::profile::max_scroll(s, t);
-                s.main.profile_scroll = s.main.profile_scroll.min(max);
+                s.main.profile_scroll = super::list::scrolled(s.main.profile_scroll, c, page, max);
             }
         },
         Cmd::NextPane | Cmd::Open => {

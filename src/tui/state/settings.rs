@@ -62,15 +62,22 @@ pub(super) fn mode(t: &Tenant) -> Mode {
 }
 
 impl State {
-    /// Enter: `All`/`None` ask for confirmation; `Selected` (or a selected principal) opens the
-    /// picker to add a user or group.
-    fn choose_access(&mut self, t: &Tenant) {
-        let Some(actor) = self.actor else {
-            return;
-        };
+    /// The signed-in person, when the engine lets them change the settings; otherwise its
+    /// reason goes to the status line.
+    fn settings_actor(&mut self, t: &Tenant) -> Option<u32> {
+        let actor = self.actor?;
         let d = manage_settings(t, actor);
         if !d.allowed {
             self.info(StatusKind::Error, d.reason);
+            return None;
+        }
+        Some(actor)
+    }
+
+    /// Enter: `All`/`None` ask for confirmation; `Selected` (or a selected principal) opens the
+    /// picker to add a user or group.
+    fn choose_access(&mut self, t: &Tenant) {
+        if self.settings_actor(t).is_none() {
             return;
         }
         let current = t.settings.my_staff.access;
@@ -98,12 +105,7 @@ impl State {
 
     /// `d`: take the highlighted user or group out of the selection.
     fn remove_selected(&mut self, t: &Tenant) {
-        let Some(actor) = self.actor else {
-            return;
-        };
-        let d = manage_settings(t, actor);
-        if !d.allowed {
-            self.info(StatusKind::Error, d.reason);
+        if self.settings_actor(t).is_none() {
             return;
         }
         let Some(&SettingsRow::Selected(p)) = settings_rows(t).get(self.settings.list.sel) else {
@@ -136,13 +138,8 @@ impl State {
         access: MyStaffAccess,
         selected: Vec<Principal>,
     ) {
-        let Some(actor) = self.actor else {
-            return;
-        };
-        let d = manage_settings(t, actor);
-        if !d.allowed {
+        if self.settings_actor(t).is_none() {
             self.dialogs.clear();
-            self.info(StatusKind::Error, d.reason);
             return;
         }
         self.clear_status();

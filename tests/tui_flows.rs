@@ -1025,6 +1025,13 @@ fn audit_records_open_in_full() {
     let record = &app.backend.audit()[0];
     assert!(text.contains(&record.id), "{text}");
     assert!(text.contains("Target resources"), "{text}");
+    // In a short window the record scrolls, and End then Up moves one line back from the end.
+    app.handle(mystaff::tui::Event::Resize(60, 20));
+    app.cmd(Cmd::Bottom);
+    let end = app.state.audit.detail_scroll;
+    assert!(end > 0);
+    app.cmd(Cmd::Up);
+    assert_eq!(app.state.audit.detail_scroll, end - 1);
     app.cmd(Cmd::Back);
     assert_eq!(app.state.view, View::Audit);
 }

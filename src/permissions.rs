@@ -510,6 +510,30 @@ fn guest_without_directory_read(t: &Tenant, actor: Principal, grants: &[Grant]) 
             .any(|g| g.scope == Scope::Tenant && g.role.def().reads_directory)
 }
 
+/// Why [`locations`] is empty for `actor`, in a sentence for them (`None` when it is not).
+pub fn no_locations_reason(t: &Tenant, actor: Principal) -> Option<String> {
+    if !locations(t, actor).is_empty() {
+        return None;
+    }
+    let grants = grants_of(t, actor);
+    if guest_without_directory_read(t, actor, &grants)
+        && let Some(g) = grants.iter().find(|g| matches!(g.scope, Scope::Au(_)))
+    {
+        return Some(format!(
+            "You are a guest: your {} works only together with a directory-read role (such as Directory Readers) at tenant scope, so you manage no location.",
+            describe_grant(t, g)
+        ));
+    }
+    Some(if grants.is_empty() {
+        "You hold no admin role, so you manage no location.".to_string()
+    } else {
+        format!(
+            "None of your roles ({}) is scoped to a location or held tenant-wide with powers over users, so you manage no location. Search (/) still finds people, read-only.",
+            describe_grants(t, &grants)
+        )
+    })
+}
+
 /// Reset a password, manage phones, delete a user: the per-target rules (the reset table at tenant
 /// scope, the unit rules inside an administrative unit; both in docs/RULES.md).
 fn decide_on_user(

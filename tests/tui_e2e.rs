@@ -174,6 +174,8 @@ fn denver_manager_resets_a_password_and_adds_a_phone() {
     tmux.text("+1 3035550199");
     tmux.wait_for("valid: +1 3035550199");
     tmux.keys(&["Enter"]);
+    tmux.wait_for("Add the mobile number +1 3035550199");
+    tmux.keys(&["Right", "Enter"]);
     tmux.wait_for("Mobile number added for Contoso Denver User 2.");
 
     // Quit: the terminal is restored and the process ends.

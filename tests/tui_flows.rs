@@ -255,6 +255,21 @@ fn phone_add_with_validation_edit_and_remove() {
     app.cmd(Cmd::ClearInput);
     app.type_str("+1 3035550199");
     insta::assert_snapshot!("phone_add_valid_120x40", frame(&app, 120, 40));
+    // Adding asks first, like every change, with Cancel focused: Enter goes back to the dialog.
+    app.cmd(Cmd::Submit);
+    assert!(matches!(
+        app.state.dialogs.last(),
+        Some(Dialog::Confirm { .. })
+    ));
+    insta::assert_snapshot!("phone_add_confirm_80x24", frame(&app, 80, 24));
+    app.cmd(Cmd::Submit);
+    assert!(matches!(
+        app.state.dialogs.last(),
+        Some(Dialog::Phone { .. })
+    ));
+    assert!(app.tenant().user(target).phones.is_empty());
+    app.cmd(Cmd::Submit);
+    app.cmd(Cmd::NextField);
     app.cmd(Cmd::Submit);
     assert!(app.state.dialogs.is_empty(), "{:?}", app.state.dialogs);
     assert_eq!(
@@ -269,6 +284,8 @@ fn phone_add_with_validation_edit_and_remove() {
     app.cmd(Cmd::EditPhone);
     app.cmd(Cmd::ClearInput);
     app.type_str("+1 3035550101");
+    app.cmd(Cmd::Submit);
+    app.cmd(Cmd::NextField);
     app.cmd(Cmd::Submit);
     assert!(matches!(
         app.state.dialogs.last(),
@@ -321,6 +338,8 @@ fn phone_remove_with_two_numbers_is_a_choice_without_typing() {
             app.cmd(Cmd::NextField);
         }
         app.type_str(number);
+        app.cmd(Cmd::Submit);
+        app.cmd(Cmd::NextField);
         app.cmd(Cmd::Submit);
         assert!(app.state.dialogs.is_empty(), "{:?}", app.state.dialogs);
     }
@@ -381,6 +400,8 @@ fn audit_view_newest_first_and_per_user() {
     open_member(&mut app, "Contoso Denver User 3");
     app.cmd(Cmd::AddPhone);
     app.type_str("+1 3035550777");
+    app.cmd(Cmd::Submit);
+    app.cmd(Cmd::NextField);
     app.cmd(Cmd::Submit);
     app.cmd(Cmd::Audit);
     assert_eq!(app.state.view, View::Audit);

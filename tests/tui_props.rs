@@ -149,13 +149,13 @@ fn keys(spec: &str) -> Vec<Key> {
 /// Fragments that do something (reset, phones, roles), so random runs reach the session.
 const FRAGMENTS: &[&str] = &[
     "<Enter> <Tab> r l <Enter>",
-    "<Enter> <Tab> r l <Enter> Tr4il-Blazer! <Enter>",
-    "<Enter> <Tab> a +1<Sp>3035550 9 9 <Enter>",
-    "<Enter> <Tab> e <ClearW> +1<Sp>3035550 8 8 <Enter>",
+    "<Enter> <Tab> r l <Enter> Tr4il-Blazer! <Tab> Tr4il-Blazer! <Enter>",
+    "<Enter> <Tab> a +1<Sp>3035550 9 9 <Enter> l <Enter>",
+    "<Enter> <Tab> e <ClearW> +1<Sp>3035550 8 8 <Enter> l <Enter>",
     "<Enter> <Tab> d l <Enter>",
     "<Enter> <Tab> d <Enter> l <Enter>",
     "o a <Enter> <Enter>",
-    "o a hel <Enter> con <Enter>",
+    "o a hel <Enter> con <Enter> l <Enter>",
     "o j d l <Enter>",
     "/ user <Sp> 4 <Enter>",
     "/ executive <Enter> r l <Enter>",

@@ -103,7 +103,7 @@ pub fn parse(text: &str) -> Result<Config, ConfigError> {
         })?;
         cfg.colors.push((field, color));
     }
-    let mut lines: Vec<(&'static str, usize)> = Vec::new();
+    let mut lines: Vec<(&'static str, usize, bool)> = Vec::new();
     for (name, keys) in &file.keys {
         let line = line_of(text, keys.span().start);
         let Some(b) = cfg.keys.bindings.iter_mut().find(|b| b.name == name) else {
@@ -124,16 +124,22 @@ pub fn parse(text: &str) -> Result<Config, ConfigError> {
                 parsed.push(key);
             }
         }
+        // Lines that change a default come first when a conflict is reported.
+        let changed = parsed != b.keys;
         b.keys = parsed;
-        lines.push((b.name, line));
+        lines.push((b.name, line, changed));
     }
     if let Some(c) = cfg.keys.conflict() {
         // Name the configured line: the binding changed, or the one it now collides with.
-        let line = lines
-            .iter()
-            .find(|(n, _)| *n == c.name)
-            .or_else(|| lines.iter().find(|(n, _)| Some(*n) == c.other))
-            .map(|(_, l)| *l);
+        let named = |n: &str| lines.iter().find(|(m, _, _)| *m == n);
+        let mine = named(c.name);
+        let theirs = c.other.and_then(named);
+        let line = match (mine, theirs) {
+            (Some(a), Some(b)) if !a.2 && b.2 => Some(b.1),
+            (Some(a), _) => Some(a.1),
+            (None, Some(b)) => Some(b.1),
+            (None, None) => None,
+        };
         return Err(ConfigError {
             line,
             message: format!("`{}`: {}", c.name, c.why),
@@ -168,8 +174,9 @@ impl Config {
 /// The defaults as a config file, every setting explained: `mystaff config default`.
 pub fn default_text() -> String {
     let mut out = String::from(
-        "# mystaff configuration. Every setting below is the default; change what you want and\n\
-         # delete the rest. `mystaff config path` says where this file is read from.\n\
+        "# mystaff configuration. The settings below are the defaults (colours are the theme's\n\
+         # own until set); change what you want and delete the rest. `mystaff config path` says\n\
+         # where this file is read from, `mystaff config check` checks it.\n\
          \n\
          # dark, light or none (no colour). NO_COLOR and MYSTAFF_THEME in the environment win.\n\
          theme = \"dark\"\n\
@@ -178,7 +185,7 @@ pub fn default_text() -> String {
          # Foreground colours: a name (red, lightblue, darkgray, …), an index 0-255 or #rrggbb.\n",
     );
     for (field, what) in COLOR_FIELDS {
-        out.push_str(&format!("# {field} = \"…\"    # {what}\n"));
+        out.push_str(&format!("# {field} = \"<colour>\"    # {what}\n"));
     }
     out.push_str(
         "\n[keys]\n\
@@ -259,6 +266,18 @@ mod tests {
         assert_eq!(e.line, Some(1), "{e}");
         let e = parse("font = 3\n").unwrap_err();
         assert!(e.message.contains("font"), "{e}");
+    }
+
+    #[test]
+    fn in_a_full_file_the_edited_line_is_named() {
+        let text = default_text().replace("reset-password = [\"r\"]", "reset-password = [\"a\"]");
+        let line = text
+            .lines()
+            .position(|l| l.starts_with("reset-password"))
+            .unwrap()
+            + 1;
+        let e = parse(&text).unwrap_err();
+        assert_eq!(e.line, Some(line), "{e}");
     }
 
     #[test]

@@ -193,7 +193,7 @@ pub fn dialog(full: Rect, h: u16, depth: usize) -> Rect {
     let h = h.min(room.saturating_sub(shift)).max(3);
     let mut r = centered(Rect::new(0, 1, full.width, room), w, h);
     r.y = (r.y + shift).min((1 + room).saturating_sub(h));
-    r.x = (r.x + 2 * shift).min(full.width.saturating_sub(w));
+    r.x = (r.x + shift).min(full.width.saturating_sub(w + 1));
     r
 }
 

@@ -15,6 +15,13 @@ pub enum ConfirmKind {
     Reset {
         target: u32,
     },
+    /// Add or change a number (from the phone dialog, which stays below).
+    SetPhone {
+        target: u32,
+        kind: PhoneType,
+        number: String,
+        add: bool,
+    },
     RemovePhone {
         target: u32,
         kind: PhoneType,
@@ -72,7 +79,9 @@ fn confirmed(s: &mut State, t: &Tenant, actor: u32, kind: ConfirmKind) -> Vec<Ef
     let (action, target) = match &kind {
         ConfirmKind::Quit => return s.quit_now(),
         ConfirmKind::Reset { target } => (Action::ResetPassword, Target::User(*target)),
-        ConfirmKind::RemovePhone { target, .. } => (Action::ManagePhone, Target::User(*target)),
+        ConfirmKind::RemovePhone { target, .. } | ConfirmKind::SetPhone { target, .. } => {
+            (Action::ManagePhone, Target::User(*target))
+        }
         ConfirmKind::Assign { au, .. } => (Action::ManageAuRoles, Target::Au(*au)),
         ConfirmKind::Unassign { .. } => (Action::ManageAuRoles, Target::None),
         ConfirmKind::MyStaffAccess { .. } => (Action::ManageSettings, Target::None),
@@ -101,6 +110,22 @@ fn confirmed(s: &mut State, t: &Tenant, actor: u32, kind: ConfirmKind) -> Vec<Ef
                     password: None,
                 }]
             }
+        }
+        ConfirmKind::SetPhone {
+            target,
+            kind,
+            number,
+            ..
+        } => {
+            if let Some(Dialog::Phone(p)) = s.dialogs.last_mut() {
+                p.busy = true;
+            }
+            vec![Effect::SetPhone {
+                actor,
+                target,
+                kind,
+                number,
+            }]
         }
         ConfirmKind::RemovePhone { target, kind, .. } => vec![Effect::RemovePhone {
             actor,
@@ -154,6 +179,35 @@ pub(super) fn view(
                 "Reset password",
             )
         }
+        ConfirmKind::SetPhone {
+            target,
+            kind,
+            number,
+            add,
+        } => (
+            if *add {
+                "Add phone number"
+            } else {
+                "Change phone number"
+            },
+            vec![
+                VLine::text(
+                    format!(
+                        "{} the {} number {number} for {}?",
+                        if *add { "Add" } else { "Set" },
+                        kind.label().to_lowercase(),
+                        t.user(*target).display_name()
+                    ),
+                    Tone::Text,
+                ),
+                VLine::blank(),
+                VLine::text(
+                    "They can then use it to sign in and verify, as the tenant allows.",
+                    Tone::Dim,
+                ),
+            ],
+            if *add { "Add" } else { "Change" },
+        ),
         ConfirmKind::RemovePhone {
             target,
             kind,

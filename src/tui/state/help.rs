@@ -35,16 +35,25 @@ impl State {
 
 fn lines(keys: &keymap::Keymap, a: Areas) -> Vec<VLine> {
     let width = layout::inner(a.help).width as usize;
+    let sections = keys.help_sections();
+    // The key column is as wide as its widest entry, up to a third of the box.
+    let key_w = sections
+        .iter()
+        .flat_map(|(_, e)| e.iter().map(|(k, _)| crate::tui::text::width(k)))
+        .max()
+        .unwrap_or(0)
+        .min(width / 3);
     let mut lines = Vec::new();
-    for (title, entries) in keys.help_sections() {
+    for (title, entries) in sections {
         lines.push(VLine::text(title, Tone::Title));
         for (keys, label) in entries {
+            let pad = key_w.saturating_sub(crate::tui::text::width(&keys));
             lines.push(
                 VLine::new(vec![
-                    VSpan::new(format!("  {keys:<25} "), Tone::Key),
+                    VSpan::new(format!("  {keys}{} ", " ".repeat(pad)), Tone::Key),
                     VSpan::new(label, Tone::Text),
                 ])
-                .indented(28),
+                .indented(key_w + 3),
             );
         }
         lines.push(VLine::blank());

@@ -370,6 +370,10 @@ impl State {
                 }
             }
             Cmd::UserAudit => self.profile_user().is_some(),
+            // Choosing between phone types only when there is more than one.
+            Cmd::NextField | Cmd::PrevField if matches!(self.ctx(), Ctx::Input | Ctx::Choice) => {
+                matches!(self.dialogs.last(), Some(Dialog::Phone(p)) if p.kinds.len() > 1)
+            }
             Cmd::ScopedRoles | Cmd::FilterMembers => self.location().is_some(),
             Cmd::Open if self.ctx() == Ctx::Settings => manage_settings(t, actor).allowed,
             Cmd::Open if self.ctx() == Ctx::Audit => !self.audit.shown.is_empty(),
@@ -564,6 +568,13 @@ impl State {
             .into_iter()
             .map(|(k, l)| (k, l.to_string()))
             .collect();
+        if let Some(Dialog::TempPassword(p)) = self.dialogs.last()
+            && p.spell
+        {
+            for h in hints.iter_mut().filter(|(_, l)| l == "spell out") {
+                h.1 = "hide spelling".to_string();
+            }
+        }
         if ctx == Ctx::SignIn && self.signin.previous.is_none() {
             // Nobody to go back to: Esc quits.
             for h in hints.iter_mut().filter(|(_, l)| l == "back") {
@@ -641,8 +652,13 @@ pub fn update(s: &mut State, t: &Tenant, ev: Event) -> Vec<Effect> {
     if fx.iter().any(Effect::is_change) {
         s.saving = true;
     }
+    let after = s.focus();
+    if after.user != before.user {
+        // Another person's profile starts at its top.
+        s.main.profile_scroll = 0;
+    }
     s.sync_scroll(t);
-    if s.status_gen == generation && s.focus() != before {
+    if s.status_gen == generation && after != before {
         s.status = None;
     }
     fx

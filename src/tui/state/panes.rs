@@ -55,6 +55,16 @@ impl Default for Main {
     }
 }
 
+/// The locations the actor manages (the engine's list), in natural order of their names.
+pub(super) fn my_locations(t: &Tenant, actor: u32) -> Vec<Location> {
+    let mut v: Vec<Location> = permissions::locations(t, Principal::User(actor))
+        .into_iter()
+        .map(|(au, roles)| Location { au, roles })
+        .collect();
+    v.sort_by_cached_key(|l| (natural_key(&t.au(l.au).display_name), l.au));
+    v
+}
+
 /// How many user members an AU has (what `au_users(t, au).len()` says, without sorting them:
 /// the view asks for every visible location on every frame).
 pub fn au_user_count(t: &Tenant, au: u32) -> usize {
@@ -266,10 +276,7 @@ pub(super) fn reload(s: &mut State, t: &Tenant) {
         .filter(|l| l.roles.is_empty() && !t.au(l.au).deleted)
         .cloned()
         .collect();
-    let mut locs: Vec<Location> = permissions::locations(t, Principal::User(actor))
-        .into_iter()
-        .map(|(au, roles)| Location { au, roles })
-        .collect();
+    let mut locs = my_locations(t, actor);
     for v in visiting {
         if !locs.iter().any(|l| l.au == v.au) {
             locs.push(v);
@@ -361,6 +368,11 @@ pub(super) fn on_key(
                 Pane::Members | Pane::Profile if s.profile_user().is_some() => Pane::Profile,
                 p => p,
             }
+        }
+        // Esc in the members clears a kept filter before it leaves the pane.
+        Cmd::Back if s.main.pane == Pane::Members && !s.main.filter.is_empty() => {
+            s.main.filter.clear();
+            s.refilter_members(t);
         }
         Cmd::PrevPane | Cmd::Back => {
             s.main.pane = match s.main.pane {
@@ -485,6 +497,28 @@ pub(super) fn on_mouse(
     Vec::new()
 }
 
+/// "Locations (12)", or "(1 + 1 visited)" once search opened one you do not manage; just
+/// "Locations" when the count does not fit (the list's position note has it then).
+fn locations_title(s: &State, width: usize) -> String {
+    let managed = s
+        .main
+        .locations
+        .iter()
+        .filter(|l| !l.roles.is_empty())
+        .count();
+    let visited = s.main.locations.len() - managed;
+    let full = if visited > 0 {
+        format!("Locations ({managed} + {visited} visited)")
+    } else {
+        format!("Locations ({managed})")
+    };
+    if text::width(&full) < width.saturating_sub(2) {
+        full
+    } else {
+        "Locations".to_string()
+    }
+}
+
 /// A pane title that fits: `name · roles · count`, the roles cut first.
 fn pane_title(name: &str, roles: &str, count: usize, width: usize) -> String {
     let count = count.to_string();
@@ -521,16 +555,17 @@ pub(super) fn view(s: &State, t: &Tenant, a: &Areas) -> Body {
                     .min(6),
                 Col::text(au_user_count(t, l.au).to_string(), Tone::Dim)
                     .right()
-                    .min(1),
-                Col::text(location_roles(&l.roles), Tone::Dim)
                     .shrink(2)
+                    .min(0),
+                Col::text(location_roles(&l.roles), Tone::Dim)
+                    .shrink(3)
                     .min(0),
             ])
         })
         .collect();
     let locations = ListScreen {
         frame: Frame {
-            title: format!("Locations ({})", s.main.locations.len()),
+            title: locations_title(s, p.locations.width as usize),
             focused: pane == Pane::Locations,
             footer: None,
         },
@@ -541,7 +576,11 @@ pub(super) fn view(s: &State, t: &Tenant, a: &Areas) -> Body {
             sel: s.main.loc.sel,
             len: s.main.locations.len(),
             focused: pane == Pane::Locations,
-            empty: Some("You manage no location.".to_string()),
+            empty: Some(
+                s.actor
+                    .and_then(|a| permissions::no_locations_reason(t, Principal::User(a)))
+                    .unwrap_or_else(|| "You manage no location.".to_string()),
+            ),
         },
     };
 

@@ -140,13 +140,13 @@ pub(super) fn on_key(
                         p.error = Some(d.reason);
                         return Vec::new();
                     }
-                    p.busy = true;
-                    return vec![Effect::SetPhone {
-                        actor,
+                    let add = p.mode == PhoneMode::Add;
+                    s.push_confirm(ConfirmKind::SetPhone {
                         target,
                         kind,
                         number,
-                    }];
+                        add,
+                    });
                 }
             }
         }
@@ -233,14 +233,15 @@ pub(super) fn view(p: &PhoneDialog, t: &Tenant, actor: Option<u32>) -> DialogVie
             (Some(e), _, _) => VLine::text(format!("✗ {e}"), Tone::Error),
             (None, _, true) => VLine::text("Type the number.", Tone::Dim),
             (None, Ok(n), false) => VLine::text(format!("✓ valid: {n}"), Tone::Ok),
-            (None, Err(e), false) => VLine::text(format!("✗ {e}"), Tone::Error),
+            // Still typing: what is missing, without an alarm.
+            (None, Err(e), false) => VLine::text(format!("Not yet: {e}"), Tone::Dim),
         };
         lines.push(line.indented(2));
         let said = p
             .error
             .as_deref()
             .or(validation.as_ref().err().map(String::as_str));
-        if !said.is_some_and(|e| e.contains(phone::FORMAT_HINT)) {
+        if validation.is_err() && !said.is_some_and(|e| e.contains(phone::FORMAT_HINT)) {
             lines.push(
                 VLine::text(format!("Format: {}", phone::FORMAT_HINT), Tone::Dim).indented(8),
             );

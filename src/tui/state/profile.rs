@@ -215,12 +215,15 @@ fn actions(keys: &crate::tui::keymap::Keymap, t: &Tenant, actor: u32, u: u32) ->
     while i < actions.len() {
         let a = &actions[i];
         if a.allowed {
-            lines.push(VLine::new(vec![
-                VSpan::new("  ", Tone::Text),
-                VSpan::new(keys.key_text(Ctx::Profile, a.cmd), Tone::Key),
-                VSpan::new("  ", Tone::Text),
-                VSpan::new(a.label, Tone::Text),
-            ]));
+            lines.push(
+                VLine::new(vec![
+                    VSpan::new("  ", Tone::Text),
+                    VSpan::new(keys.key_text(Ctx::Profile, a.cmd), Tone::Key),
+                    VSpan::new("  ", Tone::Text),
+                    VSpan::new(a.label, Tone::Text),
+                ])
+                .indented(5),
+            );
             i += 1;
             continue;
         }
@@ -241,12 +244,19 @@ fn actions(keys: &crate::tui::keymap::Keymap, t: &Tenant, actor: u32, u: u32) ->
     lines
 }
 
-/// The profile's lines wrapped to the pane. When they do not all fit, the actions come right
-/// after the name, before the long tail of details.
+/// From this many rows the profile shows its details before the actions.
+const TALL_PROFILE: u16 = 30;
+
+/// The profile's lines wrapped to the pane. In a short pane the actions come right after the
+/// name, before the long tail of details.
 fn lines(s: &State, t: &Tenant, a: &Areas) -> Vec<VLine> {
     let (Some(actor), Some(u)) = (s.actor, s.profile_user()) else {
         return vec![VLine::text(
-            "Select a member to see the profile.",
+            if s.location().is_some() {
+                "Select a member to see the profile."
+            } else {
+                "No location selected."
+            },
             Tone::Dim,
         )];
     };
@@ -273,7 +283,9 @@ fn lines(s: &State, t: &Tenant, a: &Areas) -> Vec<VLine> {
         wrap_lines(&v, width)
     };
     let natural = join([&details, &phones, &actions]);
-    if natural.len() <= a.panes.profile_text.height as usize {
+    // By the pane's height, not by this user's lines, so the actions stay where they were as
+    // the selection moves.
+    if a.panes.profile_text.height >= TALL_PROFILE {
         natural
     } else {
         join([&actions, &phones, &details])

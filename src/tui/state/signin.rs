@@ -88,6 +88,16 @@ impl State {
         self.signin.total = total;
         self.signin.narrowed = None;
         self.refilter_sign_in(t);
+        // Switching account starts on the account in use.
+        if let Some((me, _)) = self.signin.previous
+            && let Some(p) = self
+                .signin
+                .shown
+                .iter()
+                .position(|(i, _)| self.signin.accounts[*i].user == me)
+        {
+            self.signin.list.sel = p;
+        }
     }
 
     fn refilter_sign_in(&mut self, t: &Tenant) {
@@ -148,10 +158,7 @@ impl State {
         self.screen = Screen::Main;
         self.main = Main {
             pane: Pane::Locations,
-            locations: permissions::locations(t, Principal::User(actor))
-                .into_iter()
-                .map(|(au, roles)| super::Location { au, roles })
-                .collect(),
+            locations: super::panes::my_locations(t, actor),
             ..Main::default()
         };
         self.load_members(t);
@@ -243,7 +250,7 @@ pub(super) fn view(s: &State, a: &Areas) -> ListScreen {
         // The account named exactly, when it is not listed, comes on top of the listed ones.
         let named = si.accounts.len() - si.listed;
         format!(
-            "{}{} of the {} accounts holding a role · {} accounts in all: type a full sign-in name for any other",
+            "Type a full sign-in name for anyone not listed · {}{} of {} role holders · {} accounts",
             if named > 0 { "1 named + " } else { "" },
             si.shown.len() - named,
             si.listed,

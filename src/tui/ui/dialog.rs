@@ -35,7 +35,7 @@ pub fn draw(buf: &mut Buffer, full: Rect, d: &DialogView, depth: usize, theme: &
         lines.push(VLine::blank());
         lines.push(buttons(cancel, ok, *focused));
     }
-    let wrapped = wrap_lines(&lines, inner_w);
+    let mut wrapped = wrap_lines(&lines, inner_w);
     let h = if d.list.is_some() {
         layout::picker_height(full)
     } else {
@@ -54,6 +54,18 @@ pub fn draw(buf: &mut Buffer, full: Rect, d: &DialogView, depth: usize, theme: &
         theme,
         true,
     );
+    let room = inner.height as usize;
+    if d.list.is_none() && wrapped.len() > room && room >= 3 {
+        // Too tall for the screen: the last line (the keys or the buttons) stays in sight, and
+        // a marker says that lines were left out above it.
+        let last = wrapped.pop().unwrap_or_default();
+        wrapped.truncate(room - 2);
+        wrapped.push(VLine::text(
+            "… (enlarge the terminal to see all of it)",
+            Tone::Dim,
+        ));
+        wrapped.push(last);
+    }
     widgets::lines(buf, inner, &wrapped, 0, theme);
     if let Some(list) = &d.list {
         let rows = layout::picker_rows(full, depth);

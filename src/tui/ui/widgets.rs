@@ -186,7 +186,11 @@ pub fn list(buf: &mut Buffer, area: Rect, l: &ListView, theme: &Theme, footer: b
         let y = area.y + row_no as u16;
         let selected = l.offset + row_no == l.sel;
         let marker = match (selected, row.mark) {
-            (true, _) => VSpan::new(MARKER, Tone::Text),
+            // The mark stays on the selected row too, beside the marker.
+            (true, Some(m)) => {
+                VSpan::new(format!("{}{}", MARKER.trim_end(), m.trim_end()), Tone::Text)
+            }
+            (true, None) => VSpan::new(MARKER, Tone::Text),
             (false, Some(m)) => VSpan::new(m, Tone::Dim),
             (false, None) => VSpan::new(NO_MARKER, Tone::Text),
         };

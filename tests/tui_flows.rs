@@ -1145,3 +1145,41 @@ fn the_undo_hint_names_the_tenant_and_state_in_use() {
         "{text}"
     );
 }
+
+#[test]
+fn walkthrough_rough_edges() {
+    // A guest without Directory Readers is told why no location is listed.
+    let mut app = app_as("ava.fabrikam.com#EXT#@contoso.com", (100, 30));
+    let text = frame(&app, 100, 30);
+    assert!(text.contains("guest"), "{text}");
+    // A location opened from search is counted apart from the managed ones.
+    app.cmd(Cmd::GlobalSearch);
+    app.type_str("orlando user 1");
+    app.cmd(Cmd::Open);
+    assert!(frame(&app, 160, 40).contains("Locations (0 + 1 visited)"));
+
+    // Another person's profile starts at its top; Esc in Members clears a kept filter first.
+    let mut app = app_as("ContosoDenverManager1@contoso.com", (80, 24));
+    app.cmd(Cmd::Open);
+    app.cmd(Cmd::NextPane);
+    for _ in 0..3 {
+        app.cmd(Cmd::Down);
+    }
+    assert!(app.state.main.profile_scroll > 0);
+    app.cmd(Cmd::Back);
+    app.cmd(Cmd::FilterMembers);
+    app.type_str("user 1");
+    assert_eq!(app.state.main.profile_scroll, 0);
+    app.cmd(Cmd::Open);
+    app.cmd(Cmd::Back);
+    assert!(app.state.main.filter.is_empty());
+    assert_eq!(app.state.main.pane, Pane::Members);
+
+    // The hint for spelling the password follows what `p` does next.
+    app.cmd(Cmd::ResetPassword);
+    app.cmd(Cmd::NextField);
+    app.cmd(Cmd::Submit);
+    assert!(frame(&app, 80, 24).contains("p spell out"));
+    app.cmd(Cmd::Spell);
+    assert!(frame(&app, 80, 24).contains("p hide spelling"));
+}

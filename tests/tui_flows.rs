@@ -1161,6 +1161,7 @@ fn walkthrough_rough_edges() {
     // Another person's profile starts at its top; Esc in Members clears a kept filter first.
     let mut app = app_as("ContosoDenverManager1@contoso.com", (80, 24));
     app.cmd(Cmd::Open);
+    app.cmd(Cmd::Down); // Contoso Denver User 2; the filter below selects User 1
     app.cmd(Cmd::NextPane);
     for _ in 0..3 {
         app.cmd(Cmd::Down);

@@ -536,7 +536,7 @@ fn upn_of(t: &Tenant, l: usize, _k: usize) -> String {
     let a = t
         .assignments
         .iter()
-        .find(|a| a.scope == mystaff::model::Scope::Au(l as u32))
+        .find(|a| a.scope == mystaff::model::Scope::Au(mystaff::model::AuId(l as u32)))
         .expect("scoped assignment");
     t.principal_name(a.principal).to_string()
 }
@@ -567,7 +567,7 @@ fn journal_bench() -> (Duration, Duration, Vec<Duration>) {
         let mut s = Session::open(&opts, "bench").expect("open");
         let t = s.tenant();
         let admin = t.find_user("admin@nwtraders.com").expect("admin");
-        let targets: Vec<u32> = t.aus[0]
+        let targets: Vec<mystaff::model::UserId> = t.aus[0]
             .members
             .iter()
             .take(100)

@@ -167,8 +167,10 @@ mod tests {
             Err(SelectionRule::OnlyWithSelected(None))
         );
         assert!(SelectionRule::NeedsOne.sentence().contains("at least one"));
-        assert!(!may_be_selected(Principal::ServicePrincipal(0)));
-        assert!(may_be_selected(Principal::Group(0)));
+        assert!(!may_be_selected(Principal::ServicePrincipal(
+            crate::model::SpId(0)
+        )));
+        assert!(may_be_selected(Principal::Group(crate::model::GroupId(0))));
     }
 
     #[test]

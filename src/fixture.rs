@@ -4,6 +4,7 @@
 //! or the entity path (`users[12].userPrincipalName`). Unknown fields are errors: a typo must never
 //! silently change a permission rule.
 
+use crate::model::{AssignmentId, AuId, GroupId, SpId, UserId};
 use std::collections::HashMap;
 use std::fmt;
 
@@ -636,9 +637,15 @@ impl UserSink {
         match id_key {
             None => p.push(format!(
                 "{}: must not be empty",
-                id_path(Object::User(i as u32))
+                id_path(Object::User(UserId::from_index(i)))
             )),
-            Some(k) => claim_key(&mut self.ids, k, user.id(), Object::User(i as u32), p),
+            Some(k) => claim_key(
+                &mut self.ids,
+                k,
+                user.id(),
+                Object::User(UserId::from_index(i)),
+                p,
+            ),
         }
         if !upn_ok {
             p.push(format!(
@@ -964,16 +971,31 @@ fn finish(
     ids.reserve(fx_groups.len() + fx_sps.len() + fx_aus.len() + fx_ras.len());
 
     for (i, g) in fx_groups.iter().enumerate() {
-        claim_id(&mut ids, &g.id, Object::Group(i as u32), &mut p);
+        claim_id(
+            &mut ids,
+            &g.id,
+            Object::Group(GroupId::from_index(i)),
+            &mut p,
+        );
     }
     for (i, s) in fx_sps.iter().enumerate() {
-        claim_id(&mut ids, &s.id, Object::ServicePrincipal(i as u32), &mut p);
+        claim_id(
+            &mut ids,
+            &s.id,
+            Object::ServicePrincipal(SpId::from_index(i)),
+            &mut p,
+        );
     }
     for (i, a) in fx_aus.iter().enumerate() {
-        claim_id(&mut ids, &a.id, Object::Au(i as u32), &mut p);
+        claim_id(&mut ids, &a.id, Object::Au(AuId::from_index(i)), &mut p);
     }
     for (i, r) in fx_ras.iter().enumerate() {
-        claim_id(&mut ids, &r.id, Object::Assignment(i as u32), &mut p);
+        claim_id(
+            &mut ids,
+            &r.id,
+            Object::Assignment(AssignmentId::from_index(i)),
+            &mut p,
+        );
     }
     let n_users = users.len();
     let mut groups = Vec::with_capacity(fx_groups.len());
@@ -982,7 +1004,7 @@ fn finish(
         _ => None,
     };
     for (i, g) in fx_groups.into_iter().enumerate() {
-        let refs = |list: &[String], what: &str, p: &mut Vec<String>| -> Vec<u32> {
+        let refs = |list: &[String], what: &str, p: &mut Vec<String>| -> Vec<UserId> {
             let mut out = Vec::new();
             for (j, m) in list.iter().enumerate() {
                 match user_ref(m) {
@@ -1078,11 +1100,11 @@ fn finish(
                 "{path}.principalId: no user, group or service principal has the id `{}`",
                 r.principal_id
             )),
-            Some(Principal::Group(g)) if !groups[g as usize].may_hold_role() => p.push(format!(
+            Some(Principal::Group(g)) if !groups[g.index()].may_hold_role() => p.push(format!(
                 "{path}.principalId: {}",
                 crate::permissions::not_role_assignable(&format!(
                     "`{}`",
-                    groups[g as usize].display_name
+                    groups[g.index()].display_name
                 ))
             )),
             _ => {}
@@ -1224,10 +1246,10 @@ fn resolve_aus(
             let guessed = users_in_order
                 .and_then(|us| us.get(next_user))
                 .filter(|u| u.id().eq_ignore_ascii_case(m))
-                .map(|_| Principal::User(next_user as u32));
+                .map(|_| Principal::User(UserId::from_index(next_user)));
             let found = guessed.or_else(|| principal_ref(m));
             if let Some(Principal::User(u)) = found {
-                next_user = u as usize + 1;
+                next_user = u.index() + 1;
             }
             match found {
                 Some(Principal::ServicePrincipal(_)) => p.push(format!(
@@ -1236,8 +1258,8 @@ fn resolve_aus(
                 )),
                 Some(pr) => {
                     let seen = match pr {
-                        Principal::User(u) => &mut user_seen[u as usize],
-                        Principal::Group(g) => &mut group_seen[g as usize],
+                        Principal::User(u) => &mut user_seen[u.index()],
+                        Principal::Group(g) => &mut group_seen[g.index()],
                         Principal::ServicePrincipal(_) => unreachable!("handled above"),
                     };
                     if std::mem::replace(seen, i as u32) != i as u32 {

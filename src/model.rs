@@ -2,8 +2,9 @@
 //! settings, with the indices the permission engine needs (assignments by principal and by scope,
 //! memberships by user) so that no decision scans the whole tenant.
 //!
-//! Entities are addressed by dense indices (`u32`); deleted AUs, assignments and users stay as
-//! tombstones so that indices held elsewhere never shift.
+//! Entities are addressed by dense indices, typed per kind ([`UserId`], [`AuId`], …) so that a
+//! user's index cannot be passed where an AU's is expected; deleted AUs, assignments and users
+//! stay as tombstones so that indices held elsewhere never shift.
 
 use std::collections::HashMap;
 
@@ -16,19 +17,64 @@ use crate::password::PasswordPolicy;
 use crate::phone::PhoneType;
 use crate::roles::Role;
 
+macro_rules! id {
+    ($(#[$doc:meta])* $name:ident) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub struct $name(pub u32);
+
+        impl $name {
+            /// The position in the tenant's list of this kind.
+            pub const fn index(self) -> usize {
+                self.0 as usize
+            }
+            pub fn from_index(i: usize) -> $name {
+                $name(i as u32)
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                self.0.fmt(f)
+            }
+        }
+    };
+}
+
+id!(
+    /// A user: an index into [`Tenant::users`].
+    UserId
+);
+id!(
+    /// A group: an index into [`Tenant::groups`].
+    GroupId
+);
+id!(
+    /// A service principal: an index into [`Tenant::service_principals`].
+    SpId
+);
+id!(
+    /// An administrative unit: an index into [`Tenant::aus`].
+    AuId
+);
+id!(
+    /// A role assignment: an index into [`Tenant::assignments`].
+    AssignmentId
+);
+
 /// Anything that can hold a role or be an AU member.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Principal {
-    User(u32),
-    Group(u32),
-    ServicePrincipal(u32),
+    User(UserId),
+    Group(GroupId),
+    ServicePrincipal(SpId),
 }
 
 /// Where a role assignment applies.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Scope {
     Tenant,
-    Au(u32),
+    Au(AuId),
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -296,8 +342,8 @@ pub struct Group {
     pub id: String,
     pub display_name: String,
     pub role_assignable: bool,
-    pub members: Vec<u32>,
-    pub owners: Vec<u32>,
+    pub members: Vec<UserId>,
+    pub owners: Vec<UserId>,
 }
 
 impl Group {
@@ -337,11 +383,11 @@ pub struct Assignment {
 /// What an id refers to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Object {
-    User(u32),
-    Group(u32),
-    ServicePrincipal(u32),
-    Au(u32),
-    Assignment(u32),
+    User(UserId),
+    Group(GroupId),
+    ServicePrincipal(SpId),
+    Au(AuId),
+    Assignment(AssignmentId),
 }
 
 /// An object id as a map key: a GUID as its 128-bit value (no key string to allocate or follow
@@ -502,13 +548,13 @@ struct Indices {
     /// Lowercase UPN → user.
     user_by_upn: KeyIndex,
     /// Direct AU memberships of each user (groups do not expand: My Staff scopes direct members only).
-    user_aus: Lists,
-    user_groups: Lists,
-    user_owned_groups: Lists,
+    user_aus: Lists<AuId>,
+    user_groups: Lists<GroupId>,
+    user_owned_groups: Lists<GroupId>,
     /// AUs a group is a direct member of.
-    group_aus: Vec<Vec<u32>>,
-    by_principal: FastMap<Principal, Vec<u32>>,
-    by_scope: FastMap<Scope, Vec<u32>>,
+    group_aus: Vec<Vec<AuId>>,
+    by_principal: FastMap<Principal, Vec<AssignmentId>>,
+    by_scope: FastMap<Scope, Vec<AssignmentId>>,
     /// Mobile numbers in use, for the tenant-wide uniqueness rule.
     mobile_owner: KeyIndex,
 }
@@ -544,77 +590,99 @@ pub(crate) fn mobile_is(users: &[User], v: u32, number: &str) -> bool {
 /// A list of indices for each user, for lists that mostly hold no item or one (AU memberships,
 /// groups): a slot per user holds a single item itself, and longer lists live in `many`. At 2M
 /// users this is 8 MB per kind instead of 48 MB of empty `Vec`s plus an allocation per member.
-#[derive(Debug, Clone, Default)]
-struct Lists {
-    one: Vec<u32>,
-    many: FastMap<u32, Vec<u32>>,
+#[derive(Debug, Clone)]
+struct Lists<T> {
+    one: Vec<T>,
+    many: FastMap<UserId, Vec<T>>,
 }
 
-/// A slot with no item.
-const EMPTY: u32 = u32::MAX;
-/// A slot whose items are in `Lists::many`.
-const MANY: u32 = u32::MAX - 1;
-
-impl Lists {
-    fn new(n: usize) -> Lists {
+impl<T> Default for Lists<T> {
+    fn default() -> Self {
         Lists {
-            one: vec![EMPTY; n],
+            one: Vec::new(),
+            many: FastMap::default(),
+        }
+    }
+}
+
+/// An id that a [`Lists`] slot can hold, with two values kept as markers.
+trait Slot: Copy + Eq {
+    /// A slot with no item.
+    const EMPTY: Self;
+    /// A slot whose items are in `Lists::many`.
+    const MANY: Self;
+}
+
+impl Slot for AuId {
+    const EMPTY: AuId = AuId(u32::MAX);
+    const MANY: AuId = AuId(u32::MAX - 1);
+}
+
+impl Slot for GroupId {
+    const EMPTY: GroupId = GroupId(u32::MAX);
+    const MANY: GroupId = GroupId(u32::MAX - 1);
+}
+
+impl<T: Slot> Lists<T> {
+    fn new(n: usize) -> Lists<T> {
+        Lists {
+            one: vec![T::EMPTY; n],
             many: FastMap::default(),
         }
     }
 
-    fn get(&self, u: u32) -> &[u32] {
-        let slot = &self.one[u as usize];
+    fn get(&self, u: UserId) -> &[T] {
+        let slot = &self.one[u.index()];
         match *slot {
-            EMPTY => &[],
-            MANY => self.many.get(&u).map_or(&[], |v| v.as_slice()),
+            s if s == T::EMPTY => &[],
+            s if s == T::MANY => self.many.get(&u).map_or(&[], |v| v.as_slice()),
             _ => std::slice::from_ref(slot),
         }
     }
 
-    fn push(&mut self, u: u32, x: u32) {
-        debug_assert!(x < MANY, "index {x} out of range");
-        let slot = &mut self.one[u as usize];
+    fn push(&mut self, u: UserId, x: T) {
+        debug_assert!(x != T::MANY && x != T::EMPTY, "index out of range");
+        let slot = &mut self.one[u.index()];
         match *slot {
-            EMPTY => *slot = x,
-            MANY => self.many.entry(u).or_default().push(x),
+            s if s == T::EMPTY => *slot = x,
+            s if s == T::MANY => self.many.entry(u).or_default().push(x),
             first => {
-                *slot = MANY;
+                *slot = T::MANY;
                 self.many.insert(u, vec![first, x]);
             }
         }
     }
 
     /// Removes the first `x` from `u`'s list, keeping the order of the rest.
-    fn remove(&mut self, u: u32, x: u32) {
-        let slot = &mut self.one[u as usize];
+    fn remove(&mut self, u: UserId, x: T) {
+        let slot = &mut self.one[u.index()];
         match *slot {
-            EMPTY => {}
-            MANY => {
+            s if s == T::EMPTY => {}
+            s if s == T::MANY => {
                 if let Some(v) = self.many.get_mut(&u) {
                     remove_value(v, &x);
                     if v.len() < 2 {
-                        *slot = v.first().copied().unwrap_or(EMPTY);
+                        *slot = v.first().copied().unwrap_or(T::EMPTY);
                         self.many.remove(&u);
                     }
                 }
             }
-            only if only == x => *slot = EMPTY,
+            only if only == x => *slot = T::EMPTY,
             _ => {}
         }
     }
 
     /// Empties `u`'s list and returns what it held.
-    fn take(&mut self, u: u32) -> Vec<u32> {
+    fn take(&mut self, u: UserId) -> Vec<T> {
         let items = self.get(u).to_vec();
-        self.one[u as usize] = EMPTY;
+        self.one[u.index()] = T::EMPTY;
         self.many.remove(&u);
         items
     }
 
     /// A slot for a new user.
     fn add_slot(&mut self) {
-        self.one.push(EMPTY);
+        self.one.push(T::EMPTY);
     }
 }
 
@@ -666,10 +734,10 @@ impl Tenant {
         };
         for (i, g) in self.groups.iter().enumerate() {
             for &m in &g.members {
-                idx.user_groups.push(m, i as u32);
+                idx.user_groups.push(m, GroupId::from_index(i));
             }
             for &o in &g.owners {
-                idx.user_owned_groups.push(o, i as u32);
+                idx.user_owned_groups.push(o, GroupId::from_index(i));
             }
         }
         for (i, a) in self.aus.iter().enumerate() {
@@ -678,8 +746,8 @@ impl Tenant {
             }
             for m in &a.members {
                 match *m {
-                    Principal::User(u) => idx.user_aus.push(u, i as u32),
-                    Principal::Group(g) => idx.group_aus[g as usize].push(i as u32),
+                    Principal::User(u) => idx.user_aus.push(u, AuId::from_index(i)),
+                    Principal::Group(g) => idx.group_aus[g.index()].push(AuId::from_index(i)),
                     Principal::ServicePrincipal(_) => {}
                 }
             }
@@ -691,8 +759,11 @@ impl Tenant {
             idx.by_principal
                 .entry(a.principal)
                 .or_default()
-                .push(i as u32);
-            idx.by_scope.entry(a.scope).or_default().push(i as u32);
+                .push(AssignmentId::from_index(i));
+            idx.by_scope
+                .entry(a.scope)
+                .or_default()
+                .push(AssignmentId::from_index(i));
         }
         self.idx = idx;
     }
@@ -704,14 +775,14 @@ impl Tenant {
     }
 
     /// A user by UPN (case-insensitive) or id.
-    pub fn find_user(&self, key: &str) -> Option<u32> {
+    pub fn find_user(&self, key: &str) -> Option<UserId> {
         let key = key.trim();
         if let Some(u) = self
             .idx
             .user_by_upn
             .get(&lower(key), |v| upn_is(&self.users, v, key))
         {
-            return Some(u);
+            return Some(UserId(u));
         }
         match self.object(key) {
             Some(Object::User(u)) => Some(u),
@@ -720,14 +791,14 @@ impl Tenant {
     }
 
     /// An AU by id or display name (case-insensitive). A name shared by several AUs is ambiguous.
-    pub fn find_au(&self, key: &str) -> Result<u32, String> {
+    pub fn find_au(&self, key: &str) -> Result<AuId, String> {
         if let Some(Object::Au(a)) = self.object(key) {
             return Ok(a);
         }
         let want = key.trim().to_lowercase();
-        let hits: Vec<u32> = self
+        let hits: Vec<AuId> = self
             .live_aus()
-            .filter(|&a| self.aus[a as usize].display_name.to_lowercase() == want)
+            .filter(|&a| self.au(a).display_name.to_lowercase() == want)
             .collect();
         match hits.as_slice() {
             [a] => Ok(*a),
@@ -757,12 +828,12 @@ impl Tenant {
         let mut hits: Vec<Principal> = Vec::new();
         for (i, g) in self.groups.iter().enumerate() {
             if g.display_name.to_lowercase() == want {
-                hits.push(Principal::Group(i as u32));
+                hits.push(Principal::Group(GroupId::from_index(i)));
             }
         }
         for (i, s) in self.service_principals.iter().enumerate() {
             if s.display_name.to_lowercase() == want || s.app_id.eq_ignore_ascii_case(&want) {
-                hits.push(Principal::ServicePrincipal(i as u32));
+                hits.push(Principal::ServicePrincipal(SpId::from_index(i)));
             }
         }
         match hits.as_slice() {
@@ -778,36 +849,54 @@ impl Tenant {
         }
     }
 
-    pub fn user(&self, u: u32) -> &User {
-        &self.users[u as usize]
+    pub fn user(&self, u: UserId) -> &User {
+        &self.users[u.index()]
     }
-    pub fn au(&self, a: u32) -> &AdminUnit {
-        &self.aus[a as usize]
+    pub fn group(&self, g: GroupId) -> &Group {
+        &self.groups[g.index()]
     }
-    pub fn assignment(&self, i: u32) -> &Assignment {
-        &self.assignments[i as usize]
+    pub fn service_principal(&self, s: SpId) -> &ServicePrincipal {
+        &self.service_principals[s.index()]
+    }
+    pub fn au(&self, a: AuId) -> &AdminUnit {
+        &self.aus[a.index()]
+    }
+    pub fn assignment(&self, i: AssignmentId) -> &Assignment {
+        &self.assignments[i.index()]
     }
 
-    pub fn live_users(&self) -> impl Iterator<Item = u32> + '_ {
-        (0..self.users.len() as u32).filter(|&u| !self.users[u as usize].deleted)
+    pub fn live_users(&self) -> impl Iterator<Item = UserId> + '_ {
+        (0..self.users.len())
+            .filter(|&u| !self.users[u].deleted)
+            .map(UserId::from_index)
     }
-    pub fn live_aus(&self) -> impl Iterator<Item = u32> + '_ {
-        (0..self.aus.len() as u32).filter(|&a| !self.aus[a as usize].deleted)
+    pub fn live_aus(&self) -> impl Iterator<Item = AuId> + '_ {
+        (0..self.aus.len())
+            .filter(|&a| !self.aus[a].deleted)
+            .map(AuId::from_index)
+    }
+    /// Every group, in order.
+    pub fn group_ids(&self) -> impl Iterator<Item = GroupId> + use<> {
+        (0..self.groups.len()).map(GroupId::from_index)
+    }
+    /// Every service principal, in order.
+    pub fn service_principal_ids(&self) -> impl Iterator<Item = SpId> + use<> {
+        (0..self.service_principals.len()).map(SpId::from_index)
     }
 
     pub fn principal_id(&self, p: Principal) -> &str {
         match p {
-            Principal::User(u) => self.users[u as usize].id(),
-            Principal::Group(g) => &self.groups[g as usize].id,
-            Principal::ServicePrincipal(s) => &self.service_principals[s as usize].id,
+            Principal::User(u) => self.user(u).id(),
+            Principal::Group(g) => &self.group(g).id,
+            Principal::ServicePrincipal(s) => &self.service_principal(s).id,
         }
     }
     /// A human name: the UPN for users, the display name otherwise.
     pub fn principal_name(&self, p: Principal) -> &str {
         match p {
-            Principal::User(u) => self.users[u as usize].upn(),
-            Principal::Group(g) => &self.groups[g as usize].display_name,
-            Principal::ServicePrincipal(s) => &self.service_principals[s as usize].display_name,
+            Principal::User(u) => self.user(u).upn(),
+            Principal::Group(g) => &self.group(g).display_name,
+            Principal::ServicePrincipal(s) => &self.service_principal(s).display_name,
         }
     }
     pub fn principal_kind(&self, p: Principal) -> &'static str {
@@ -821,47 +910,47 @@ impl Tenant {
     pub fn scope_id(&self, s: Scope) -> String {
         match s {
             Scope::Tenant => "/".to_string(),
-            Scope::Au(a) => format!("/administrativeUnits/{}", self.aus[a as usize].id),
+            Scope::Au(a) => format!("/administrativeUnits/{}", self.au(a).id),
         }
     }
     /// "tenant-wide" or "scoped to Portland".
     pub fn scope_phrase(&self, s: Scope) -> String {
         match s {
             Scope::Tenant => "tenant-wide".to_string(),
-            Scope::Au(a) => format!("scoped to {}", self.aus[a as usize].display_name),
+            Scope::Au(a) => format!("scoped to {}", self.au(a).display_name),
         }
     }
 
     /// Direct AU memberships of a user.
-    pub fn user_aus(&self, u: u32) -> &[u32] {
+    pub fn user_aus(&self, u: UserId) -> &[AuId] {
         self.idx.user_aus.get(u)
     }
-    pub fn user_groups(&self, u: u32) -> &[u32] {
+    pub fn user_groups(&self, u: UserId) -> &[GroupId] {
         self.idx.user_groups.get(u)
     }
-    pub fn user_owned_groups(&self, u: u32) -> &[u32] {
+    pub fn user_owned_groups(&self, u: UserId) -> &[GroupId] {
         self.idx.user_owned_groups.get(u)
     }
-    pub fn group_aus(&self, g: u32) -> &[u32] {
-        &self.idx.group_aus[g as usize]
+    pub fn group_aus(&self, g: GroupId) -> &[AuId] {
+        &self.idx.group_aus[g.index()]
     }
-    pub fn is_direct_member(&self, u: u32, au: u32) -> bool {
+    pub fn is_direct_member(&self, u: UserId, au: AuId) -> bool {
         self.user_aus(u).contains(&au)
     }
 
     /// Live assignments held directly by a principal.
-    pub fn assignments_of(&self, p: Principal) -> &[u32] {
+    pub fn assignments_of(&self, p: Principal) -> &[AssignmentId] {
         self.idx.by_principal.get(&p).map_or(&[], |v| v.as_slice())
     }
     /// Live assignments at a scope.
-    pub fn assignments_at(&self, s: Scope) -> &[u32] {
+    pub fn assignments_at(&self, s: Scope) -> &[AssignmentId] {
         self.idx.by_scope.get(&s).map_or(&[], |v| v.as_slice())
     }
 
     /// The live users holding at least one role, directly or through a role-assignable group
     /// (those with [`effective_assignments`](Self::effective_assignments)), ascending. Works from
     /// the assignments, not by asking each of millions of users.
-    pub fn role_holders(&self) -> Vec<u32> {
+    pub fn role_holders(&self) -> Vec<UserId> {
         let mut out = Vec::new();
         for (p, asgs) in &self.idx.by_principal {
             if asgs.is_empty() {
@@ -869,28 +958,28 @@ impl Tenant {
             }
             match *p {
                 Principal::User(u) => out.push(u),
-                Principal::Group(g) if self.groups[g as usize].role_assignable => {
-                    out.extend_from_slice(&self.groups[g as usize].members)
+                Principal::Group(g) if self.group(g).role_assignable => {
+                    out.extend_from_slice(&self.group(g).members)
                 }
                 _ => {}
             }
         }
         out.sort_unstable();
         out.dedup();
-        out.retain(|&u| !self.users[u as usize].deleted);
+        out.retain(|&u| !self.user(u).deleted);
         out
     }
 
     /// Every live assignment that reaches a user: direct ones and those of the role-assignable
     /// groups the user is a member of. Returned with the group it came through, if any.
-    pub fn effective_assignments(&self, u: u32) -> Vec<(u32, Option<u32>)> {
-        let mut out: Vec<(u32, Option<u32>)> = self
+    pub fn effective_assignments(&self, u: UserId) -> Vec<(AssignmentId, Option<GroupId>)> {
+        let mut out: Vec<(AssignmentId, Option<GroupId>)> = self
             .assignments_of(Principal::User(u))
             .iter()
             .map(|&a| (a, None))
             .collect();
         for &g in self.user_groups(u) {
-            if self.groups[g as usize].role_assignable {
+            if self.group(g).role_assignable {
                 out.extend(
                     self.assignments_of(Principal::Group(g))
                         .iter()
@@ -901,16 +990,17 @@ impl Tenant {
         out
     }
 
-    pub fn mobile_owner(&self, number: &str) -> Option<u32> {
+    pub fn mobile_owner(&self, number: &str) -> Option<UserId> {
         self.idx
             .mobile_owner
             .get(number, |v| mobile_is(&self.users, v, number))
+            .map(UserId)
     }
 
     // ---- changes (validated by the operations layer before they get here) ----------------------
 
-    pub fn set_phone(&mut self, u: u32, method: PhoneMethod) {
-        let user = &mut self.users[u as usize];
+    pub fn set_phone(&mut self, u: UserId, method: PhoneMethod) {
+        let user = &mut self.users[u.index()];
         if let Some(old) = user
             .phones
             .iter()
@@ -918,80 +1008,82 @@ impl Tenant {
         {
             let old = user.phones.remove(old);
             if old.phone_type == PhoneType::Mobile {
-                self.idx.mobile_owner.remove(&old.phone_number, u);
+                self.idx.mobile_owner.remove(&old.phone_number, u.0);
             }
         }
         if method.phone_type == PhoneType::Mobile {
             let users = &self.users;
-            self.idx.mobile_owner.insert(&method.phone_number, u, |v| {
-                mobile_is(users, v, &method.phone_number)
-            });
+            self.idx
+                .mobile_owner
+                .insert(&method.phone_number, u.0, |v| {
+                    mobile_is(users, v, &method.phone_number)
+                });
         }
-        let user = &mut self.users[u as usize];
+        let user = &mut self.users[u.index()];
         user.phones.push(method);
         user.phones.sort_by_key(|p| p.phone_type);
     }
 
-    pub fn remove_phone(&mut self, u: u32, t: PhoneType) {
-        let user = &mut self.users[u as usize];
+    pub fn remove_phone(&mut self, u: UserId, t: PhoneType) {
+        let user = &mut self.users[u.index()];
         if let Some(p) = user.phones.iter().position(|p| p.phone_type == t) {
             let old = user.phones.remove(p);
             if t == PhoneType::Mobile {
-                self.idx.mobile_owner.remove(&old.phone_number, u);
+                self.idx.mobile_owner.remove(&old.phone_number, u.0);
             }
         }
     }
 
-    pub fn set_password_state(&mut self, u: u32, state: PasswordState) {
-        self.users[u as usize].set_password(state);
+    pub fn set_password_state(&mut self, u: UserId, state: PasswordState) {
+        self.users[u.index()].set_password(state);
     }
 
-    pub fn create_au(&mut self, au: AdminUnit) -> u32 {
-        let i = self.aus.len() as u32;
+    pub fn create_au(&mut self, au: AdminUnit) -> AuId {
+        let i = AuId::from_index(self.aus.len());
         self.idx.by_id.insert(IdKey::of(&au.id), Object::Au(i));
         self.aus.push(au);
         i
     }
 
     /// Deletes an AU with its memberships and the role assignments scoped to it.
-    pub fn delete_au(&mut self, a: u32) {
-        let members = std::mem::take(&mut self.aus[a as usize].members);
+    pub fn delete_au(&mut self, a: AuId) {
+        let members = std::mem::take(&mut self.aus[a.index()].members);
         for m in members {
             self.unlink_member(a, m);
         }
         for asg in self.assignments_at(Scope::Au(a)).to_vec() {
             self.remove_assignment(asg);
         }
-        let au = &mut self.aus[a as usize];
+        let au = &mut self.aus[a.index()];
         au.deleted = true;
         let id = IdKey::of(&au.id);
         self.idx.by_id.remove(&id);
     }
 
-    pub fn add_au_member(&mut self, a: u32, m: Principal) {
-        self.aus[a as usize].members.push(m);
+    pub fn add_au_member(&mut self, a: AuId, m: Principal) {
+        self.aus[a.index()].members.push(m);
         match m {
             Principal::User(u) => self.idx.user_aus.push(u, a),
-            Principal::Group(g) => self.idx.group_aus[g as usize].push(a),
+            Principal::Group(g) => self.idx.group_aus[g.index()].push(a),
             Principal::ServicePrincipal(_) => {}
         }
     }
 
-    pub fn remove_au_member(&mut self, a: u32, m: Principal) {
-        remove_value(&mut self.aus[a as usize].members, &m);
+    pub fn remove_au_member(&mut self, a: AuId, m: Principal) {
+        remove_value(&mut self.aus[a.index()].members, &m);
         self.unlink_member(a, m);
     }
 
-    fn unlink_member(&mut self, a: u32, m: Principal) {
+    fn unlink_member(&mut self, a: AuId, m: Principal) {
         match m {
             Principal::User(u) => self.idx.user_aus.remove(u, a),
-            Principal::Group(g) => remove_value(&mut self.idx.group_aus[g as usize], &a),
+            Principal::Group(g) => remove_value(&mut self.idx.group_aus[g.index()], &a),
             Principal::ServicePrincipal(_) => {}
         }
     }
 
-    pub fn add_assignment(&mut self, asg: Assignment) -> u32 {
-        let i = self.assignments.len() as u32;
+    pub fn add_assignment(&mut self, asg: Assignment) -> AssignmentId {
+        let i = AssignmentId::from_index(self.assignments.len());
         self.idx
             .by_id
             .insert(IdKey::of(&asg.id), Object::Assignment(i));
@@ -1005,8 +1097,8 @@ impl Tenant {
         i
     }
 
-    pub fn remove_assignment(&mut self, i: u32) {
-        let asg = &mut self.assignments[i as usize];
+    pub fn remove_assignment(&mut self, i: AssignmentId) {
+        let asg = &mut self.assignments[i.index()];
         if asg.deleted {
             return;
         }
@@ -1021,18 +1113,18 @@ impl Tenant {
         self.idx.by_id.remove(&id);
     }
 
-    pub fn add_user(&mut self, user: User) -> u32 {
-        let i = self.users.len() as u32;
+    pub fn add_user(&mut self, user: User) -> UserId {
+        let i = UserId::from_index(self.users.len());
         self.idx.by_id.insert(IdKey::of(user.id()), Object::User(i));
         let users = &self.users;
         self.idx
             .user_by_upn
-            .insert(&lower(user.upn()), i, |v| upn_is(users, v, user.upn()));
+            .insert(&lower(user.upn()), i.0, |v| upn_is(users, v, user.upn()));
         for p in &user.phones {
             if p.phone_type == PhoneType::Mobile {
-                self.idx
-                    .mobile_owner
-                    .insert(&p.phone_number, i, |v| mobile_is(users, v, &p.phone_number));
+                self.idx.mobile_owner.insert(&p.phone_number, i.0, |v| {
+                    mobile_is(users, v, &p.phone_number)
+                });
             }
         }
         self.users.push(user);
@@ -1043,30 +1135,30 @@ impl Tenant {
     }
 
     /// Deletes a user with their AU memberships, group memberships/ownerships and role assignments.
-    pub fn delete_user(&mut self, u: u32) {
+    pub fn delete_user(&mut self, u: UserId) {
         for a in self.user_aus(u).to_vec() {
-            remove_value(&mut self.aus[a as usize].members, &Principal::User(u));
+            remove_value(&mut self.aus[a.index()].members, &Principal::User(u));
         }
         self.idx.user_aus.take(u);
         for g in self.idx.user_groups.take(u) {
-            remove_value(&mut self.groups[g as usize].members, &u);
+            remove_value(&mut self.groups[g.index()].members, &u);
         }
         for g in self.idx.user_owned_groups.take(u) {
-            remove_value(&mut self.groups[g as usize].owners, &u);
+            remove_value(&mut self.groups[g.index()].owners, &u);
         }
         for asg in self.assignments_of(Principal::User(u)).to_vec() {
             self.remove_assignment(asg);
         }
-        let user = &mut self.users[u as usize];
+        let user = &mut self.users[u.index()];
         for p in &user.phones {
             if p.phone_type == PhoneType::Mobile {
-                self.idx.mobile_owner.remove(&p.phone_number, u);
+                self.idx.mobile_owner.remove(&p.phone_number, u.0);
             }
         }
         user.deleted = true;
         let id = IdKey::of(user.id());
         self.idx.by_id.remove(&id);
-        self.idx.user_by_upn.remove(&lower(user.upn()), u);
+        self.idx.user_by_upn.remove(&lower(user.upn()), u.0);
         self.settings
             .my_staff
             .selected
@@ -1076,11 +1168,11 @@ impl Tenant {
 
 #[cfg(test)]
 mod tests {
-    use super::{IdKey, KeyIndex, Lists, parse_guid};
+    use super::{AuId, IdKey, KeyIndex, Lists, UserId, parse_guid};
 
     #[test]
     fn lists_behave_like_a_vec_per_user() {
-        let mut l = Lists::new(3);
+        let mut l: Lists<AuId> = Lists::new(3);
         let mut v: Vec<Vec<u32>> = vec![Vec::new(); 3];
         let ops: [(u32, u32, bool); 12] = [
             (0, 5, true),
@@ -1098,22 +1190,23 @@ mod tests {
         ];
         for (u, x, add) in ops {
             if add {
-                l.push(u, x);
+                l.push(UserId(u), AuId(x));
                 v[u as usize].push(x);
             } else {
-                l.remove(u, x);
+                l.remove(UserId(u), AuId(x));
                 if let Some(p) = v[u as usize].iter().position(|&e| e == x) {
                     v[u as usize].remove(p);
                 }
             }
             for w in 0..3 {
-                assert_eq!(l.get(w), v[w as usize].as_slice(), "after {u} {x} {add}");
+                let got: Vec<u32> = l.get(UserId(w)).iter().map(|a| a.0).collect();
+                assert_eq!(got, v[w as usize], "after {u} {x} {add}");
             }
         }
         l.add_slot();
-        assert_eq!(l.take(2), vec![1]);
-        assert_eq!(l.get(2), &[] as &[u32]);
-        assert_eq!(l.get(3), &[] as &[u32]);
+        assert_eq!(l.take(UserId(2)), vec![AuId(1)]);
+        assert!(l.get(UserId(2)).is_empty());
+        assert!(l.get(UserId(3)).is_empty());
     }
 
     #[test]

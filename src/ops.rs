@@ -3,6 +3,7 @@
 //! session makes the change durable first and applies it after (`Change::apply`), so a failed write
 //! never leaves memory ahead of disk.
 
+use crate::model::{AssignmentId, AuId, UserId};
 use rand::rngs::StdRng;
 use rand::{CryptoRng, RngCore};
 use serde::{Deserialize, Serialize};
@@ -167,7 +168,7 @@ pub struct NewUser {
     pub created_date_time: String,
 }
 
-fn user_ix(t: &Tenant, id: &str) -> Result<u32, String> {
+fn user_ix(t: &Tenant, id: &str) -> Result<UserId, String> {
     t.find_user(id)
         .ok_or_else(|| format!("user {id} no longer exists"))
 }
@@ -331,7 +332,7 @@ impl Change {
     }
 }
 
-fn au_ix(t: &Tenant, id: &str) -> Result<u32, String> {
+fn au_ix(t: &Tenant, id: &str) -> Result<AuId, String> {
     match t.object(id) {
         Some(crate::model::Object::Au(a)) => Ok(a),
         _ => Err(format!("administrative unit {id} no longer exists")),
@@ -372,7 +373,7 @@ pub struct Planned<T> {
     pub result: Result<T, OpError>,
 }
 
-fn user_resource(t: &Tenant, u: u32, props: Vec<ModifiedProperty>) -> TargetResource {
+fn user_resource(t: &Tenant, u: UserId, props: Vec<ModifiedProperty>) -> TargetResource {
     let user = t.user(u);
     TargetResource {
         id: user.id().to_string(),
@@ -400,7 +401,7 @@ fn principal_resource(t: &Tenant, p: Principal) -> TargetResource {
     }
 }
 
-fn au_resource(t: &Tenant, a: u32) -> TargetResource {
+fn au_resource(t: &Tenant, a: AuId) -> TargetResource {
     let au = t.au(a);
     TargetResource {
         id: au.id.clone(),
@@ -422,7 +423,7 @@ fn prop(name: &str, old: Option<String>, new: Option<String>) -> ModifiedPropert
 fn record(
     t: &Tenant,
     ctx: &mut Ctx,
-    actor: u32,
+    actor: UserId,
     activity: Activity,
     targets: Vec<TargetResource>,
     outcome: Result<(), &OpError>,
@@ -466,7 +467,7 @@ fn record(
 fn finish<T>(
     t: &Tenant,
     ctx: &mut Ctx,
-    actor: u32,
+    actor: UserId,
     activity: Activity,
     targets: Vec<TargetResource>,
     result: Result<(Change, T), OpError>,
@@ -485,7 +486,7 @@ fn finish<T>(
     }
 }
 
-fn check(t: &Tenant, actor: u32, action: Action, target: Target) -> Result<(), OpError> {
+fn check(t: &Tenant, actor: UserId, action: Action, target: Target) -> Result<(), OpError> {
     let d = permissions::decide(t, Principal::User(actor), action, target);
     if d.allowed {
         Ok(())
@@ -506,8 +507,8 @@ pub struct ResetOutcome {
 pub fn reset_password(
     t: &Tenant,
     ctx: &mut Ctx,
-    actor: u32,
-    target: u32,
+    actor: UserId,
+    target: UserId,
     password: Option<&str>,
 ) -> Planned<ResetOutcome> {
     let result = (|| {
@@ -597,8 +598,8 @@ pub enum PhoneMode {
 pub fn set_phone(
     t: &Tenant,
     ctx: &mut Ctx,
-    actor: u32,
-    target: u32,
+    actor: UserId,
+    target: UserId,
     kind: PhoneType,
     number: &str,
     mode: PhoneMode,
@@ -660,8 +661,8 @@ pub fn set_phone(
 pub fn remove_phone(
     t: &Tenant,
     ctx: &mut Ctx,
-    actor: u32,
-    target: u32,
+    actor: UserId,
+    target: UserId,
     kind: PhoneType,
 ) -> Planned<()> {
     let user = t.user(target);
@@ -700,7 +701,7 @@ fn phone_rule(r: phone::PhoneRule, upn: &str) -> OpError {
 pub fn create_au(
     t: &Tenant,
     ctx: &mut Ctx,
-    actor: u32,
+    actor: UserId,
     display_name: &str,
     description: Option<&str>,
     restricted: bool,
@@ -744,7 +745,7 @@ pub fn create_au(
     finish(t, ctx, actor, Activity::AuCreated, targets, result)
 }
 
-pub fn delete_au(t: &Tenant, ctx: &mut Ctx, actor: u32, au: u32) -> Planned<()> {
+pub fn delete_au(t: &Tenant, ctx: &mut Ctx, actor: UserId, au: AuId) -> Planned<()> {
     let result = check(t, actor, Action::DeleteAu, Target::Au(au)).map(|()| {
         (
             Change::AuDeleted {
@@ -760,8 +761,8 @@ pub fn delete_au(t: &Tenant, ctx: &mut Ctx, actor: u32, au: u32) -> Planned<()> 
 pub fn add_au_member(
     t: &Tenant,
     ctx: &mut Ctx,
-    actor: u32,
-    au: u32,
+    actor: UserId,
+    au: AuId,
     member: Principal,
 ) -> Planned<()> {
     let result = (|| {
@@ -794,8 +795,8 @@ pub fn add_au_member(
 pub fn remove_au_member(
     t: &Tenant,
     ctx: &mut Ctx,
-    actor: u32,
-    au: u32,
+    actor: UserId,
+    au: AuId,
     member: Principal,
 ) -> Planned<()> {
     let result = (|| {
@@ -823,8 +824,8 @@ pub fn remove_au_member(
 pub fn assign_scoped_role(
     t: &Tenant,
     ctx: &mut Ctx,
-    actor: u32,
-    au: u32,
+    actor: UserId,
+    au: AuId,
     role: Role,
     principal: Principal,
 ) -> Planned<(String, Vec<String>)> {
@@ -886,7 +887,7 @@ pub fn assign_scoped_role(
 }
 
 /// Removes a scoped role member, by assignment.
-pub fn unassign(t: &Tenant, ctx: &mut Ctx, actor: u32, assignment: u32) -> Planned<()> {
+pub fn unassign(t: &Tenant, ctx: &mut Ctx, actor: UserId, assignment: AssignmentId) -> Planned<()> {
     let asg = t.assignment(assignment).clone();
     let au = match asg.scope {
         Scope::Au(a) => Some(a),
@@ -941,7 +942,7 @@ fn principal_names(t: &Tenant, ps: &[Principal]) -> Option<String> {
 pub fn set_my_staff_access(
     t: &Tenant,
     ctx: &mut Ctx,
-    actor: u32,
+    actor: UserId,
     access: MyStaffAccess,
     selected: &[Principal],
 ) -> Planned<()> {
@@ -1093,7 +1094,7 @@ fn opt(s: &Option<String>) -> Option<String> {
 pub fn create_user(
     t: &Tenant,
     ctx: &mut Ctx,
-    actor: u32,
+    actor: UserId,
     req: &UserRequest,
 ) -> Planned<CreatedUser> {
     let id = ctx.new_id();
@@ -1214,7 +1215,12 @@ pub struct DeletedUser {
 
 /// Deletes a user ("Delete user") with their AU and group memberships, group ownerships and role
 /// assignments.
-pub fn delete_user(t: &Tenant, ctx: &mut Ctx, actor: u32, target: u32) -> Planned<DeletedUser> {
+pub fn delete_user(
+    t: &Tenant,
+    ctx: &mut Ctx,
+    actor: UserId,
+    target: UserId,
+) -> Planned<DeletedUser> {
     let user = t.user(target);
     let aus: Vec<String> = t
         .user_aus(target)
@@ -1225,7 +1231,7 @@ pub fn delete_user(t: &Tenant, ctx: &mut Ctx, actor: u32, target: u32) -> Planne
         .user_groups(target)
         .iter()
         .chain(t.user_owned_groups(target))
-        .map(|&g| t.groups[g as usize].display_name.clone())
+        .map(|&g| t.group(g).display_name.clone())
         .collect();
     let roles: Vec<String> = t
         .assignments_of(Principal::User(target))
@@ -1265,7 +1271,7 @@ pub fn delete_user(t: &Tenant, ctx: &mut Ctx, actor: u32, target: u32) -> Planne
 pub fn assign_tenant_role(
     t: &Tenant,
     ctx: &mut Ctx,
-    actor: u32,
+    actor: UserId,
     role: Role,
     principal: Principal,
 ) -> Planned<String> {
@@ -1317,7 +1323,12 @@ pub fn assign_tenant_role(
 }
 
 /// Removes a tenant-scope role assignment: "Remove member from role". (Scoped ones: `unassign`.)
-pub fn unassign_tenant_role(t: &Tenant, ctx: &mut Ctx, actor: u32, assignment: u32) -> Planned<()> {
+pub fn unassign_tenant_role(
+    t: &Tenant,
+    ctx: &mut Ctx,
+    actor: UserId,
+    assignment: AssignmentId,
+) -> Planned<()> {
     let asg = t.assignment(assignment).clone();
     let result = (|| {
         check(t, actor, Action::ManageRoles, Target::None)?;

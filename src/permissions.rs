@@ -5,6 +5,7 @@
 //! start with the My Staff access gate; directory administration (AUs, scoped role members, users,
 //! the My Staff setting) is gated by role alone.
 
+use crate::model::{AssignmentId, AuId, GroupId, UserId};
 use std::fmt;
 use std::str::FromStr;
 
@@ -17,7 +18,7 @@ pub const OOPS: &str = "Oops, seems you're not authorized to see My Staff at thi
 /// The refusal for a member of a restricted management unit, naming the unit (or units) and the
 /// only way in. Microsoft's text ("This user is a member of a restricted management
 /// administrative unit…") names neither, which leaves a manager guessing.
-pub fn restricted_unit_refusal(t: &Tenant, target: u32) -> String {
+pub fn restricted_unit_refusal(t: &Tenant, target: UserId) -> String {
     let units: Vec<&str> = t
         .user_aus(target)
         .iter()
@@ -138,18 +139,18 @@ impl fmt::Display for Action {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Target {
     None,
-    User(u32),
-    Au(u32),
+    User(UserId),
+    Au(AuId),
 }
 
 /// One role assignment that (would) grant the action.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Grant {
-    pub assignment: u32,
+    pub assignment: AssignmentId,
     pub role: Role,
     pub scope: Scope,
     /// The role-assignable group the role reaches the actor through, if any.
-    pub via_group: Option<u32>,
+    pub via_group: Option<GroupId>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -205,7 +206,7 @@ fn au_targets(column: Column) -> AuTargets {
 
 /// Every role that reaches a principal, directly or (for users) through role-assignable groups.
 pub fn grants_of(t: &Tenant, p: Principal) -> Vec<Grant> {
-    let pairs: Vec<(u32, Option<u32>)> = match p {
+    let pairs: Vec<(AssignmentId, Option<GroupId>)> = match p {
         Principal::User(u) => t.effective_assignments(u),
         _ => t.assignments_of(p).iter().map(|&a| (a, None)).collect(),
     };
@@ -229,10 +230,7 @@ pub fn grants_of(t: &Tenant, p: Principal) -> Vec<Grant> {
 pub fn describe_grant(t: &Tenant, g: &Grant) -> String {
     let mut s = format!("{} ({}", g.role.name(), t.scope_phrase(g.scope));
     if let Some(group) = g.via_group {
-        s.push_str(&format!(
-            ", through group {}",
-            t.groups[group as usize].display_name
-        ));
+        s.push_str(&format!(", through group {}", t.group(group).display_name));
     }
     s.push(')');
     s
@@ -254,7 +252,7 @@ fn article(name: &str) -> &'static str {
     }
 }
 
-fn user_name(t: &Tenant, u: u32) -> &str {
+fn user_name(t: &Tenant, u: UserId) -> &str {
     let upn = &t.user(u).upn();
     upn.split('@').next().unwrap_or(upn)
 }
@@ -318,7 +316,7 @@ const RANK_RESTRICTED: u8 = 4;
 const RANK_IN_SCOPE: u8 = 5;
 
 /// The rows of the reset table a target falls in, each with how to name it in a refusal.
-fn target_rows(t: &Tenant, target: u32) -> Vec<(Row, String)> {
+fn target_rows(t: &Tenant, target: UserId) -> Vec<(Row, String)> {
     let mut rows = Vec::new();
     for g in grants_of(t, Principal::User(target)) {
         let restricted = matches!(g.scope, Scope::Au(a) if t.au(a).restricted);
@@ -351,16 +349,16 @@ fn target_rows(t: &Tenant, target: u32) -> Vec<(Row, String)> {
     rows
 }
 
-fn protecting_group(t: &Tenant, u: u32) -> Option<&str> {
+fn protecting_group(t: &Tenant, u: UserId) -> Option<&str> {
     t.user_groups(u)
         .iter()
         .chain(t.user_owned_groups(u))
-        .map(|&g| &t.groups[g as usize])
+        .map(|&g| t.group(g))
         .find(|g| g.role_assignable)
         .map(|g| g.display_name.as_str())
 }
 
-fn in_restricted_au(t: &Tenant, u: u32) -> bool {
+fn in_restricted_au(t: &Tenant, u: UserId) -> bool {
     t.user_aus(u).iter().any(|&a| t.au(a).restricted)
 }
 
@@ -405,7 +403,7 @@ fn judge(
     action: Action,
     g: &Grant,
     column: Column,
-    target: u32,
+    target: UserId,
 ) -> Result<(), Refusal> {
     let who = describe_grant(t, g);
     let name = user_name(t, target);
@@ -438,7 +436,7 @@ fn judge(
                     Some(&grp) => format!(
                         "{name} is in {} only through the group {}; roles scoped to a location cover its direct members only.",
                         t.au(au).display_name,
-                        t.groups[grp as usize].display_name
+                        t.group(grp).display_name
                     ),
                     None => String::new(),
                 };
@@ -541,7 +539,7 @@ fn decide_on_user(
     actor: Principal,
     grants: &[Grant],
     action: Action,
-    target: u32,
+    target: UserId,
 ) -> Decision {
     if actor == Principal::User(target) {
         return Decision::refuse(match action {
@@ -740,7 +738,7 @@ pub fn decide(t: &Tenant, actor: Principal, action: Action, target: Target) -> D
 
 /// May `viewer` see `target`'s phone numbers in full? Only someone who may manage them; everyone
 /// else sees them masked ([`crate::phone::mask`]).
-pub fn may_see_phone_numbers(t: &Tenant, viewer: Principal, target: u32) -> bool {
+pub fn may_see_phone_numbers(t: &Tenant, viewer: Principal, target: UserId) -> bool {
     decide(t, viewer, Action::ManagePhone, Target::User(target)).allowed
 }
 
@@ -748,7 +746,7 @@ pub fn may_see_phone_numbers(t: &Tenant, viewer: Principal, target: u32) -> bool
 /// if it is role-assignable. Offer only these in a picker; [`role_holder_refusal`] says why not.
 pub fn may_hold_role(t: &Tenant, p: Principal) -> bool {
     match p {
-        Principal::Group(g) => t.groups[g as usize].may_hold_role(),
+        Principal::Group(g) => t.group(g).may_hold_role(),
         Principal::User(_) | Principal::ServicePrincipal(_) => true,
     }
 }
@@ -757,7 +755,7 @@ pub fn may_hold_role(t: &Tenant, p: Principal) -> bool {
 pub fn role_holder_refusal(t: &Tenant, p: Principal) -> Option<String> {
     match p {
         Principal::Group(g) if !may_hold_role(t, p) => {
-            Some(not_role_assignable(&t.groups[g as usize].display_name))
+            Some(not_role_assignable(&t.group(g).display_name))
         }
         _ => None,
     }
@@ -773,7 +771,7 @@ pub fn not_role_assignable(group: &str) -> String {
 
 /// The AUs a person works in, for the locations list: AUs where they hold a usable scoped role,
 /// or every AU for someone holding a tenant-scope role. Each with the roles that apply there.
-pub fn locations(t: &Tenant, actor: Principal) -> Vec<(u32, Vec<Role>)> {
+pub fn locations(t: &Tenant, actor: Principal) -> Vec<(AuId, Vec<Role>)> {
     let grants = grants_of(t, actor);
     let guest_blocked = guest_without_directory_read(t, actor, &grants);
     let tenant_roles: Vec<Role> = grants
@@ -781,8 +779,8 @@ pub fn locations(t: &Tenant, actor: Principal) -> Vec<(u32, Vec<Role>)> {
         .filter(|g| g.scope == Scope::Tenant)
         .map(|g| g.role)
         .collect();
-    let mut out: Vec<(u32, Vec<Role>)> = Vec::new();
-    let push = |au: u32, role: Role, out: &mut Vec<(u32, Vec<Role>)>| match out
+    let mut out: Vec<(AuId, Vec<Role>)> = Vec::new();
+    let push = |au: AuId, role: Role, out: &mut Vec<(AuId, Vec<Role>)>| match out
         .iter_mut()
         .find(|(a, _)| *a == au)
     {

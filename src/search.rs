@@ -32,12 +32,12 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use fuzzy_matcher::FuzzyMatcher;
 use fuzzy_matcher::skim::SkimMatcherV2;
 
-use crate::model::Tenant;
+use crate::model::{AuId, Tenant, UserId};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum HitKind {
-    User(u32),
-    Au(u32),
+    User(UserId),
+    Au(AuId),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -1345,7 +1345,9 @@ mod tests {
             ends.push(text.len());
         }
         SearchIndex::from_parts(
-            (0..texts.len() as u32).map(HitKind::Au).collect(),
+            (0..texts.len())
+                .map(|i| HitKind::Au(AuId::from_index(i)))
+                .collect(),
             text,
             ends,
         )

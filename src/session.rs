@@ -2,6 +2,7 @@
 //! them. The CLI and the TUI both make every change through here, so a change is journaled
 //! (fsynced) before it is applied in memory or reported as done.
 
+use crate::model::{AssignmentId, AuId, UserId};
 use std::path::{Path, PathBuf};
 
 use rand::SeedableRng;
@@ -246,8 +247,8 @@ impl Session {
 
     pub fn reset_password(
         &mut self,
-        actor: u32,
-        target: u32,
+        actor: UserId,
+        target: UserId,
         password: Option<&str>,
     ) -> Result<ResetOutcome, OpError> {
         self.run(|t, c| ops::reset_password(t, c, actor, target, password))
@@ -255,8 +256,8 @@ impl Session {
 
     pub fn phone(
         &mut self,
-        actor: u32,
-        target: u32,
+        actor: UserId,
+        target: UserId,
         kind: PhoneType,
         number: &str,
         mode: PhoneMode,
@@ -267,8 +268,8 @@ impl Session {
     /// Add or update, whichever applies.
     pub fn set_phone(
         &mut self,
-        actor: u32,
-        target: u32,
+        actor: UserId,
+        target: UserId,
         kind: PhoneType,
         number: &str,
     ) -> Result<(), OpError> {
@@ -277,8 +278,8 @@ impl Session {
 
     pub fn remove_phone(
         &mut self,
-        actor: u32,
-        target: u32,
+        actor: UserId,
+        target: UserId,
         kind: PhoneType,
     ) -> Result<(), OpError> {
         self.run(|t, c| ops::remove_phone(t, c, actor, target, kind))
@@ -286,7 +287,7 @@ impl Session {
 
     pub fn create_au(
         &mut self,
-        actor: u32,
+        actor: UserId,
         name: &str,
         description: Option<&str>,
         restricted: bool,
@@ -294,63 +295,76 @@ impl Session {
         self.run(|t, c| ops::create_au(t, c, actor, name, description, restricted))
     }
 
-    pub fn delete_au(&mut self, actor: u32, au: u32) -> Result<(), OpError> {
+    pub fn delete_au(&mut self, actor: UserId, au: AuId) -> Result<(), OpError> {
         self.run(|t, c| ops::delete_au(t, c, actor, au))
     }
 
-    pub fn add_au_member(&mut self, actor: u32, au: u32, m: Principal) -> Result<(), OpError> {
+    pub fn add_au_member(&mut self, actor: UserId, au: AuId, m: Principal) -> Result<(), OpError> {
         self.run(|t, c| ops::add_au_member(t, c, actor, au, m))
     }
 
-    pub fn remove_au_member(&mut self, actor: u32, au: u32, m: Principal) -> Result<(), OpError> {
+    pub fn remove_au_member(
+        &mut self,
+        actor: UserId,
+        au: AuId,
+        m: Principal,
+    ) -> Result<(), OpError> {
         self.run(|t, c| ops::remove_au_member(t, c, actor, au, m))
     }
 
     /// Returns the new assignment's id and any warnings (missing licence).
     pub fn assign_scoped_role(
         &mut self,
-        actor: u32,
-        au: u32,
+        actor: UserId,
+        au: AuId,
         role: Role,
         principal: Principal,
     ) -> Result<(String, Vec<String>), OpError> {
         self.run(|t, c| ops::assign_scoped_role(t, c, actor, au, role, principal))
     }
 
-    pub fn unassign(&mut self, actor: u32, assignment: u32) -> Result<(), OpError> {
+    pub fn unassign(&mut self, actor: UserId, assignment: AssignmentId) -> Result<(), OpError> {
         self.run(|t, c| ops::unassign(t, c, actor, assignment))
     }
 
     /// Assigns a role at tenant scope; returns the new assignment's id.
     pub fn assign_tenant_role(
         &mut self,
-        actor: u32,
+        actor: UserId,
         role: Role,
         principal: Principal,
     ) -> Result<String, OpError> {
         self.run(|t, c| ops::assign_tenant_role(t, c, actor, role, principal))
     }
 
-    pub fn unassign_tenant_role(&mut self, actor: u32, assignment: u32) -> Result<(), OpError> {
+    pub fn unassign_tenant_role(
+        &mut self,
+        actor: UserId,
+        assignment: AssignmentId,
+    ) -> Result<(), OpError> {
         self.run(|t, c| ops::unassign_tenant_role(t, c, actor, assignment))
     }
 
     /// Changes "Administrators can access My Staff"; later decisions see it at once.
     pub fn set_my_staff_access(
         &mut self,
-        actor: u32,
+        actor: UserId,
         access: MyStaffAccess,
         selected: &[Principal],
     ) -> Result<(), OpError> {
         self.run(|t, c| ops::set_my_staff_access(t, c, actor, access, selected))
     }
 
-    pub fn create_user(&mut self, actor: u32, req: &UserRequest) -> Result<CreatedUser, OpError> {
+    pub fn create_user(
+        &mut self,
+        actor: UserId,
+        req: &UserRequest,
+    ) -> Result<CreatedUser, OpError> {
         self.run(|t, c| ops::create_user(t, c, actor, req))
     }
 
     /// Deletes a user with their memberships and role assignments.
-    pub fn delete_user(&mut self, actor: u32, target: u32) -> Result<DeletedUser, OpError> {
+    pub fn delete_user(&mut self, actor: UserId, target: UserId) -> Result<DeletedUser, OpError> {
         self.run(|t, c| ops::delete_user(t, c, actor, target))
     }
 

@@ -66,11 +66,11 @@ fn au_members_resolve_in_any_order_and_case() {
     });
     let t = fixture::load("order.json", &serde_json::to_vec(&fx).unwrap()).unwrap();
     let users_of = |a: u32| -> Vec<u32> {
-        t.au(a)
+        t.au(mystaff::model::AuId(a))
             .members
             .iter()
             .map(|p| match p {
-                mystaff::model::Principal::User(u) => *u,
+                mystaff::model::Principal::User(u) => u.0,
                 other => panic!("not a user: {other:?}"),
             })
             .collect()
@@ -109,7 +109,7 @@ fn role_holders_are_the_users_with_grants() {
         ("generated.json", json.as_slice()),
     ] {
         let t = fixture::load(name, bytes).unwrap();
-        let expected: Vec<u32> = t
+        let expected: Vec<mystaff::model::UserId> = t
             .live_users()
             .filter(|&u| {
                 !mystaff::permissions::grants_of(&t, mystaff::model::Principal::User(u)).is_empty()

@@ -36,7 +36,7 @@ fn mapped_load_matches_plain_load() {
     assert_eq!(mapped.users, plain.users);
     assert_eq!(mapped.aus, plain.aus);
     assert_eq!(mapped.assignments, plain.assignments);
-    for u in [0u32, 1, 2999, 5999] {
+    for u in [0u32, 1, 2999, 5999].map(mystaff::model::UserId) {
         let upn = plain.user(u).upn().to_uppercase();
         assert_eq!(mapped.find_user(&upn), Some(u));
         assert_eq!(mapped.find_user(plain.user(u).id()), Some(u));

@@ -70,7 +70,7 @@ impl Env {
     }
 }
 
-fn ix(s: &Session, upn: &str) -> u32 {
+fn ix(s: &Session, upn: &str) -> mystaff::model::UserId {
     s.tenant().find_user(upn).unwrap()
 }
 

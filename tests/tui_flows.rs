@@ -31,7 +31,7 @@ fn frame(app: &App<Session>, w: u16, h: u16) -> String {
     buffer_text(&app.render_to(w, h, &Theme::new(ThemeKind::NoColor)))
 }
 
-fn user(app: &App<Session>, upn: &str) -> u32 {
+fn user(app: &App<Session>, upn: &str) -> mystaff::model::UserId {
     app.tenant().find_user(upn).unwrap()
 }
 

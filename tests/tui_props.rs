@@ -2,7 +2,7 @@
 //! panic, and every change that reaches the session was allowed by the permission engine at the
 //! moment it was made.
 
-use mystaff::model::{MyStaffAccess, Principal, Tenant};
+use mystaff::model::{AssignmentId, AuId, MyStaffAccess, Principal, Tenant, UserId};
 use mystaff::permissions::{self, Action, Target};
 use mystaff::phone::PhoneType;
 use mystaff::roles::Role;
@@ -20,7 +20,7 @@ struct Checked {
 }
 
 impl Checked {
-    fn check(&mut self, actor: u32, action: Action, target: Target) {
+    fn check(&mut self, actor: UserId, action: Action, target: Target) {
         let d = permissions::decide(self.inner.tenant(), Principal::User(actor), action, target);
         self.changes += 1;
         if !d.allowed {
@@ -39,8 +39,8 @@ impl Backend for Checked {
     }
     fn reset_password(
         &mut self,
-        actor: u32,
-        target: u32,
+        actor: UserId,
+        target: UserId,
         password: Option<&str>,
     ) -> Result<ResetResult, String> {
         self.check(actor, Action::ResetPassword, Target::User(target));
@@ -48,35 +48,40 @@ impl Backend for Checked {
     }
     fn set_phone(
         &mut self,
-        actor: u32,
-        target: u32,
+        actor: UserId,
+        target: UserId,
         kind: PhoneType,
         number: &str,
     ) -> Result<(), String> {
         self.check(actor, Action::ManagePhone, Target::User(target));
         Backend::set_phone(&mut self.inner, actor, target, kind, number)
     }
-    fn remove_phone(&mut self, actor: u32, target: u32, kind: PhoneType) -> Result<(), String> {
+    fn remove_phone(
+        &mut self,
+        actor: UserId,
+        target: UserId,
+        kind: PhoneType,
+    ) -> Result<(), String> {
         self.check(actor, Action::ManagePhone, Target::User(target));
         Backend::remove_phone(&mut self.inner, actor, target, kind)
     }
     fn assign_scoped_role(
         &mut self,
-        actor: u32,
-        au: u32,
+        actor: UserId,
+        au: AuId,
         role: Role,
         principal: Principal,
     ) -> Result<Vec<String>, String> {
         self.check(actor, Action::ManageAuRoles, Target::Au(au));
         Backend::assign_scoped_role(&mut self.inner, actor, au, role, principal)
     }
-    fn unassign(&mut self, actor: u32, assignment: u32) -> Result<(), String> {
+    fn unassign(&mut self, actor: UserId, assignment: AssignmentId) -> Result<(), String> {
         self.check(actor, Action::ManageAuRoles, Target::None);
         Backend::unassign(&mut self.inner, actor, assignment)
     }
     fn set_my_staff_access(
         &mut self,
-        actor: u32,
+        actor: UserId,
         access: MyStaffAccess,
         selected: &[Principal],
     ) -> Result<(), String> {

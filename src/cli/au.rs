@@ -1,5 +1,6 @@
 //! `au …`: administrative units (the UI calls them locations) and their administration.
 
+use crate::model::{AuId, UserId};
 use crate::model::{Principal, Scope};
 use crate::permissions::{self, Action};
 use crate::roles::Role;
@@ -168,7 +169,7 @@ pub fn run(s: &mut Session, op: AuOp, out: Out) -> Result<i32, CliError> {
 
 fn list(s: &Session, actor: Option<&str>, json: bool, out: Out) -> Result<i32, CliError> {
     let t = s.tenant();
-    let list: Vec<(u32, Vec<Role>)> = match resolve::gate(t, actor, Action::OpenMyStaff)? {
+    let list: Vec<(AuId, Vec<Role>)> = match resolve::gate(t, actor, Action::OpenMyStaff)? {
         Some(p) => permissions::locations(t, p),
         None => t.live_aus().map(|x| (x, Vec::new())).collect(),
     };
@@ -202,8 +203,8 @@ fn list(s: &Session, actor: Option<&str>, json: bool, out: Out) -> Result<i32, C
 
 fn unassign(
     s: &mut Session,
-    act: u32,
-    x: u32,
+    act: UserId,
+    x: AuId,
     r: Role,
     p: Principal,
     out: Out,

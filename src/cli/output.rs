@@ -5,6 +5,7 @@
 //! field order: the shapes stay byte-for-byte what scripts already read. Fields are also declared
 //! in that order, so a struct reads like its output.
 
+use crate::model::{AuId, UserId};
 use std::io::Write;
 
 use serde::Serialize;
@@ -82,9 +83,7 @@ impl<'a> DecisionOut<'a> {
                     role: g.role.name(),
                     role_definition_id: g.role.template_id(),
                     scope: t.scope_id(g.scope),
-                    via_group: g
-                        .via_group
-                        .map(|grp| t.groups[grp as usize].display_name.as_str()),
+                    via_group: g.via_group.map(|grp| t.group(grp).display_name.as_str()),
                 })
                 .collect(),
             reason: &d.reason,
@@ -173,7 +172,7 @@ pub struct AuOut<'a> {
 }
 
 impl<'a> AuOut<'a> {
-    pub fn new(t: &'a Tenant, a: u32) -> Self {
+    pub fn new(t: &'a Tenant, a: AuId) -> Self {
         let au = t.au(a);
         AuOut {
             description: au.description.as_deref(),
@@ -287,7 +286,7 @@ impl<'a> HitOut<'a> {
     }
 }
 
-pub fn location_names(t: &Tenant, u: u32) -> Vec<&str> {
+pub fn location_names(t: &Tenant, u: UserId) -> Vec<&str> {
     t.user_aus(u)
         .iter()
         .map(|&a| t.au(a).display_name.as_str())
@@ -340,7 +339,7 @@ impl RoleOut {
 
 impl<'a> ProfileOut<'a> {
     /// `show_phones`: whether the viewer may see the numbers in full (otherwise they are masked).
-    pub fn new(t: &'a Tenant, u: u32, show_phones: bool) -> Self {
+    pub fn new(t: &'a Tenant, u: UserId, show_phones: bool) -> Self {
         let user = t.user(u);
         ProfileOut {
             account_enabled: user.account_enabled,

@@ -1,13 +1,14 @@
 //! Names on the command line to tenant objects. Every miss is a usage error (exit 2) that
 //! repeats what was typed.
 
+use crate::model::{AuId, UserId};
 use crate::model::{Principal, Tenant};
 use crate::permissions::{self, Action, Target};
 use crate::roles::Role;
 
 use super::CliError;
 
-pub fn user(t: &Tenant, key: &str) -> Result<u32, CliError> {
+pub fn user(t: &Tenant, key: &str) -> Result<UserId, CliError> {
     t.find_user(key)
         .ok_or_else(|| CliError::usage(format!("no user has the UPN or id '{}'", key.trim())))
 }
@@ -28,7 +29,7 @@ pub fn actor_principal(t: &Tenant, key: &str) -> Result<Principal, CliError> {
 }
 
 /// The actor of a change: must be a user who can sign in.
-pub fn actor(t: &Tenant, key: &str) -> Result<u32, CliError> {
+pub fn actor(t: &Tenant, key: &str) -> Result<UserId, CliError> {
     match actor_principal(t, key)? {
         Principal::User(u) => Ok(u),
         p => Err(CliError::refused(format!(
@@ -46,11 +47,11 @@ pub fn principals(t: &Tenant, keys: &[String]) -> Result<Vec<Principal>, CliErro
 }
 
 /// Like [`principals`], for users only (`user delete --target …`).
-pub fn users(t: &Tenant, keys: &[String]) -> Result<Vec<u32>, CliError> {
+pub fn users(t: &Tenant, keys: &[String]) -> Result<Vec<UserId>, CliError> {
     keys.iter().map(|k| user(t, k)).collect()
 }
 
-pub fn au(t: &Tenant, key: &str) -> Result<u32, CliError> {
+pub fn au(t: &Tenant, key: &str) -> Result<AuId, CliError> {
     t.find_au(key).map_err(CliError::usage)
 }
 

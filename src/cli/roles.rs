@@ -1,5 +1,6 @@
 //! `role list|assign|unassign`: tenant-wide role assignments.
 
+use crate::model::AssignmentId;
 use crate::model::{Scope, Tenant};
 use crate::session::Session;
 
@@ -78,7 +79,7 @@ pub fn run(s: &mut Session, op: RoleOp, out: Out) -> Result<i32, CliError> {
 }
 
 /// One line per role assignment: role, then who holds it.
-pub fn print_assignments(out: Out, t: &Tenant, list: &[u32]) -> Result<(), CliError> {
+pub fn print_assignments(out: Out, t: &Tenant, list: &[AssignmentId]) -> Result<(), CliError> {
     for &i in list {
         let asg = t.assignment(i);
         print(

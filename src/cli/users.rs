@@ -1,5 +1,6 @@
 //! `user show|create|delete`.
 
+use crate::model::UserId;
 use crate::model::{Tenant, UserType};
 use crate::ops::UserRequest;
 use crate::permissions::{self, Action};
@@ -108,7 +109,7 @@ fn show(
 }
 
 /// The profile as lines of text, labels aligned.
-fn profile_text(t: &Tenant, u: u32, p: &ProfileOut, show_phones: bool) -> Vec<String> {
+fn profile_text(t: &Tenant, u: UserId, p: &ProfileOut, show_phones: bool) -> Vec<String> {
     let user = t.user(u);
     let mut lines = vec![format!("{} <{}>", p.display_name, p.user_principal_name)];
     let mut row = |label: &str, value: &str| lines.push(format!("  {label:<11} {value}"));

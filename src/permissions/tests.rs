@@ -583,7 +583,7 @@ fn roles_reach_through_role_assignable_groups() {
     let t = b.build();
     let d = ask(&t, "lead", Action::ResetPassword, "plain");
     assert!(d.allowed, "{}", d.reason);
-    assert_eq!(d.granted_by[0].via_group, Some(0));
+    assert_eq!(d.granted_by[0].via_group, Some(crate::model::GroupId(0)));
     // Owning a group does not give its roles.
     assert!(!decide(&t, u(&t, "ownerOnly"), Action::OpenMyStaff, Target::None).allowed);
 }
@@ -618,7 +618,7 @@ fn my_staff_gate() {
     assert!(!allowed(&t, "admin", Action::ViewProfile, "nobody"));
     assert!(!allowed(&t, "admin", Action::ResetPassword, "nobody"));
     assert!(allowed(&t, "picked", Action::ResetPassword, "nobody"));
-    let sp = Principal::ServicePrincipal(0);
+    let sp = Principal::ServicePrincipal(crate::model::SpId(0));
     assert!(!decide(&t, sp, Action::OpenMyStaff, Target::None).allowed);
 }
 
@@ -674,7 +674,8 @@ fn directory_administration_is_gated_by_tenant_role() {
     }
     b.my_staff(json!({"access": "none"}));
     let t = b.build();
-    let can = |who: &str, a: Action| decide(&t, u(&t, who), a, Target::Au(0)).allowed;
+    let can =
+        |who: &str, a: Action| decide(&t, u(&t, who), a, Target::Au(crate::model::AuId(0))).allowed;
     for a in [
         Action::CreateAu,
         Action::DeleteAu,

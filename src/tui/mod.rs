@@ -18,6 +18,7 @@ pub mod theme;
 pub mod ui;
 pub mod view;
 
+use crate::model::{AssignmentId, AuId, UserId};
 use crate::model::{MyStaffAccess, Principal, Tenant};
 use crate::phone::PhoneType;
 use crate::roles::Role;
@@ -39,30 +40,35 @@ pub trait Backend {
     fn audit_rows(&self) -> Vec<AuditRow>;
     fn reset_password(
         &mut self,
-        actor: u32,
-        target: u32,
+        actor: UserId,
+        target: UserId,
         password: Option<&str>,
     ) -> Result<ResetResult, String>;
     fn set_phone(
         &mut self,
-        actor: u32,
-        target: u32,
+        actor: UserId,
+        target: UserId,
         kind: PhoneType,
         number: &str,
     ) -> Result<(), String>;
-    fn remove_phone(&mut self, actor: u32, target: u32, kind: PhoneType) -> Result<(), String>;
+    fn remove_phone(
+        &mut self,
+        actor: UserId,
+        target: UserId,
+        kind: PhoneType,
+    ) -> Result<(), String>;
     fn assign_scoped_role(
         &mut self,
-        actor: u32,
-        au: u32,
+        actor: UserId,
+        au: AuId,
         role: Role,
         principal: Principal,
     ) -> Result<Vec<String>, String>;
-    fn unassign(&mut self, actor: u32, assignment: u32) -> Result<(), String>;
+    fn unassign(&mut self, actor: UserId, assignment: AssignmentId) -> Result<(), String>;
     /// Changes "Administrators can access My Staff" (`selected` only with `Selected`).
     fn set_my_staff_access(
         &mut self,
-        actor: u32,
+        actor: UserId,
         access: MyStaffAccess,
         selected: &[Principal],
     ) -> Result<(), String>;
@@ -86,8 +92,8 @@ impl Backend for Session {
     }
     fn reset_password(
         &mut self,
-        actor: u32,
-        target: u32,
+        actor: UserId,
+        target: UserId,
         password: Option<&str>,
     ) -> Result<ResetResult, String> {
         Session::reset_password(self, actor, target, password)
@@ -99,20 +105,25 @@ impl Backend for Session {
     }
     fn set_phone(
         &mut self,
-        actor: u32,
-        target: u32,
+        actor: UserId,
+        target: UserId,
         kind: PhoneType,
         number: &str,
     ) -> Result<(), String> {
         Session::set_phone(self, actor, target, kind, number).map_err(|e| e.to_string())
     }
-    fn remove_phone(&mut self, actor: u32, target: u32, kind: PhoneType) -> Result<(), String> {
+    fn remove_phone(
+        &mut self,
+        actor: UserId,
+        target: UserId,
+        kind: PhoneType,
+    ) -> Result<(), String> {
         Session::remove_phone(self, actor, target, kind).map_err(|e| e.to_string())
     }
     fn assign_scoped_role(
         &mut self,
-        actor: u32,
-        au: u32,
+        actor: UserId,
+        au: AuId,
         role: Role,
         principal: Principal,
     ) -> Result<Vec<String>, String> {
@@ -120,12 +131,12 @@ impl Backend for Session {
             .map(|(_, warnings)| warnings)
             .map_err(|e| e.to_string())
     }
-    fn unassign(&mut self, actor: u32, assignment: u32) -> Result<(), String> {
+    fn unassign(&mut self, actor: UserId, assignment: AssignmentId) -> Result<(), String> {
         Session::unassign(self, actor, assignment).map_err(|e| e.to_string())
     }
     fn set_my_staff_access(
         &mut self,
-        actor: u32,
+        actor: UserId,
         access: MyStaffAccess,
         selected: &[Principal],
     ) -> Result<(), String> {
@@ -173,14 +184,14 @@ pub struct App<B: Backend> {
 }
 
 impl<B: Backend> App<B> {
-    pub fn new(backend: B, as_user: Option<u32>, size: (u16, u16)) -> App<B> {
+    pub fn new(backend: B, as_user: Option<UserId>, size: (u16, u16)) -> App<B> {
         App::with_keys(backend, as_user, size, keymap::Keymap::default())
     }
 
     /// [`App::new`] with the keys as configured.
     pub fn with_keys(
         backend: B,
-        as_user: Option<u32>,
+        as_user: Option<UserId>,
         size: (u16, u16),
         keys: keymap::Keymap,
     ) -> App<B> {

@@ -2,6 +2,7 @@
 //! exit, Ctrl-C, errors, panics: a panic hook plus a `Drop` guard); events in, effects out through
 //! the session; searches on a worker thread where a newer query cancels older ones.
 
+use crate::model::UserId;
 use std::io::{self, IsTerminal, Write};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::mpsc::{self, Receiver, Sender};
@@ -35,7 +36,7 @@ use super::{App, to_search_hit};
 #[derive(Debug, Clone, Default)]
 pub struct TuiOptions {
     /// Signed in already (`--as`); `None` opens the sign-in screen.
-    pub as_user: Option<u32>,
+    pub as_user: Option<UserId>,
     /// Capture mouse clicks and the wheel (`--mouse`); off by default so text selection works.
     pub mouse: bool,
     /// The config file's keys and theme.

@@ -1,5 +1,6 @@
 //! Confirmations: every change asks first, the same way, with Cancel focused.
 
+use crate::model::{AssignmentId, AuId, UserId};
 use crate::model::{MyStaffAccess, Principal, Tenant};
 use crate::permissions::{self, Action, Target};
 use crate::phone::PhoneType;
@@ -13,28 +14,28 @@ use super::{Dialog, Effect, State, StatusKind, access_summary, manage_settings};
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ConfirmKind {
     Reset {
-        target: u32,
+        target: UserId,
     },
     /// Add or change a number (from the phone dialog, which stays below).
     SetPhone {
-        target: u32,
+        target: UserId,
         kind: PhoneType,
         number: String,
         add: bool,
     },
     RemovePhone {
-        target: u32,
+        target: UserId,
         kind: PhoneType,
         /// The number as the actor may see it.
         number: String,
     },
     Assign {
-        au: u32,
+        au: AuId,
         role: Role,
         principal: Principal,
     },
     Unassign {
-        assignment: u32,
+        assignment: AssignmentId,
     },
     /// Change "Administrators can access My Staff" to this value.
     MyStaffAccess {
@@ -74,7 +75,7 @@ pub(super) fn on_key(s: &mut State, t: &Tenant, cmd: Option<Cmd>) -> Vec<Effect>
 }
 
 /// The person chose OK. The engine is asked again: the tenant may have changed meanwhile.
-fn confirmed(s: &mut State, t: &Tenant, actor: u32, kind: ConfirmKind) -> Vec<Effect> {
+fn confirmed(s: &mut State, t: &Tenant, actor: UserId, kind: ConfirmKind) -> Vec<Effect> {
     let who = Principal::User(actor);
     let (action, target) = match &kind {
         ConfirmKind::Quit => return s.quit_now(),
@@ -154,7 +155,7 @@ fn confirmed(s: &mut State, t: &Tenant, actor: u32, kind: ConfirmKind) -> Vec<Ef
 pub(super) fn view(
     c: &Confirm,
     t: &Tenant,
-    actor: Option<u32>,
+    actor: Option<UserId>,
     inv: &super::Invocation,
 ) -> DialogView {
     let (title, body, ok): (&str, Vec<VLine>, &str) = match &c.kind {

@@ -1,5 +1,6 @@
 //! What the state machine and the driver exchange: events in, effects out.
 
+use crate::model::{AssignmentId, AuId, UserId};
 use crate::model::{MyStaffAccess, Principal};
 use crate::phone::PhoneType;
 use crate::roles::Role;
@@ -44,7 +45,7 @@ pub enum Event {
         hits: Vec<SearchHit>,
     },
     ResetDone {
-        target: u32,
+        target: UserId,
         result: Result<ResetResult, String>,
     },
     OpDone {
@@ -85,33 +86,33 @@ pub enum Effect {
         value: String,
     },
     ResetPassword {
-        actor: u32,
-        target: u32,
+        actor: UserId,
+        target: UserId,
         password: Option<Secret>,
     },
     SetPhone {
-        actor: u32,
-        target: u32,
+        actor: UserId,
+        target: UserId,
         kind: PhoneType,
         number: String,
     },
     RemovePhone {
-        actor: u32,
-        target: u32,
+        actor: UserId,
+        target: UserId,
         kind: PhoneType,
     },
     AssignScopedRole {
-        actor: u32,
-        au: u32,
+        actor: UserId,
+        au: AuId,
         role: Role,
         principal: Principal,
     },
     Unassign {
-        actor: u32,
-        assignment: u32,
+        actor: UserId,
+        assignment: AssignmentId,
     },
     SetMyStaffAccess {
-        actor: u32,
+        actor: UserId,
         access: MyStaffAccess,
         selected: Vec<Principal>,
     },

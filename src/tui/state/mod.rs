@@ -41,6 +41,7 @@ pub use search::{HitKind, SEARCH_LIMIT, SearchHit, SearchState};
 pub use settings::{SettingsRow, SettingsState, access_summary, display_name, settings_rows};
 pub use signin::{Account, SIGN_IN_LIST_ALL_MAX, SignIn};
 
+use crate::model::{AuId, UserId};
 use crate::model::{Principal, Tenant};
 use crate::permissions::{self, Action, Decision, Target};
 
@@ -104,7 +105,7 @@ pub enum Dialog {
 #[derive(Debug)]
 pub struct State {
     pub screen: Screen,
-    pub actor: Option<u32>,
+    pub actor: Option<UserId>,
     /// The engine's refusal on the access-denied screen.
     pub denied_reason: String,
     pub signin: SignIn,
@@ -149,12 +150,12 @@ impl Invocation {
     }
 }
 
-pub fn pref_key(t: &Tenant, actor: u32) -> String {
+pub fn pref_key(t: &Tenant, actor: UserId) -> String {
     format!("last-location/{}", t.user(actor).upn().to_lowercase())
 }
 
 /// "Helpdesk Administrator (scoped to Portland)" for each role a user holds, or "no admin role".
-pub fn roles_summary(t: &Tenant, u: u32) -> String {
+pub fn roles_summary(t: &Tenant, u: UserId) -> String {
     let grants = permissions::grants_of(t, Principal::User(u));
     if grants.is_empty() {
         return "no admin role".to_string();
@@ -167,7 +168,7 @@ pub fn roles_summary(t: &Tenant, u: u32) -> String {
 }
 
 /// May the actor change the tenant settings? (The engine's answer, with its reason.)
-pub fn manage_settings(t: &Tenant, actor: u32) -> Decision {
+pub fn manage_settings(t: &Tenant, actor: UserId) -> Decision {
     permissions::decide(
         t,
         Principal::User(actor),
@@ -182,8 +183,8 @@ struct Focus {
     screen: Screen,
     view: View,
     pane: Pane,
-    location: Option<u32>,
-    user: Option<u32>,
+    location: Option<AuId>,
+    user: Option<UserId>,
     rows: [usize; 4],
 }
 
@@ -191,7 +192,7 @@ impl State {
     /// A new session: the sign-in screen, or straight in as `as_user`.
     pub fn start(
         t: &Tenant,
-        as_user: Option<u32>,
+        as_user: Option<UserId>,
         size: (u16, u16),
         keys: keymap::Keymap,
     ) -> (State, Vec<Effect>) {
@@ -267,7 +268,7 @@ impl State {
     }
 
     /// The user whose profile is shown.
-    pub fn profile_user(&self) -> Option<u32> {
+    pub fn profile_user(&self) -> Option<UserId> {
         self.main
             .pinned
             .or_else(|| self.main.shown.get(self.main.mem.sel).map(|(u, _)| *u))

@@ -1,6 +1,7 @@
 //! The main screen's three panes: locations, their members, and the selected member's profile
 //! (drawn by [`super::profile`]). Also where a search result lands, and the mouse.
 
+use crate::model::{AuId, UserId};
 use crate::model::{Principal, Tenant};
 use crate::permissions::{self, Action, Target};
 use crate::roles::Role;
@@ -16,7 +17,7 @@ use super::{Effect, HitKind, MouseKind, Pane, Screen, State, StatusKind, TextFie
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Location {
-    pub au: u32,
+    pub au: AuId,
     /// The person's roles there; empty for a location visited from search (read-only).
     pub roles: Vec<Role>,
 }
@@ -27,15 +28,15 @@ pub struct Main {
     pub locations: Vec<Location>,
     pub loc: ListSel,
     /// User members of the selected location, sorted by name.
-    pub members: Vec<u32>,
+    pub members: Vec<UserId>,
     pub filter: TextField,
     pub filtering: bool,
     /// Members passing the filter, with matched char positions of their display name.
-    pub shown: Vec<(u32, Vec<usize>)>,
+    pub shown: Vec<(UserId, Vec<usize>)>,
     pub mem: ListSel,
     pub profile_scroll: usize,
     /// A profile opened from search for a user outside every listed location.
-    pub pinned: Option<u32>,
+    pub pinned: Option<UserId>,
 }
 
 impl Default for Main {
@@ -56,7 +57,7 @@ impl Default for Main {
 }
 
 /// The locations the actor manages (the engine's list), in natural order of their names.
-pub(super) fn my_locations(t: &Tenant, actor: u32) -> Vec<Location> {
+pub(super) fn my_locations(t: &Tenant, actor: UserId) -> Vec<Location> {
     let mut v: Vec<Location> = permissions::locations(t, Principal::User(actor))
         .into_iter()
         .map(|(au, roles)| Location { au, roles })
@@ -67,7 +68,7 @@ pub(super) fn my_locations(t: &Tenant, actor: u32) -> Vec<Location> {
 
 /// How many user members an AU has (what `au_users(t, au).len()` says, without sorting them:
 /// the view asks for every visible location on every frame).
-pub fn au_user_count(t: &Tenant, au: u32) -> usize {
+pub fn au_user_count(t: &Tenant, au: AuId) -> usize {
     t.au(au)
         .members
         .iter()
@@ -76,8 +77,8 @@ pub fn au_user_count(t: &Tenant, au: u32) -> usize {
 }
 
 /// User members of an AU sorted by display name (groups are not expanded).
-pub fn au_users(t: &Tenant, au: u32) -> Vec<u32> {
-    let mut v: Vec<u32> = t
+pub fn au_users(t: &Tenant, au: AuId) -> Vec<UserId> {
+    let mut v: Vec<UserId> = t
         .au(au)
         .members
         .iter()
@@ -135,7 +136,7 @@ impl State {
         self.main.mem.clamp(self.main.shown.len());
     }
 
-    fn select_location(&mut self, t: &Tenant, au: u32) {
+    fn select_location(&mut self, t: &Tenant, au: AuId) {
         let pos = match self.main.locations.iter().position(|l| l.au == au) {
             Some(p) => p,
             None => {
@@ -180,7 +181,7 @@ impl State {
                     .find(|l| !l.roles.is_empty() && aus.contains(&l.au))
                     .or_else(|| self.main.locations.iter().find(|l| aus.contains(&l.au)))
                     .map(|l| l.au);
-                let mut sorted: Vec<u32> = aus.to_vec();
+                let mut sorted: Vec<AuId> = aus.to_vec();
                 sorted.sort_by_cached_key(|&a| natural_key(&t.au(a).display_name));
                 match managed.or_else(|| sorted.first().copied()) {
                     Some(a) => {
@@ -202,7 +203,7 @@ impl State {
     }
 
     /// When the actor can change nothing about `u`, says why (a message of this selection).
-    fn read_only_note(&mut self, t: &Tenant, u: u32) {
+    fn read_only_note(&mut self, t: &Tenant, u: UserId) {
         if let Some(actor) = self.actor
             && !super::profile_actions(t, actor, u)
                 .iter()
@@ -540,7 +541,6 @@ fn pane_title(name: &str, roles: &str, count: usize, width: usize) -> String {
 pub(super) fn view(s: &State, t: &Tenant, a: &Areas) -> Body {
     let p = &a.panes;
     let pane = s.main.pane;
-    let actor = s.actor.unwrap_or(0);
 
     let h = p.location_rows.height as usize;
     let window = s.main.loc.window(h, s.main.locations.len());
@@ -601,9 +601,11 @@ pub(super) fn view(s: &State, t: &Tenant, a: &Areas) -> Body {
         .map(|i| {
             let (u, idx) = &s.main.shown[i];
             let user = t.user(*u);
-            let can = super::profile_actions(t, actor, *u)
-                .iter()
-                .any(|a| a.allowed && a.cmd != Cmd::UserAudit);
+            let can = s.actor.is_some_and(|actor| {
+                super::profile_actions(t, actor, *u)
+                    .iter()
+                    .any(|a| a.allowed && a.cmd != Cmd::UserAudit)
+            });
             let mut cols = vec![
                 Col::new(text::highlighted(user.display_name(), idx, Tone::Text))
                     .middle()

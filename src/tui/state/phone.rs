@@ -1,5 +1,6 @@
 //! Adding, editing and removing a user's phone numbers.
 
+use crate::model::UserId;
 use crate::model::{Principal, Tenant};
 use crate::permissions::{self, Action, Target};
 use crate::phone::{self, PhoneType};
@@ -15,7 +16,7 @@ pub use crate::phone::PhoneChange as PhoneMode;
 
 #[derive(Debug)]
 pub struct PhoneDialog {
-    pub target: u32,
+    pub target: UserId,
     pub mode: PhoneMode,
     pub kinds: Vec<PhoneType>,
     pub kind_idx: usize,
@@ -70,7 +71,7 @@ impl State {
         }));
     }
 
-    fn confirm_remove(&mut self, t: &Tenant, actor: u32, target: u32, kind: PhoneType) {
+    fn confirm_remove(&mut self, t: &Tenant, actor: UserId, target: UserId, kind: PhoneType) {
         let number = t
             .user(target)
             .phone(kind)
@@ -185,7 +186,7 @@ pub(super) fn done(s: &mut State, t: &Tenant, result: Result<Vec<String>, String
     }
 }
 
-pub(super) fn view(p: &PhoneDialog, t: &Tenant, actor: Option<u32>) -> DialogView {
+pub(super) fn view(p: &PhoneDialog, t: &Tenant, actor: Option<UserId>) -> DialogView {
     let u = t.user(p.target);
     let title = match p.mode {
         PhoneMode::Add => "Add phone number",

@@ -1,6 +1,7 @@
 //! Pickers: a role to scope to a location, then who gets it; or a user or group to let into My
 //! Staff. Each ends in a confirmation.
 
+use crate::model::AuId;
 use crate::model::{MyStaffAccess, Principal, Tenant};
 use crate::permissions;
 use crate::roles::Role;
@@ -18,14 +19,14 @@ use super::{ConfirmKind, Dialog, Effect, SEARCH_LIMIT, State, TextField};
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PickFor {
     /// The principal of a new role assignment scoped to an AU.
-    AuRole { au: u32, role: Role },
+    AuRole { au: AuId, role: Role },
     /// A user or group to add to the My Staff access selection.
     MyStaff,
 }
 
 #[derive(Debug)]
 pub struct PickRole {
-    pub au: u32,
+    pub au: AuId,
     pub filter: TextField,
     pub shown: Vec<(Role, Vec<usize>)>,
     pub list: ListSel,
@@ -58,8 +59,8 @@ fn candidates(t: &Tenant, purpose: PickFor, filter: &str) -> Vec<(Principal, Str
     };
     let role = matches!(purpose, PickFor::AuRole { .. });
     let mut candidates: Vec<Principal> = t.live_users().map(Principal::User).collect();
-    candidates.extend((0..t.groups.len() as u32).map(Principal::Group));
-    candidates.extend((0..t.service_principals.len() as u32).map(Principal::ServicePrincipal));
+    candidates.extend(t.group_ids().map(Principal::Group));
+    candidates.extend(t.service_principal_ids().map(Principal::ServicePrincipal));
     // Who can be offered is the domain's rule: role holders, or who My Staff access may name.
     candidates.retain(|&p| {
         if role {
@@ -84,7 +85,7 @@ fn candidates(t: &Tenant, purpose: PickFor, filter: &str) -> Vec<(Principal, Str
                     format!("user · {} · {}", user.display_name(), user.upn())
                 }
                 Principal::Group(g) => {
-                    let g = &t.groups[g as usize];
+                    let g = &t.group(g);
                     format!(
                         "group · {}{}",
                         g.display_name,
@@ -97,7 +98,7 @@ fn candidates(t: &Tenant, purpose: PickFor, filter: &str) -> Vec<(Principal, Str
                 }
                 Principal::ServicePrincipal(i) => format!(
                     "service principal · {}",
-                    t.service_principals[i as usize].display_name
+                    t.service_principal(i).display_name
                 ),
             };
             (p, label)

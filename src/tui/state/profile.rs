@@ -1,6 +1,7 @@
 //! The profile pane: the selected user's details, phone numbers (masked unless the actor may
 //! manage them) and the actions, each with the engine's decision.
 
+use crate::model::UserId;
 use crate::model::{Principal, Tenant};
 use crate::permissions::{self, Action, Decision, Target};
 use crate::phone::{self, PhoneType};
@@ -22,7 +23,7 @@ pub struct ActionView {
 
 /// The profile's actions for `target`, each asked of the engine (phone edit/remove also need a
 /// number to act on, add a free phone type).
-pub fn profile_actions(t: &Tenant, actor: u32, target: u32) -> Vec<ActionView> {
+pub fn profile_actions(t: &Tenant, actor: UserId, target: UserId) -> Vec<ActionView> {
     let who = Principal::User(actor);
     let reset = permissions::decide(t, who, Action::ResetPassword, Target::User(target));
     let phone = permissions::decide(t, who, Action::ManagePhone, Target::User(target));
@@ -73,12 +74,12 @@ pub fn profile_actions(t: &Tenant, actor: u32, target: u32) -> Vec<ActionView> {
 }
 
 /// May the actor see this user's phone numbers in full? (Only who may manage them.)
-pub fn phones_visible(t: &Tenant, actor: u32, target: u32) -> bool {
+pub fn phones_visible(t: &Tenant, actor: UserId, target: UserId) -> bool {
     permissions::may_see_phone_numbers(t, Principal::User(actor), target)
 }
 
 /// A phone number as the actor may see it.
-pub fn shown_number(t: &Tenant, actor: u32, target: u32, number: &str) -> String {
+pub fn shown_number(t: &Tenant, actor: UserId, target: UserId, number: &str) -> String {
     if phones_visible(t, actor, target) {
         number.to_string()
     } else {
@@ -114,7 +115,7 @@ fn phone_uses(t: &Tenant, kind: PhoneType) -> String {
     }
 }
 
-fn details(s: &State, t: &Tenant, u: u32) -> Vec<VLine> {
+fn details(s: &State, t: &Tenant, u: UserId) -> Vec<VLine> {
     let user = t.user(u);
     let mut lines = vec![
         field("Job title", user.job_title().unwrap_or("—")),
@@ -172,7 +173,7 @@ fn details(s: &State, t: &Tenant, u: u32) -> Vec<VLine> {
     lines
 }
 
-fn phones(t: &Tenant, actor: u32, u: u32) -> Vec<VLine> {
+fn phones(t: &Tenant, actor: UserId, u: UserId) -> Vec<VLine> {
     let user = t.user(u);
     let visible = phones_visible(t, actor, u);
     let mut lines = vec![VLine::text(
@@ -202,7 +203,7 @@ fn phones(t: &Tenant, actor: u32, u: u32) -> Vec<VLine> {
     lines
 }
 
-fn actions(keys: &crate::tui::keymap::Keymap, t: &Tenant, actor: u32, u: u32) -> Vec<VLine> {
+fn actions(keys: &crate::tui::keymap::Keymap, t: &Tenant, actor: UserId, u: UserId) -> Vec<VLine> {
     let mut lines = vec![VLine::text("Actions", Tone::Title)];
     let actions = profile_actions(t, actor, u);
     if !actions.iter().any(|a| a.allowed && a.cmd != Cmd::UserAudit) {

@@ -1,6 +1,7 @@
 //! Password resets: the synced user's password typed twice against the on-premises policy, and
 //! the cloud-only user's temporary password, shown once.
 
+use crate::model::UserId;
 use crate::model::{Principal, Tenant};
 use crate::password;
 use crate::permissions::{self, Action, Target};
@@ -11,7 +12,7 @@ use super::{ConfirmKind, Dialog, Effect, ResetResult, Secret, State, StatusKind,
 
 #[derive(Debug)]
 pub struct SetPassword {
-    pub target: u32,
+    pub target: UserId,
     pub input: TextField,
     pub confirm: TextField,
     /// 0: the password, 1: its confirmation.
@@ -21,7 +22,7 @@ pub struct SetPassword {
 }
 
 impl SetPassword {
-    pub fn new(target: u32) -> SetPassword {
+    pub fn new(target: UserId) -> SetPassword {
         SetPassword {
             target,
             input: TextField::default(),
@@ -50,7 +51,7 @@ impl SetPassword {
 
 #[derive(Debug)]
 pub struct TempPassword {
-    pub target: u32,
+    pub target: UserId,
     pub password: Secret,
     pub force_change: bool,
     /// The phonetic spelling is shown (for reading it out over the phone).
@@ -156,7 +157,7 @@ pub(super) fn on_notice_key(s: &mut State, cmd: Option<Cmd>) {
     }
 }
 
-pub(super) fn done(s: &mut State, t: &Tenant, target: u32, result: Result<ResetResult, String>) {
+pub(super) fn done(s: &mut State, t: &Tenant, target: UserId, result: Result<ResetResult, String>) {
     s.dialogs.retain(|d| {
         !matches!(d, Dialog::SetPassword(_))
             && !matches!(d, Dialog::Confirm(c) if matches!(c.kind, ConfirmKind::Reset { .. }))

@@ -1,6 +1,7 @@
 //! The scoped roles view: who holds a role scoped to a location; Privileged Role and Global
 //! Administrators assign (through the pickers) and remove them, each after a confirmation.
 
+use crate::model::{AssignmentId, AuId};
 use crate::model::{Principal, Scope, Tenant};
 use crate::permissions::{self, Action, Target};
 use crate::tui::keymap::Cmd;
@@ -17,13 +18,13 @@ pub(super) const HEAD_LINES: u16 = 3;
 
 #[derive(Debug, Default)]
 pub struct RolesState {
-    pub au: Option<u32>,
+    pub au: Option<AuId>,
     pub list: ListSel,
 }
 
 /// Live assignments scoped to an AU, in display order.
-pub fn au_assignments(t: &Tenant, au: u32) -> Vec<u32> {
-    let mut v: Vec<u32> = t.assignments_at(Scope::Au(au)).to_vec();
+pub fn au_assignments(t: &Tenant, au: AuId) -> Vec<AssignmentId> {
+    let mut v: Vec<AssignmentId> = t.assignments_at(Scope::Au(au)).to_vec();
     v.sort_by_cached_key(|&a| {
         let asg = t.assignment(a);
         (
@@ -60,7 +61,7 @@ impl State {
 
     /// The roles view's location, when the engine lets the signed-in person change its roles;
     /// otherwise the engine's reason goes to the status line.
-    pub(super) fn roles_change_allowed(&mut self, t: &Tenant) -> Option<u32> {
+    pub(super) fn roles_change_allowed(&mut self, t: &Tenant) -> Option<AuId> {
         let (Some(actor), Some(au)) = (self.actor, self.roles.au) else {
             return None;
         };

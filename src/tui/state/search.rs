@@ -1,6 +1,7 @@
 //! Global search over every location and user; the driver's worker computes the hits.
 
 use crate::model::Tenant;
+use crate::model::{AuId, UserId};
 use crate::tui::keymap::Cmd;
 use crate::tui::layout::Areas;
 use crate::tui::natural::natural_key;
@@ -15,8 +16,8 @@ pub const SEARCH_LIMIT: usize = 200;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum HitKind {
-    User(u32),
-    Au(u32),
+    User(UserId),
+    Au(AuId),
 }
 
 /// One global search result (from the session's search index).

@@ -1,6 +1,7 @@
 //! The tenant settings view: who can access My Staff (changed by User and Global
 //! Administrators, each change confirmed), and the read-only phone sign-in and writeback settings.
 
+use crate::model::UserId;
 use crate::model::{MyStaffAccess, Principal, Tenant};
 use crate::tui::keymap::{Cmd, Ctx};
 use crate::tui::layout::{Areas, Mode};
@@ -64,7 +65,7 @@ pub(super) fn mode(t: &Tenant) -> Mode {
 impl State {
     /// The signed-in person, when the engine lets them change the settings; otherwise its
     /// reason goes to the status line.
-    fn settings_actor(&mut self, t: &Tenant) -> Option<u32> {
+    fn settings_actor(&mut self, t: &Tenant) -> Option<UserId> {
         let actor = self.actor?;
         let d = manage_settings(t, actor);
         if !d.allowed {

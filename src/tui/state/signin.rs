@@ -1,5 +1,6 @@
 //! The sign-in screen (a filterable list of accounts) and the access-denied screen.
 
+use crate::model::UserId;
 use crate::model::{Principal, Tenant};
 use crate::permissions::{self, Action, Target};
 use crate::tui::keymap::{Cmd, Ctx};
@@ -21,7 +22,7 @@ pub const SIGN_IN_LIST_ALL_MAX: usize = 20_000;
 
 #[derive(Debug)]
 pub struct Account {
-    pub user: u32,
+    pub user: UserId,
     /// "Name · roles · upn": what is shown and matched.
     pub label: String,
 }
@@ -40,14 +41,14 @@ pub struct SignIn {
     pub shown: Vec<(usize, Vec<usize>)>,
     pub list: ListSel,
     /// Who was signed in when `S` opened this screen, and on which screen: `Esc` goes back.
-    pub previous: Option<(u32, Screen)>,
+    pub previous: Option<(UserId, Screen)>,
     /// The last non-empty filter (trimmed, lowercased) and the listed accounts it matched, in
     /// ascending order: a filter that only adds letters matches a subset of them, so typing on
     /// rescans those instead of every listed account.
     narrowed: Option<(String, Vec<usize>)>,
 }
 
-fn account(t: &Tenant, u: u32) -> Account {
+fn account(t: &Tenant, u: UserId) -> Account {
     let user = t.user(u);
     Account {
         user: u,
@@ -69,7 +70,7 @@ impl State {
         self.signin.filter.clear();
         let holders = t.role_holders();
         let total = t.live_users().count();
-        let listed: Vec<u32> = if total <= SIGN_IN_LIST_ALL_MAX {
+        let listed: Vec<UserId> = if total <= SIGN_IN_LIST_ALL_MAX {
             t.live_users().collect()
         } else {
             holders.clone()
@@ -143,7 +144,7 @@ impl State {
         s.list.reset();
     }
 
-    pub(super) fn sign_in(&mut self, t: &Tenant, actor: u32) -> Vec<Effect> {
+    pub(super) fn sign_in(&mut self, t: &Tenant, actor: UserId) -> Vec<Effect> {
         self.actor = Some(actor);
         self.signin.previous = None;
         self.dialogs.clear();

@@ -22,7 +22,7 @@ use crate::model::{AssignmentId, AuId, UserId};
 use crate::model::{MyStaffAccess, Principal, Tenant};
 use crate::phone::PhoneType;
 use crate::roles::Role;
-use crate::search::{self, SearchIndex};
+use crate::search::SearchIndex;
 use crate::session::Session;
 
 pub use run::{TuiOptions, run};
@@ -30,7 +30,7 @@ pub use state::Invocation;
 pub use state::{Effect, Event, State};
 
 use keymap::{Cmd, Key};
-use state::{AuditRow, HitKind, OpKind, ResetResult, SearchHit, Secret};
+use state::{AuditRow, OpKind, ResetResult, SearchHit, Secret};
 
 /// What the UI needs from the application service. [`Session`] is the real one; tests may wrap
 /// it (e.g. to check that every change reaching it was allowed).
@@ -156,18 +156,6 @@ impl Backend for Session {
     }
 }
 
-pub fn to_search_hit(h: search::Hit) -> SearchHit {
-    SearchHit {
-        kind: match h.kind {
-            search::HitKind::User(u) => HitKind::User(u),
-            search::HitKind::Au(a) => HitKind::Au(a),
-        },
-        text: h.text,
-        indices: h.indices,
-        score: h.score,
-    }
-}
-
 /// The state machine wired to a backend. Effects run synchronously, except searches when
 /// `deferred_search` is set (they queue in `searches` for a worker: the terminal driver), and
 /// changes when `deferred_changes` is set (they wait in `pending` until the driver has drawn the
@@ -270,7 +258,6 @@ impl<B: Backend> App<B> {
         index
             .search(query, state::SEARCH_LIMIT)
             .into_iter()
-            .map(to_search_hit)
             .collect()
     }
 

@@ -25,12 +25,12 @@ use ratatui::backend::CrosstermBackend;
 use crate::search::{SearchCache, SearchIndex};
 use crate::session::Session;
 
+use super::App;
 use super::config::Config;
 use super::keymap::Key;
 use super::state::Invocation;
 use super::state::{Event, MouseKind, SEARCH_LIMIT, SearchHit};
 use super::theme::{Theme, ThemeKind};
-use super::{App, to_search_hit};
 
 /// How `mystaff` opens the UI.
 #[derive(Debug, Clone, Default)]
@@ -146,7 +146,6 @@ fn spawn_searcher(
                 else {
                     continue; // stale: a newer query is queued
                 };
-                let hits: Vec<SearchHit> = hits.into_iter().map(to_search_hit).collect();
                 if seq == latest.load(Ordering::SeqCst) && res_tx.send((seq, hits)).is_err() {
                     break;
                 }

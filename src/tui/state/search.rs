@@ -1,7 +1,6 @@
 //! Global search over every location and user; the driver's worker computes the hits.
 
 use crate::model::Tenant;
-use crate::model::{AuId, UserId};
 use crate::tui::keymap::Cmd;
 use crate::tui::layout::Areas;
 use crate::tui::natural::natural_key;
@@ -14,21 +13,8 @@ use super::{Effect, State, TextField, View};
 /// How many results global search asks for.
 pub const SEARCH_LIMIT: usize = 200;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum HitKind {
-    User(UserId),
-    Au(AuId),
-}
-
-/// One global search result (from the session's search index).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SearchHit {
-    pub kind: HitKind,
-    pub text: String,
-    /// Char positions of `text` that matched.
-    pub indices: Vec<usize>,
-    pub score: i64,
-}
+/// One global search result: the search index's own type.
+pub use crate::search::{Hit as SearchHit, HitKind};
 
 #[derive(Debug, Default)]
 pub struct SearchState {

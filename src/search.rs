@@ -1,7 +1,7 @@
 //! Fuzzy search over every administrative unit and user of the tenant (fuzzy-matcher's skim
 //! algorithm). Each whitespace-separated word of the query must match; scores add up.
 //!
-//! Built for two million users on two cores (issue 5). The results are exactly those of scoring
+//! Built for two million users on two cores. The results are exactly those of scoring
 //! every entry with `SkimMatcherV2` and sorting, but the work is cut down:
 //! - haystacks are prepared once, in one buffer, with an ASCII-lowercased copy and a 16-byte
 //!   [`Summary`] per entry (which characters occur, which at a word head, the first byte);

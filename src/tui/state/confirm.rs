@@ -271,39 +271,7 @@ pub(super) fn view(
             )
         }
         ConfirmKind::MyStaffAccess { access, selected } => {
-            let ms = &t.settings.my_staff;
-            let mut effect = crate::access::effect(*access).to_string();
-            if *access == MyStaffAccess::None
-                && let Some(a) = actor
-                && let Some(undo) = crate::access::undo_command(
-                    t,
-                    inv.as_access(),
-                    t.user(a).upn(),
-                    ms.access,
-                    &ms.selected,
-                )
-            {
-                effect.push_str(&format!(" To undo it: {undo}"));
-            }
-            (
-                "Change My Staff access",
-                vec![
-                    VLine::text("Administrators can access My Staff:", Tone::Text),
-                    VLine::text(
-                        format!("  now: {}", access_summary(t, ms.access, &ms.selected)),
-                        Tone::Dim,
-                    )
-                    .indented(7),
-                    VLine::text(
-                        format!("  new: {}", access_summary(t, *access, selected)),
-                        Tone::Text,
-                    )
-                    .indented(7),
-                    VLine::blank(),
-                    VLine::text(effect, Tone::Warning),
-                ],
-                "Change",
-            )
+            access_body(t, actor, inv, *access, selected)
         }
         ConfirmKind::Quit => (
             "Quit mystaff",
@@ -320,4 +288,49 @@ pub(super) fn view(
         list: None,
         buttons: Some(("Cancel".to_string(), ok.to_string(), c.ok_focused)),
     }
+}
+
+/// The My Staff access confirmation: now, new, and what it does (with the exact undo command
+/// when it shuts everyone out).
+fn access_body(
+    t: &Tenant,
+    actor: Option<UserId>,
+    inv: &super::Invocation,
+    access: MyStaffAccess,
+    selected: &[Principal],
+) -> (&'static str, Vec<VLine>, &'static str) {
+    let access = &access;
+    let ms = &t.settings.my_staff;
+    let mut effect = crate::access::effect(*access).to_string();
+    if *access == MyStaffAccess::None
+        && let Some(a) = actor
+        && let Some(undo) = crate::access::undo_command(
+            t,
+            inv.as_access(),
+            t.user(a).upn(),
+            ms.access,
+            &ms.selected,
+        )
+    {
+        effect.push_str(&format!(" To undo it: {undo}"));
+    }
+    (
+        "Change My Staff access",
+        vec![
+            VLine::text("Administrators can access My Staff:", Tone::Text),
+            VLine::text(
+                format!("  now: {}", access_summary(t, ms.access, &ms.selected)),
+                Tone::Dim,
+            )
+            .indented(7),
+            VLine::text(
+                format!("  new: {}", access_summary(t, *access, selected)),
+                Tone::Text,
+            )
+            .indented(7),
+            VLine::blank(),
+            VLine::text(effect, Tone::Warning),
+        ],
+        "Change",
+    )
 }

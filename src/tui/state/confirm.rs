@@ -185,30 +185,7 @@ pub(super) fn view(
             kind,
             number,
             add,
-        } => (
-            if *add {
-                "Add phone number"
-            } else {
-                "Change phone number"
-            },
-            vec![
-                VLine::text(
-                    format!(
-                        "{} the {} number {number} for {}?",
-                        if *add { "Add" } else { "Set" },
-                        kind.label().to_lowercase(),
-                        t.user(*target).display_name()
-                    ),
-                    Tone::Text,
-                ),
-                VLine::blank(),
-                VLine::text(
-                    "They can then use it to sign in and verify, as the tenant allows.",
-                    Tone::Dim,
-                ),
-            ],
-            if *add { "Add" } else { "Change" },
-        ),
+        } => phone_body(t, *target, *kind, number, *add),
         ConfirmKind::RemovePhone {
             target,
             kind,
@@ -332,5 +309,40 @@ fn access_body(
             VLine::text(effect, Tone::Warning),
         ],
         "Change",
+    )
+}
+
+/// Adding or changing a phone number: which, for whom, and what it is for.
+fn phone_body(
+    t: &Tenant,
+    target: UserId,
+    kind: PhoneType,
+    number: &str,
+    add: bool,
+) -> (&'static str, Vec<VLine>, &'static str) {
+    let (target, add) = (&target, &add);
+    (
+        if *add {
+            "Add phone number"
+        } else {
+            "Change phone number"
+        },
+        vec![
+            VLine::text(
+                format!(
+                    "{} the {} number {number} for {}?",
+                    if *add { "Add" } else { "Set" },
+                    kind.label().to_lowercase(),
+                    t.user(*target).display_name()
+                ),
+                Tone::Text,
+            ),
+            VLine::blank(),
+            VLine::text(
+                "They can then use it to sign in and verify, as the tenant allows.",
+                Tone::Dim,
+            ),
+        ],
+        if *add { "Add" } else { "Change" },
     )
 }

@@ -2,14 +2,14 @@
 
 use crate::model::{AssignmentId, AuId, UserId};
 use crate::model::{MyStaffAccess, Principal, Tenant};
-use crate::permissions::{self, Action, Target};
+use crate::permissions::{Action, Target};
 use crate::phone::PhoneType;
 use crate::roles::Role;
 use crate::tui::keymap::Cmd;
 
 use crate::tui::view::{DialogView, Tone, VLine};
 
-use super::{Dialog, Effect, State, StatusKind, access_summary, manage_settings};
+use super::{Dialog, Effect, State, access_summary};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ConfirmKind {
@@ -76,7 +76,6 @@ pub(super) fn on_key(s: &mut State, t: &Tenant, cmd: Option<Cmd>) -> Vec<Effect>
 
 /// The person chose OK. The engine is asked again: the tenant may have changed meanwhile.
 fn confirmed(s: &mut State, t: &Tenant, actor: UserId, kind: ConfirmKind) -> Vec<Effect> {
-    let who = Principal::User(actor);
     let (action, target) = match &kind {
         ConfirmKind::Quit => return s.quit_now(),
         ConfirmKind::Reset { target } => (Action::ResetPassword, Target::User(*target)),
@@ -87,14 +86,8 @@ fn confirmed(s: &mut State, t: &Tenant, actor: UserId, kind: ConfirmKind) -> Vec
         ConfirmKind::Unassign { .. } => (Action::ManageAuRoles, Target::None),
         ConfirmKind::MyStaffAccess { .. } => (Action::ManageSettings, Target::None),
     };
-    let d = if action == Action::ManageSettings {
-        manage_settings(t, actor)
-    } else {
-        permissions::decide(t, who, action, target)
-    };
-    if !d.allowed {
+    if s.permitted(t, action, target).is_none() {
         s.dialogs.clear();
-        s.info(StatusKind::Error, d.reason);
         return Vec::new();
     }
     match kind {

@@ -443,6 +443,18 @@ impl State {
         }
     }
 
+    /// The signed-in person, when the engine allows them `action` on `target`; otherwise the
+    /// engine's reason goes to the status line.
+    fn permitted(&mut self, t: &Tenant, action: Action, target: Target) -> Option<UserId> {
+        let actor = self.actor?;
+        let d = permissions::decide(t, Principal::User(actor), action, target);
+        if !d.allowed {
+            self.info(StatusKind::Error, d.reason);
+            return None;
+        }
+        Some(actor)
+    }
+
     fn info(&mut self, kind: StatusKind, text: impl Into<String>) {
         self.status_gen += 1;
         self.status = Some(Status {

@@ -66,6 +66,17 @@ pub(super) fn my_locations(t: &Tenant, actor: UserId) -> Vec<Location> {
     v
 }
 
+/// The names of a user's locations, in natural order.
+pub fn user_locations(t: &Tenant, u: UserId) -> Vec<&str> {
+    let mut aus: Vec<&str> = t
+        .user_aus(u)
+        .iter()
+        .map(|&a| t.au(a).display_name.as_str())
+        .collect();
+    aus.sort_by_cached_key(|a| natural_key(a));
+    aus
+}
+
 /// How many user members an AU has (what `au_users(t, au).len()` says, without sorting them:
 /// the view asks for every visible location on every frame).
 pub fn au_user_count(t: &Tenant, au: AuId) -> usize {

@@ -7,7 +7,6 @@ use crate::permissions::{self, Action, Decision, Target};
 use crate::phone::{self, PhoneType};
 use crate::tui::keymap::{Cmd, Ctx};
 use crate::tui::layout::Areas;
-use crate::tui::natural::natural_key;
 use crate::tui::view::{Frame, TextPane, Tone, VLine, VSpan, wrap_lines};
 
 use super::{Pane, State};
@@ -156,12 +155,7 @@ fn details(s: &State, t: &Tenant, u: UserId) -> Vec<VLine> {
         ),
         field("Roles", super::roles_summary(t, u)),
     ];
-    let mut aus: Vec<&str> = t
-        .user_aus(u)
-        .iter()
-        .map(|&a| t.au(a).display_name.as_str())
-        .collect();
-    aus.sort_by_cached_key(|a| natural_key(a));
+    let aus = super::panes::user_locations(t, u);
     lines.push(field(
         "Locations",
         if aus.is_empty() {

@@ -1,10 +1,10 @@
 //! Password resets: the synced user's password typed twice against the on-premises policy, and
 //! the cloud-only user's temporary password, shown once.
 
+use crate::model::Tenant;
 use crate::model::UserId;
-use crate::model::{Principal, Tenant};
 use crate::password;
-use crate::permissions::{self, Action, Target};
+use crate::permissions::{Action, Target};
 use crate::tui::keymap::{self, Cmd, Ctx};
 use crate::tui::view::{DialogView, Tone, VLine, VSpan};
 
@@ -60,17 +60,13 @@ pub struct TempPassword {
 
 impl State {
     pub(super) fn open_reset(&mut self, t: &Tenant) {
-        let (Some(actor), Some(u)) = (self.actor, self.profile_user()) else {
+        let Some(u) = self.profile_user() else {
             return;
         };
-        let d = permissions::decide(
-            t,
-            Principal::User(actor),
-            Action::ResetPassword,
-            Target::User(u),
-        );
-        if !d.allowed {
-            self.info(StatusKind::Error, d.reason);
+        if self
+            .permitted(t, Action::ResetPassword, Target::User(u))
+            .is_none()
+        {
             return;
         }
         self.clear_status();
@@ -113,17 +109,15 @@ pub(super) fn on_password_key(
                 return Vec::new();
             }
             let target = p.target;
-            let d = permissions::decide(
-                t,
-                Principal::User(actor),
-                Action::ResetPassword,
-                Target::User(target),
-            );
-            if !d.allowed {
+            if s.permitted(t, Action::ResetPassword, Target::User(target))
+                .is_none()
+            {
                 s.close_dialog();
-                s.info(StatusKind::Error, d.reason);
                 return Vec::new();
             }
+            let Some(Dialog::SetPassword(p)) = s.dialogs.last_mut() else {
+                return Vec::new();
+            };
             let password = p.input.take();
             return vec![Effect::ResetPassword {
                 actor,

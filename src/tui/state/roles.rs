@@ -11,7 +11,7 @@ use crate::tui::text::{self, Cut};
 use crate::tui::view::{Col, Frame, ListScreen, ListView, Row, Tone, VLine, wrap_lines};
 
 use super::list::{ListSel, is_move};
-use super::{ConfirmKind, Effect, State, StatusKind, View};
+use super::{ConfirmKind, Effect, State, View};
 
 /// Lines above the list: the engine's word on whether you may change it.
 pub(super) const HEAD_LINES: u16 = 3;
@@ -42,17 +42,11 @@ impl State {
             return;
         };
         let au = l.au;
-        if let Some(actor) = self.actor {
-            let d = permissions::decide(
-                t,
-                Principal::User(actor),
-                Action::ListAuRoles,
-                Target::Au(au),
-            );
-            if !d.allowed {
-                self.info(StatusKind::Error, d.reason);
-                return;
-            }
+        if self
+            .permitted(t, Action::ListAuRoles, Target::Au(au))
+            .is_none()
+        {
+            return;
         }
         self.roles.au = Some(au);
         self.roles.list.reset();
@@ -62,19 +56,8 @@ impl State {
     /// The roles view's location, when the engine lets the signed-in person change its roles;
     /// otherwise the engine's reason goes to the status line.
     pub(super) fn roles_change_allowed(&mut self, t: &Tenant) -> Option<AuId> {
-        let (Some(actor), Some(au)) = (self.actor, self.roles.au) else {
-            return None;
-        };
-        let d = permissions::decide(
-            t,
-            Principal::User(actor),
-            Action::ManageAuRoles,
-            Target::Au(au),
-        );
-        if !d.allowed {
-            self.info(StatusKind::Error, d.reason);
-            return None;
-        }
+        let au = self.roles.au?;
+        self.permitted(t, Action::ManageAuRoles, Target::Au(au))?;
         Some(au)
     }
 

@@ -3,7 +3,6 @@
 use crate::model::Tenant;
 use crate::tui::keymap::Cmd;
 use crate::tui::layout::Areas;
-use crate::tui::natural::natural_key;
 use crate::tui::text;
 use crate::tui::view::{Col, Frame, ListScreen, ListView, Row, Tone, VLine};
 
@@ -97,12 +96,7 @@ pub(super) fn view(s: &State, t: &Tenant, a: &Areas) -> ListScreen {
             let h = &q.hits[i];
             let (kind, context) = match h.kind {
                 HitKind::User(u) => {
-                    let mut aus: Vec<&str> = t
-                        .user_aus(u)
-                        .iter()
-                        .map(|&a| t.au(a).display_name.as_str())
-                        .collect();
-                    aus.sort_by_cached_key(|a| natural_key(a));
+                    let aus = super::panes::user_locations(t, u);
                     (
                         "user",
                         if aus.is_empty() {

@@ -66,13 +66,11 @@ impl State {
     /// The signed-in person, when the engine lets them change the settings; otherwise its
     /// reason goes to the status line.
     fn settings_actor(&mut self, t: &Tenant) -> Option<UserId> {
-        let actor = self.actor?;
-        let d = manage_settings(t, actor);
-        if !d.allowed {
-            self.info(StatusKind::Error, d.reason);
-            return None;
-        }
-        Some(actor)
+        self.permitted(
+            t,
+            crate::permissions::Action::ManageSettings,
+            crate::permissions::Target::None,
+        )
     }
 
     /// Enter: `All`/`None` ask for confirmation; `Selected` (or a selected principal) opens the

@@ -37,31 +37,52 @@ fn squash(s: &str) -> String {
         .collect()
 }
 
+/// Does `query` (squashed) spell `name` from its start, ignoring whitespace and case?
+/// `Some(true)` when both end together, `Some(false)` when the query ends first.
+fn spells(query: &str, name: &str) -> Option<bool> {
+    let mut q = query.chars();
+    let mut n = name
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .flat_map(char::to_lowercase);
+    loop {
+        match (q.next(), n.next()) {
+            (None, None) => return Some(true),
+            (None, Some(_)) => return Some(false),
+            (Some(a), Some(b)) if a == b => {}
+            _ => return None,
+        }
+    }
+}
+
 /// How well `query` (already squashed) names `name`, lower is better: 0 the whole name, 1 its
 /// last words ("seattle user 1" names "Contoso Seattle User 1"), 2 its start, 3 the start of one
-/// of its words, 4 none of these. Case and spaces are ignored.
+/// of its words, 4 none of these. Case and spaces are ignored. It runs for every match of every
+/// keystroke, so it compares in place rather than building the squashed words.
 pub fn tier(query: &str, name: &str) -> u8 {
     if query.is_empty() {
         return 4;
     }
-    let whole = squash(name);
-    if whole == query {
-        return 0;
+    let mut best = 4;
+    let mut after_space = true;
+    let mut first = true;
+    for (i, c) in name.char_indices() {
+        let starts_word = after_space && !c.is_whitespace();
+        after_space = c.is_whitespace();
+        if !starts_word {
+            continue;
+        }
+        let t = match (first, spells(query, &name[i..])) {
+            (true, Some(true)) => return 0,
+            (false, Some(true)) => 1,
+            (true, Some(false)) => 2,
+            (false, Some(false)) => 3,
+            (_, None) => 4,
+        };
+        first = false;
+        best = best.min(t);
     }
-    let words: Vec<&str> = name.split_whitespace().collect();
-    let tails: Vec<String> = (1..words.len())
-        .map(|i| squash(&words[i..].concat()))
-        .collect();
-    if tails.iter().any(|t| t == query) {
-        return 1;
-    }
-    if whole.starts_with(query) {
-        return 2;
-    }
-    if tails.iter().any(|t| t.starts_with(query)) {
-        return 3;
-    }
-    4
+    best
 }
 
 /// Fuzzy-filters `items` by `pattern`: all of them in their order when the pattern is empty,
@@ -129,6 +150,10 @@ mod tests {
         assert_eq!(tier("contosoadmin", "Contoso Role Admin"), 4);
         assert_eq!(tier("seattleuser1", "Contoso Seattle User 1"), 1);
         assert_eq!(tier("seattleuser1", "Contoso Seattle User 19"), 3);
+        // Runs of spaces, and spaces around the name, change nothing.
+        assert_eq!(tier("portlanduser1", "  Contoso  Portland User 1 "), 1);
+        assert_eq!(tier("élodie", "Élodie Martin"), 2);
+        assert_eq!(tier("x", ""), 4);
     }
 
     #[test]

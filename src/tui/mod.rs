@@ -8,6 +8,7 @@
 //! is the crossterm driver. See docs/ARCHITECTURE.md.
 
 pub mod config;
+pub mod key;
 pub mod keymap;
 pub mod layout;
 pub mod natural;

@@ -397,7 +397,6 @@ impl State {
                 );
                 d.allowed && (cmd == Cmd::AddAssignment || !au_assignments(t, au).is_empty())
             }
-            Cmd::Back if self.ctx() == Ctx::SignIn => true,
             _ => true,
         }
     }

@@ -146,12 +146,8 @@ fn column_widths(list: &ListView, width: usize) -> Vec<usize> {
         if excess == 0 {
             break;
         }
-        let give = excess.min(w[i] - min[i]);
-        w[i] -= give;
-        if w[i] == 0 {
-            // The column is gone, and its separator with it.
-            continue;
-        }
+        // A column given down to 0 is gone, its separator with it (`total` counts only shown ones).
+        w[i] -= excess.min(w[i] - min[i]);
     }
     // A column that may disappear goes rather than show a stub ("A…").
     for i in 0..n {

@@ -52,7 +52,7 @@ pub struct KeyValue {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct AuditRecord {
     pub id: String,
     pub activity_date_time: String,

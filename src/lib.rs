@@ -15,6 +15,7 @@ pub mod ops;
 pub mod password;
 pub mod permissions;
 pub mod phone;
+pub mod replay;
 pub mod roles;
 pub mod search;
 pub mod secret;

@@ -82,7 +82,7 @@ fn password_rules_text(policy: &str, failed: &[String]) -> String {
 
 /// What gets journaled: a change in terms of stable ids, replayable onto the fixture.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "camelCase")]
+#[serde(tag = "type", rename_all = "camelCase", deny_unknown_fields)]
 pub enum Change {
     #[serde(rename_all = "camelCase")]
     PasswordReset {
@@ -142,7 +142,7 @@ pub enum Change {
 /// A created user as journaled (Graph field names). Always a member account: guests are invited,
 /// not created.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct NewUser {
     pub id: String,
     pub user_principal_name: String,
@@ -346,6 +346,9 @@ pub struct Ctx {
     pub rng: StdRng,
     /// "cli" or "tui": recorded in the audit record's additionalDetails.
     pub client: &'static str,
+    /// Re-deciding a journaled change ([`crate::replay`]): no password is asked for, checked,
+    /// generated or hashed (the journal holds the hash), so every other rule is checked alone.
+    pub replay: bool,
 }
 
 impl Ctx {
@@ -515,12 +518,25 @@ pub fn reset_password(
         check(t, actor, Action::ResetPassword, Target::User(target))?;
         let user = t.user(target);
         let settings = &t.settings;
+        if user.synced && !settings.password_writeback {
+            return Err(OpError::Policy(vec![
+                "on-premises password writeback is not configured for this tenant, so a synced user's password cannot be reset here".to_string(),
+            ]));
+        }
+        if ctx.replay {
+            let change = Change::PasswordReset {
+                user_id: user.id().to_string(),
+                password_hash: String::new(),
+                force_change_next_sign_in: !user.synced,
+                at: ctx.now.clone(),
+            };
+            let outcome = ResetOutcome {
+                temporary_password: None,
+                force_change_next_sign_in: !user.synced,
+            };
+            return Ok((change, outcome));
+        }
         let (pw, temporary) = if user.synced {
-            if !settings.password_writeback {
-                return Err(OpError::Policy(vec![
-                    "on-premises password writeback is not configured for this tenant, so a synced user's password cannot be reset here".to_string(),
-                ]));
-            }
             let Some(pw) = password else {
                 return Err(OpError::Invalid(format!(
                     "{} is synced from on-premises Active Directory: supply a password that meets the on-premises policy (--password-stdin)",
@@ -1157,7 +1173,7 @@ pub fn create_user(
                 licenses.push(l.to_string());
             }
         }
-        let (temporary, hash) = if req.synced {
+        let (temporary, hash) = if req.synced || ctx.replay {
             (None, None)
         } else {
             let pw = password::generate_temporary(&t.settings.password_policy.cloud, &mut ctx.rng);

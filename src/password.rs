@@ -407,6 +407,11 @@ pub fn failures(checks: &[RuleCheck]) -> Vec<&str> {
         .collect()
 }
 
+/// Whether `s` is an argon2id PHC string, the only form a password is kept in.
+pub fn is_hash(s: &str) -> bool {
+    PasswordHash::new(s).is_ok_and(|h| h.algorithm.as_str() == "argon2id")
+}
+
 /// Hashes a password with argon2id (default parameters) and a 16-byte random salt; returns the
 /// PHC string. Used only where a password must be remembered — plaintext is never stored.
 pub fn hash<R: CryptoRng + RngCore + ?Sized>(

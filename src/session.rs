@@ -12,8 +12,9 @@ use serde_json::{Value, json};
 use crate::audit::AuditRecord;
 use crate::fixture::{self, FixtureError};
 use crate::model::{MyStaffAccess, Principal, Tenant};
-use crate::ops::{self, Change, Ctx, OpError, PhoneMode, Planned};
+use crate::ops::{self, Ctx, OpError, PhoneMode, Planned};
 use crate::phone::PhoneType;
+use crate::replay;
 use crate::roles::Role;
 use crate::storage::{self, Journal, StorageError};
 
@@ -33,6 +34,9 @@ pub struct OpenOptions {
     pub ephemeral: bool,
     /// Replay the journal onto a fixture that changed since the journal was started.
     pub rebase: bool,
+    /// Move a journal line that cannot be replayed, and everything after it, aside (into a dated
+    /// file in the state directory) instead of refusing to open.
+    pub repair: bool,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -46,13 +50,24 @@ pub enum SessionError {
     /// No state directory could be chosen (exit 3).
     #[error("{0}")]
     NoStateDir(String),
+    /// A journal line cannot be replayed: it is not what mystaff writes, breaks the chain, or is
+    /// a change its actor could not have made (exit 3). Nothing after it is trusted.
+    #[error("journal {}, line {line}: {reason}. {hint}", .path.display())]
+    Journal {
+        path: PathBuf,
+        line: usize,
+        reason: String,
+        hint: String,
+    },
 }
 
 impl SessionError {
     pub fn exit_code(&self) -> i32 {
         match self {
             SessionError::Fixture(_) => 2,
-            SessionError::Storage(_) | SessionError::NoStateDir(_) => 3,
+            SessionError::Storage(_)
+            | SessionError::NoStateDir(_)
+            | SessionError::Journal { .. } => 3,
         }
     }
 }
@@ -86,6 +101,9 @@ pub struct Session {
     ctx: Ctx,
     clock: fn() -> String,
     prefs: serde_json::Map<String, Value>,
+    /// Set when another process appended a line that cannot be replayed: this session's history
+    /// is no longer the journal's, so it makes no more changes.
+    poisoned: Option<(PathBuf, usize, String)>,
     /// Things the user should know about the loaded state (torn journal tail, rebase, …).
     pub warnings: Vec<String>,
 }
@@ -122,8 +140,55 @@ impl Session {
                 dir.display()
             ));
         }
-        for (i, entry) in opened.entries.iter().enumerate() {
-            s.replay(entry, i + 1);
+        let mut journal = opened.journal;
+        let mut bad = opened.bad;
+        for entry in &opened.entries {
+            if bad.as_ref().is_some_and(|b| entry.line() >= b.line) {
+                break;
+            }
+            if let Err(reason) = s.replay(entry) {
+                bad = Some(storage::BadLine {
+                    line: entry.line(),
+                    offset: entry.offset(),
+                    reason,
+                });
+                break;
+            }
+        }
+        if let Some(b) = bad {
+            if b.line == 1 {
+                return Err(StorageError::NotAJournal {
+                    path: journal.path().to_path_buf(),
+                    reason: b.reason,
+                }
+                .into());
+            }
+            let (lines, changes) = journal.count_from(b.offset)?;
+            let what = format!(
+                "line {} and everything after it ({lines} {}, {changes} of them {})",
+                b.line,
+                plural(lines, "line", "lines"),
+                plural(changes, "change", "changes")
+            );
+            if !opts.repair {
+                return Err(SessionError::Journal {
+                    path: journal.path().to_path_buf(),
+                    line: b.line,
+                    reason: b.reason,
+                    hint: format!(
+                        "Nothing was opened. --repair moves {what} aside into a dated file in {};                          nothing is deleted",
+                        dir.display()
+                    ),
+                });
+            }
+            let (side, _) = journal.set_aside(b.line, b.offset)?;
+            s.warnings.push(format!(
+                "journal {}, line {}: {}; --repair moved {what} aside to {}, dropping them",
+                journal.path().display(),
+                b.line,
+                b.reason,
+                side.display()
+            ));
         }
         s.prefs = match storage::load_prefs(&dir) {
             Ok(p) => p,
@@ -133,7 +198,7 @@ impl Session {
                 Default::default()
             }
         };
-        s.journal = Some(opened.journal);
+        s.journal = Some(journal);
         s.state_dir = Some(dir);
         Ok(s)
     }
@@ -149,7 +214,9 @@ impl Session {
                 now: String::new(),
                 rng: StdRng::from_os_rng(),
                 client,
+                replay: false,
             },
+            poisoned: None,
             clock: now_utc,
             prefs: Default::default(),
             warnings: Vec::new(),
@@ -179,25 +246,29 @@ impl Session {
         &self.audit
     }
 
-    fn replay(&mut self, entry: &storage::RawEntry, n: usize) {
-        apply_entry(
-            &mut self.tenant,
-            &mut self.audit,
-            &mut self.warnings,
-            entry,
-            n,
-        );
+    /// Replays one journal entry opening the state; `Err` says why it cannot be.
+    fn replay(&mut self, entry: &storage::RawEntry) -> Result<(), String> {
+        apply_entry(&mut self.tenant, &mut self.audit, &mut self.warnings, entry)
     }
 
     /// Catches up on entries other processes appended. Returns how many were applied.
     pub fn refresh(&mut self) -> Result<usize, SessionError> {
+        if let Some((path, line, reason)) = &self.poisoned {
+            return Err(running_journal_error(path.clone(), *line, reason.clone()));
+        }
         let Some(j) = self.journal.as_mut() else {
             return Ok(0);
         };
         let entries = j.refresh()?;
+        let path = j.path().to_path_buf();
         let n = entries.len();
         for e in &entries {
-            apply_entry(&mut self.tenant, &mut self.audit, &mut self.warnings, e, 0);
+            if let Err(reason) =
+                apply_entry(&mut self.tenant, &mut self.audit, &mut self.warnings, e)
+            {
+                self.poisoned = Some((path.clone(), e.line(), reason.clone()));
+                return Err(running_journal_error(path, e.line(), reason));
+            }
         }
         Ok(n)
     }
@@ -206,23 +277,33 @@ impl Session {
     /// append + fsync, then apply in memory.
     fn run<T>(&mut self, plan: impl FnOnce(&Tenant, &mut Ctx) -> Planned<T>) -> Result<T, OpError> {
         self.ctx.now = (self.clock)();
+        if let Some((path, line, reason)) = &self.poisoned {
+            let e = running_journal_error(path.clone(), *line, reason.clone());
+            return Err(OpError::Storage(e.to_string()));
+        }
         let Session {
             tenant,
             journal,
             audit,
             ctx,
             warnings,
+            poisoned,
             ..
         } = self;
         let planned = match journal.as_mut() {
             None => plan(tenant, ctx),
             Some(j) => {
+                let path = j.path().to_path_buf();
                 let mut tx = j
                     .transaction()
                     .map_err(|e| OpError::Storage(e.to_string()))?;
                 warnings.extend(tx.take_warnings());
                 for e in &tx.take_new_entries() {
-                    apply_entry(tenant, audit, warnings, e, 0);
+                    if let Err(reason) = apply_entry(tenant, audit, warnings, e) {
+                        *poisoned = Some((path.clone(), e.line(), reason.clone()));
+                        let e = running_journal_error(path, e.line(), reason);
+                        return Err(OpError::Storage(e.to_string()));
+                    }
                 }
                 let planned = plan(tenant, ctx);
                 if let Some(record) = &planned.audit {
@@ -388,78 +469,51 @@ impl Session {
     }
 }
 
-/// Applies one journal entry: its change (if any) and its audit record.
-/// A journal entry as this mystaff writes it. `audit` may be absent but not `null` (an explicit
-/// null is an unreadable record, as in [`apply_entry_value`]).
-#[derive(serde::Deserialize)]
-struct Entry {
-    #[serde(default)]
-    change: Option<Change>,
-    #[serde(default, deserialize_with = "present")]
-    audit: Option<AuditRecord>,
+fn plural<'a>(n: usize, one: &'a str, many: &'a str) -> &'a str {
+    if n == 1 { one } else { many }
 }
 
-fn present<'de, D: serde::Deserializer<'de>, T: serde::Deserialize<'de>>(
-    d: D,
-) -> Result<Option<T>, D::Error> {
-    T::deserialize(d).map(Some)
+/// A bad line another process appended while this one runs.
+fn running_journal_error(path: PathBuf, line: usize, reason: String) -> SessionError {
+    SessionError::Journal {
+        path,
+        line,
+        reason,
+        hint: "Another process wrote it while mystaff was running; no more changes are made here. \
+               Quit, and open again with --repair to set it aside"
+            .to_string(),
+    }
 }
 
-/// Replays one journal entry: straight from its bytes into [`Entry`]; an entry that does not
-/// read that way (another version's change, a bad audit record, a duplicate key) goes through
-/// [`apply_entry_value`], which reads each part on its own and says what it skipped.
+/// Replays one journal entry: read it ([`replay::read`]), re-decide its change for its actor
+/// ([`replay::verify`]), apply it, and keep its audit record. An entry written on an earlier
+/// fixture (before a rebase) that no longer fits is skipped with a warning; any other problem is
+/// the `Err`, and nothing of the entry is applied.
 fn apply_entry(
     tenant: &mut Tenant,
     audit: &mut Vec<AuditRecord>,
     warnings: &mut Vec<String>,
     entry: &storage::RawEntry,
-    n: usize,
-) {
-    match serde_json::from_slice::<Entry>(entry.bytes()) {
-        Ok(Entry { change, audit: a }) => {
-            if let Some(change) = change
-                && let Err(e) = change.apply(tenant)
-            {
-                warnings.push(format!("{} was skipped: {e}", entry_at(n)));
-            }
-            if let Some(r) = a {
-                audit.push(r);
-            }
+) -> Result<(), String> {
+    let (change, record) = replay::read(entry.bytes())?;
+    let checked = replay::actor(tenant, &record).and_then(|actor| match &change {
+        Some(c) => replay::verify(tenant, actor, c, &record),
+        None => Ok(()),
+    });
+    let applied = checked.and_then(|()| match &change {
+        Some(c) => c.apply(tenant),
+        None => Ok(()),
+    });
+    match applied {
+        Ok(()) => {}
+        Err(why) if entry.earlier_fixture() => {
+            warnings.push(format!(
+                "journal line {} was written on an earlier fixture and was skipped: {why}",
+                entry.line()
+            ));
         }
-        Err(_) => apply_entry_value(tenant, audit, warnings, entry.value(), n),
+        Err(why) => return Err(why),
     }
-}
-
-fn entry_at(n: usize) -> String {
-    if n > 0 {
-        format!("journal entry {n}")
-    } else {
-        "a journal entry written by another mystaff".to_string()
-    }
-}
-
-fn apply_entry_value(
-    tenant: &mut Tenant,
-    audit: &mut Vec<AuditRecord>,
-    warnings: &mut Vec<String>,
-    entry: Value,
-    n: usize,
-) {
-    let at = entry_at(n);
-    if let Some(c) = entry.get("change").filter(|c| !c.is_null()) {
-        match serde_json::from_value::<Change>(c.clone()) {
-            Ok(change) => {
-                if let Err(e) = change.apply(tenant) {
-                    warnings.push(format!("{at} was skipped: {e}"));
-                }
-            }
-            Err(e) => warnings.push(format!("{at} has a change this mystaff cannot read: {e}")),
-        }
-    }
-    if let Some(a) = entry.get("audit") {
-        match serde_json::from_value::<AuditRecord>(a.clone()) {
-            Ok(r) => audit.push(r),
-            Err(e) => warnings.push(format!("{at} has an unreadable audit record: {e}")),
-        }
-    }
+    audit.push(record);
+    Ok(())
 }

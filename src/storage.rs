@@ -13,7 +13,6 @@ use std::fmt;
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
-use std::time::{SystemTime, UNIX_EPOCH};
 
 use serde_json::{Map, Value, json};
 use sha2::{Digest, Sha256};
@@ -23,7 +22,12 @@ const LOCK_FILE: &str = "journal.lock";
 const PREFS_FILE: &str = "prefs.json";
 const HEADER_KEY: &str = "mystaffJournal";
 const REBASE_KEY: &str = "mystaffRebase";
-const JOURNAL_VERSION: u64 = 1;
+/// On every line after the header: the SHA-256 of the line before it (its bytes without the
+/// newline), so an edited, removed or reordered line breaks the chain where it happened.
+const PREV_KEY: &str = "prevSha256";
+/// Version 2 chains every line; version 1 journals (no chain) are still read, and the lines
+/// appended to them are chained from their last line on.
+const JOURNAL_VERSION: u64 = 2;
 
 /// Everything that can go wrong in storage. Each message names the path.
 #[derive(Debug, thiserror::Error)]
@@ -78,6 +82,16 @@ pub enum StorageError {
     /// The caller passed an entry the journal cannot store.
     #[error("cannot append to journal {}: {reason}", .path.display())]
     InvalidEntry { path: PathBuf, reason: String },
+    /// The state directory or a file in it could be changed by someone else, or is a link.
+    #[error("{} {reason}: {fix}", .path.display())]
+    Unsafe {
+        path: PathBuf,
+        reason: String,
+        fix: String,
+    },
+    /// A change was asked of a state directory opened read-only.
+    #[error("the state directory {} is read-only for you: cannot record a change", .dir.display())]
+    ReadOnly { dir: PathBuf },
     /// `prefs.json` exists but is not a JSON object.
     #[error("preferences file {} is unreadable: {reason}", .path.display())]
     CorruptPrefs { path: PathBuf, reason: String },
@@ -282,6 +296,15 @@ pub struct Journal {
     lines: usize,
     /// Offset of a torn tail already warned about, to warn only once.
     warned_torn_at: Option<u64>,
+    /// SHA-256 of the last line consumed: the next line's `prevSha256`.
+    last_hash: Option<[u8; 32]>,
+    /// Where the last line consumed starts (a broken chain is cut from there).
+    last_offset: u64,
+    /// Every line from here on must carry the chain (version 2, or a version 1 journal once a
+    /// chained line was appended to it).
+    chained: bool,
+    /// False when the state directory could only be opened for reading: changes are refused.
+    writable: bool,
 }
 
 /// Result of [`Journal::open`].
@@ -294,6 +317,8 @@ pub struct Opened {
     pub warnings: Vec<String>,
     /// True when this open wrote a rebase marker.
     pub rebased: bool,
+    /// The first line that cannot be replayed, if any; `entries` stop before it.
+    pub bad: Option<BadLine>,
 }
 
 /// Exclusive hold on the journal; dropping it releases the lock.
@@ -308,23 +333,60 @@ pub struct Transaction<'a> {
 /// `serde_json` accepts as a `Value`) without the reserved keys, and not parsed any further. The
 /// caller deserializes it straight into its own types, so replay builds no `Value` tree.
 #[derive(Clone, PartialEq, Eq)]
-pub struct RawEntry(Box<[u8]>);
+pub struct RawEntry {
+    bytes: Box<[u8]>,
+    line: usize,
+    offset: u64,
+    earlier_fixture: bool,
+}
 
 impl RawEntry {
-    /// The line, without its newline.
+    /// The line, without its newline. It still holds the chain's `prevSha256` key.
     pub fn bytes(&self) -> &[u8] {
-        &self.0
+        &self.bytes
     }
 
     /// The entry as a JSON value (it was checked to be one when it was read).
     pub fn value(&self) -> Value {
-        serde_json::from_slice(&self.0).expect("journal entries are checked when read")
+        let mut v: Value =
+            serde_json::from_slice(&self.bytes).expect("journal entries are checked when read");
+        if let Some(o) = v.as_object_mut() {
+            o.remove(PREV_KEY);
+        }
+        v
     }
+
+    /// Its line number in the journal (the header is line 1).
+    pub fn line(&self) -> usize {
+        self.line
+    }
+
+    /// Where it starts in the journal, for [`Journal::set_aside`].
+    pub fn offset(&self) -> u64 {
+        self.offset
+    }
+
+    /// True when it was written on an earlier fixture and replays onto this one after a rebase:
+    /// it may no longer fit, which is then not tampering.
+    pub fn earlier_fixture(&self) -> bool {
+        self.earlier_fixture
+    }
+}
+
+/// A journal line that cannot be replayed, found while opening. Lines before it are returned for
+/// replay; it and everything after are not.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BadLine {
+    /// Where to cut to set the bad part aside ([`Journal::set_aside`]): the bad line, or for a
+    /// broken chain the line before the one that noticed.
+    pub line: usize,
+    pub offset: u64,
+    pub reason: String,
 }
 
 impl fmt::Debug for RawEntry {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&String::from_utf8_lossy(&self.0))
+        f.write_str(&String::from_utf8_lossy(&self.bytes))
     }
 }
 
@@ -337,7 +399,9 @@ impl PartialEq<Value> for RawEntry {
 impl Drop for Transaction<'_> {
     fn drop(&mut self) {
         // Closing the handle would also release it; an error here is harmless.
-        let _ = self.journal.lock_file.unlock();
+        if self.journal.writable {
+            let _ = self.journal.lock_file.unlock();
+        }
     }
 }
 
@@ -365,11 +429,14 @@ impl Transaction<'_> {
         let Some(obj) = entry.as_object() else {
             return Err(invalid("an entry must be a JSON object"));
         };
-        if obj.contains_key(HEADER_KEY) || obj.contains_key(REBASE_KEY) {
-            // These keys mark control lines; an entry carrying them would be
+        if obj.contains_key(HEADER_KEY)
+            || obj.contains_key(REBASE_KEY)
+            || obj.contains_key(PREV_KEY)
+        {
+            // These keys mark control lines and the chain; an entry carrying them would be
             // misread on replay.
             return Err(invalid(
-                "an entry must not use the reserved keys mystaffJournal or mystaffRebase",
+                "an entry must not use the reserved keys mystaffJournal, mystaffRebase or prevSha256",
             ));
         }
         self.journal.append_locked(entry)
@@ -378,9 +445,21 @@ impl Transaction<'_> {
 
 /// What one complete line means.
 enum Line {
-    Header { tenant: String, sha: String },
-    Rebase { to: String },
-    Entry(RawEntry),
+    Header {
+        version: u64,
+        tenant: String,
+        sha: String,
+    },
+    Rebase {
+        to: String,
+    },
+    Entry,
+}
+
+/// A line read: what it is, and the chain digest it carries.
+struct Parsed {
+    line: Line,
+    prev: Option<String>,
 }
 
 /// `Err` = not a line we could have written (torn or corrupt), with why.
@@ -388,43 +467,86 @@ enum Line {
 /// The common line, an entry, is checked in one pass that builds nothing ([`Probe`]); anything
 /// else (the header, a rebase marker, a bad line) takes the full parse, which also words the
 /// reason.
-fn parse_line(bytes: &[u8]) -> Result<Line, String> {
+fn parse_line(bytes: &[u8]) -> Result<Parsed, String> {
     match serde_json::from_slice::<Probe>(bytes) {
-        Ok(Probe { reserved: false }) => Ok(Line::Entry(RawEntry(bytes.into()))),
+        Ok(Probe {
+            reserved: false,
+            prev,
+        }) => Ok(Parsed {
+            line: Line::Entry,
+            prev,
+        }),
         _ => parse_line_value(bytes),
     }
 }
 
-fn parse_line_value(bytes: &[u8]) -> Result<Line, String> {
+fn parse_line_value(bytes: &[u8]) -> Result<Parsed, String> {
     let value: Value = serde_json::from_slice(bytes).map_err(|e| format!("invalid JSON ({e})"))?;
     let Value::Object(obj) = value else {
         return Err("not a JSON object".into());
     };
+    let prev = match obj.get(PREV_KEY) {
+        None => None,
+        Some(Value::String(p)) => Some(p.clone()),
+        Some(_) => return Err(format!("{PREV_KEY} is not a string")),
+    };
     if let Some(version) = obj.get(HEADER_KEY) {
-        if version.as_u64() != Some(JOURNAL_VERSION) {
-            return Err(format!("unsupported journal version {version}"));
-        }
+        let version = match version.as_u64() {
+            Some(v @ 1..=JOURNAL_VERSION) => v,
+            _ => return Err(format!("unsupported journal version {version}")),
+        };
         let field = |k: &str| obj.get(k).and_then(Value::as_str).map(str::to_string);
         return match (field("tenantId"), field("fixtureSha256")) {
-            (Some(tenant), Some(sha)) => Ok(Line::Header { tenant, sha }),
-            _ => Err("header lacks tenantId or fixtureSha256".into()),
+            (Some(tenant), Some(sha)) if !tenant.is_empty() && is_sha256_hex(&sha) => Ok(Parsed {
+                line: Line::Header {
+                    version,
+                    tenant,
+                    sha,
+                },
+                prev,
+            }),
+            (Some(_), Some(sha)) if !is_sha256_hex(&sha) => Err(format!(
+                "the header's fixtureSha256 `{}` is not a SHA-256 digest (64 hex digits)",
+                cut(&sha)
+            )),
+            _ => Err("the header lacks tenantId or fixtureSha256".into()),
         };
     }
     if let Some(marker) = obj.get(REBASE_KEY) {
         return match marker.get("to").and_then(Value::as_str) {
-            Some(to) => Ok(Line::Rebase { to: to.to_string() }),
-            None => Err("rebase marker lacks \"to\"".into()),
+            Some(to) if is_sha256_hex(to) => Ok(Parsed {
+                line: Line::Rebase { to: to.to_string() },
+                prev,
+            }),
+            _ => Err("a rebase marker lacks a \"to\" SHA-256 digest".into()),
         };
     }
-    Ok(Line::Entry(RawEntry(bytes.into())))
+    Ok(Parsed {
+        line: Line::Entry,
+        prev,
+    })
+}
+
+fn is_sha256_hex(s: &str) -> bool {
+    s.len() == 64 && s.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+}
+
+/// A value from a journal line, cut for a message.
+fn cut(s: &str) -> String {
+    match s.char_indices().nth(80) {
+        Some((i, _)) => format!("{}…", &s[..i]),
+        None => s.to_string(),
+    }
 }
 
 /// A line checked without building it: a JSON object whose values are all valid JSON (numbers in
 /// range, strings valid UTF-8 with valid escapes, nesting within serde_json's limit: the same
 /// parser and checks as a `Value`, since both go through `deserialize_any`). `reserved` says
-/// whether it has a header or rebase key. Anything that is not an object is an error here.
+/// whether it has a header or rebase key; `prev` is its chain digest, when it is a string.
+/// Anything that is not an object is an error here.
 struct Probe {
     reserved: bool,
+    prev: Option<String>,
 }
 
 impl<'de> serde::Deserialize<'de> for Probe {
@@ -436,20 +558,44 @@ impl<'de> serde::Deserialize<'de> for Probe {
                 f.write_str("a JSON object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut m: A) -> Result<Probe, A::Error> {
-                let mut reserved = false;
+                let mut probe = Probe {
+                    reserved: false,
+                    prev: None,
+                };
                 while let Some(key) = m.next_key::<Key>()? {
-                    reserved |= key.0;
-                    m.next_value::<Valid>()?;
+                    match key {
+                        Key::Reserved => {
+                            probe.reserved = true;
+                            m.next_value::<Valid>()?;
+                        }
+                        // A second `prevSha256`, or one that is not a string, takes the full
+                        // parse, which refuses it.
+                        Key::Prev if probe.prev.is_none() => match m.next_value::<Value>()? {
+                            Value::String(p) => probe.prev = Some(p),
+                            _ => probe.reserved = true,
+                        },
+                        Key::Prev => {
+                            probe.reserved = true;
+                            m.next_value::<Valid>()?;
+                        }
+                        Key::Other => {
+                            m.next_value::<Valid>()?;
+                        }
+                    }
                 }
-                Ok(Probe { reserved })
+                Ok(probe)
             }
         }
         d.deserialize_any(V)
     }
 }
 
-/// A map key; `.0` is true for the reserved keys.
-struct Key(bool);
+/// A map key, by what it means to the journal.
+enum Key {
+    Reserved,
+    Prev,
+    Other,
+}
 
 impl<'de> serde::Deserialize<'de> for Key {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Key, D::Error> {
@@ -460,7 +606,11 @@ impl<'de> serde::Deserialize<'de> for Key {
                 f.write_str("a string key")
             }
             fn visit_str<E: serde::de::Error>(self, k: &str) -> Result<Key, E> {
-                Ok(Key(k == HEADER_KEY || k == REBASE_KEY))
+                Ok(match k {
+                    HEADER_KEY | REBASE_KEY => Key::Reserved,
+                    PREV_KEY => Key::Prev,
+                    _ => Key::Other,
+                })
             }
         }
         d.deserialize_str(V)
@@ -513,7 +663,7 @@ impl<'de> serde::Deserialize<'de> for Valid {
 
 #[derive(Clone, Copy, PartialEq)]
 enum Mode {
-    /// We hold the lock: an unparsable tail is a crashed write.
+    /// We hold the lock: an unfinished tail is a crashed write.
     Locked,
     /// No lock: an unfinished tail may be a write in progress; leave it.
     Unlocked,
@@ -523,6 +673,9 @@ impl Journal {
     /// Opens (creating if needed) the journal in `dir` and returns the entries
     /// to replay. With `rebase`, a journal started on another fixture of the
     /// same tenant gets a rebase marker instead of an error.
+    ///
+    /// A state directory this user can only read opens read-only: its history replays, and
+    /// [`Journal::transaction`] refuses changes.
     pub fn open(
         dir: &Path,
         tenant_id: &str,
@@ -530,11 +683,23 @@ impl Journal {
         rebase: bool,
     ) -> Result<Opened, StorageError> {
         create_state_dir(dir)?;
+        check_private(dir, true)?;
         let path = dir.join(JOURNAL_FILE);
         let lock_path = dir.join(LOCK_FILE);
-        let lock_file =
-            open_private(&lock_path, false).map_err(io_err("cannot open lock file", &lock_path))?;
-        let (file, created) = open_journal_file(&path)?;
+        check_private(&lock_path, false)?;
+        check_private(&path, false)?;
+        let (file, lock_file, created, writable) = match open_private(&lock_path, false) {
+            Ok(lock_file) => {
+                let (file, created) = open_journal_file(&path)?;
+                (file, lock_file, created, true)
+            }
+            Err(e) if read_only(&e) => {
+                let file = open_read_only(&path).map_err(io_err("cannot open journal", &path))?;
+                let lock = open_read_only(&path).map_err(io_err("cannot open journal", &path))?;
+                (file, lock, false, false)
+            }
+            Err(e) => return Err(io_err("cannot open lock file", &lock_path)(e)),
+        };
         let mut journal = Journal {
             dir: dir.to_path_buf(),
             path,
@@ -547,19 +712,44 @@ impl Journal {
             offset: 0,
             lines: 0,
             warned_torn_at: None,
+            last_hash: None,
+            last_offset: 0,
+            chained: false,
+            writable,
         };
         if created {
             sync_dir(dir)?;
+        }
+        if !writable {
+            let mut warnings = vec![format!(
+                "the state directory {} is read-only for you: its history is shown, and changes \
+                 are refused",
+                dir.display()
+            )];
+            let (entries, torn, bad) = journal.read_new(Mode::Unlocked, false)?;
+            warnings.extend(torn);
+            let bad = journal.not_a_journal(bad)?;
+            if journal.journal_sha256 != journal.fixture_sha256 && bad.is_none() {
+                return Err(journal.fixture_changed());
+            }
+            return Ok(Opened {
+                journal,
+                entries,
+                warnings,
+                rebased: false,
+                bad,
+            });
         }
         // Hold the lock for the whole open so header creation and rebase
         // markers cannot race another process opening the same dir.
         let txn = journal.transaction_unchecked()?;
         let mut warnings = txn.journal.ensure_header()?;
-        let (entries, torn) = txn.journal.read_new(Mode::Locked)?;
+        let (entries, torn, bad) = txn.journal.read_new(Mode::Locked, false)?;
         warnings.extend(torn);
         let j = &mut *txn.journal;
+        let bad = j.not_a_journal(bad)?;
         let mut rebased = false;
-        if j.journal_sha256 != j.fixture_sha256 {
+        if bad.is_none() && j.journal_sha256 != j.fixture_sha256 {
             if !rebase {
                 return Err(j.fixture_changed());
             }
@@ -575,13 +765,19 @@ impl Journal {
             entries,
             warnings,
             rebased,
+            bad,
         })
     }
 
     /// Takes the exclusive lock and catches up on entries others appended.
     pub fn transaction(&mut self) -> Result<Transaction<'_>, StorageError> {
+        if !self.writable {
+            return Err(StorageError::ReadOnly {
+                dir: self.dir.clone(),
+            });
+        }
         let mut txn = self.transaction_unchecked()?;
-        let (entries, warnings) = txn.journal.read_new(Mode::Locked)?;
+        let (entries, warnings, _) = txn.journal.read_new(Mode::Locked, true)?;
         if txn.journal.journal_sha256 != txn.journal.fixture_sha256 {
             // Another process rebased onto a fixture we are not running on.
             return Err(txn.journal.fixture_changed());
@@ -594,11 +790,73 @@ impl Journal {
     /// Reads entries others appended, without locking (for periodic catch-up).
     /// A line still being written is left for a later call.
     pub fn refresh(&mut self) -> Result<Vec<RawEntry>, StorageError> {
-        let (entries, _) = self.read_new(Mode::Unlocked)?;
+        let (entries, _, _) = self.read_new(Mode::Unlocked, true)?;
         if self.journal_sha256 != self.fixture_sha256 {
             return Err(self.fixture_changed());
         }
         Ok(entries)
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// How many lines the journal has from byte `offset` on, and how many of them hold a change.
+    pub fn count_from(&self, offset: u64) -> Result<(usize, usize), StorageError> {
+        let tail = self.read_from(offset)?;
+        let lines = tail.split(|&b| b == b'\n').filter(|l| !l.is_empty());
+        let (mut n, mut changes) = (0, 0);
+        for l in lines {
+            n += 1;
+            let v = serde_json::from_slice::<Value>(l).ok();
+            changes +=
+                usize::from(v.is_some_and(|v| v.get("change").is_some_and(|c| !c.is_null())));
+        }
+        Ok((n, changes))
+    }
+
+    /// Moves the journal from byte `offset` (the start of line `line`) to the end aside, into a
+    /// new `journal.rejected-<UTC time>` file (fsynced before the journal is cut), and reads the
+    /// journal again up to there. Returns the file it wrote and how many lines it moved.
+    pub fn set_aside(
+        &mut self,
+        line: usize,
+        offset: u64,
+    ) -> Result<(PathBuf, usize), StorageError> {
+        if !self.writable {
+            return Err(StorageError::ReadOnly {
+                dir: self.dir.clone(),
+            });
+        }
+        let txn = self.transaction_unchecked()?;
+        let j = &mut *txn.journal;
+        let tail = j.read_from(offset)?;
+        if line < 2 || tail.is_empty() {
+            return Err(StorageError::InvalidEntry {
+                path: j.path.clone(),
+                reason: format!("there is nothing to set aside from line {line}"),
+            });
+        }
+        let moved = tail
+            .split(|&b| b == b'\n')
+            .filter(|l| !l.is_empty())
+            .count();
+        let side = j.save_aside("journal.rejected", &tail)?;
+        j.file
+            .set_len(offset)
+            .and_then(|_| j.file.sync_data())
+            .map_err(io_err("cannot cut the journal", &j.path))?;
+        j.offset = 0;
+        j.lines = 0;
+        j.last_hash = None;
+        j.last_offset = 0;
+        j.chained = false;
+        j.warned_torn_at = None;
+        let (_, _, bad) = j.read_new(Mode::Locked, false)?;
+        if let Some(b) = bad {
+            return Err(j.corrupt(b));
+        }
+        Ok((side, moved))
     }
 
     fn transaction_unchecked(&mut self) -> Result<Transaction<'_>, StorageError> {
@@ -620,6 +878,29 @@ impl Journal {
         }
     }
 
+    /// A bad first line is not a journal at all: nothing to repair.
+    fn not_a_journal(&self, bad: Option<BadLine>) -> Result<Option<BadLine>, StorageError> {
+        match bad {
+            Some(b) if b.line == 1 => Err(self.corrupt(b)),
+            b => Ok(b),
+        }
+    }
+
+    fn corrupt(&self, bad: BadLine) -> StorageError {
+        if bad.line == 1 {
+            StorageError::NotAJournal {
+                path: self.path.clone(),
+                reason: bad.reason,
+            }
+        } else {
+            StorageError::Corrupt {
+                path: self.path.clone(),
+                line: bad.line,
+                reason: bad.reason,
+            }
+        }
+    }
+
     /// Under the lock: writes the header if the file has no complete first
     /// line (new file, or a crash while writing the header).
     fn ensure_header(&mut self) -> Result<Vec<String>, StorageError> {
@@ -629,7 +910,7 @@ impl Journal {
         }
         let mut warnings = Vec::new();
         if !bytes.is_empty() {
-            let side = self.preserve_torn(&bytes)?;
+            let side = self.save_aside("journal.torn", &bytes)?;
             self.file
                 .set_len(0)
                 .and_then(|_| self.file.sync_data())
@@ -650,6 +931,8 @@ impl Journal {
         // header like any other.
         self.offset = 0;
         self.lines = 0;
+        self.last_hash = None;
+        self.last_offset = 0;
         Ok(warnings)
     }
 
@@ -662,9 +945,16 @@ impl Journal {
         Ok(bytes)
     }
 
-    /// Parses complete lines after `offset`, advancing past valid ones.
-    /// Returns the entries and, in locked mode, a warning for a torn tail.
-    fn read_new(&mut self, mode: Mode) -> Result<(Vec<RawEntry>, Option<String>), StorageError> {
+    /// Parses the lines after `offset`, advancing past valid ones. Returns the entries, in locked
+    /// mode a warning for a torn tail, and the first bad line (a line that does not parse, breaks
+    /// the chain, or is out of place), before which it stops. With `fail`, a bad line is an error
+    /// instead (catching up while running: the history cannot be repaired under a running
+    /// session).
+    fn read_new(
+        &mut self,
+        mode: Mode,
+        fail: bool,
+    ) -> Result<(Vec<RawEntry>, Option<String>, Option<BadLine>), StorageError> {
         let len = self
             .file
             .metadata()
@@ -678,40 +968,84 @@ impl Journal {
             });
         }
         let bytes = self.read_from(self.offset)?;
-        let mut entries = Vec::new();
+        let mut entries: Vec<RawEntry> = Vec::new();
         let mut pos = 0usize;
         let mut torn = false;
+        let mut bad = None;
         while pos < bytes.len() {
-            let Some(nl) = bytes[pos..].iter().position(|&b| b == b'\n') else {
-                torn = true; // no newline: unfinished or crashed write
-                break;
-            };
             let line_no = self.lines + 1;
-            let end = pos + nl + 1;
-            let is_last = end == bytes.len();
-            let parsed = parse_line(&bytes[pos..pos + nl]);
-            let line = match parsed {
-                Ok(line) => line,
-                Err(_) if is_last => {
-                    torn = true; // garbage last line: a crash, not corruption
+            let line_start = self.offset;
+            let (text, end) = match bytes[pos..].iter().position(|&b| b == b'\n') {
+                Some(nl) => (&bytes[pos..pos + nl], pos + nl + 1),
+                None => {
+                    // No newline: an unfinished write, or a crashed one. Under the lock nobody is
+                    // writing, so a tail that is a whole valid line lost only its newline: keep it.
+                    let tail = &bytes[pos..];
+                    if mode == Mode::Unlocked || parse_line(tail).is_err() || !self.writable {
+                        torn = true;
+                        break;
+                    }
+                    (&bytes[pos..], bytes.len())
+                }
+            };
+            let bad_here = |line: usize, offset: u64, reason: String| BadLine {
+                line,
+                offset,
+                reason,
+            };
+            let parsed = match parse_line(text) {
+                Ok(p) => p,
+                Err(reason) => {
+                    bad = Some(bad_here(line_no, line_start, reason));
                     break;
                 }
-                Err(reason) if line_no == 1 => {
-                    return Err(StorageError::NotAJournal {
-                        path: self.path.clone(),
-                        reason,
-                    });
-                }
-                Err(reason) => {
-                    return Err(StorageError::Corrupt {
-                        path: self.path.clone(),
-                        line: line_no,
-                        reason,
-                    });
-                }
             };
-            match (line_no, line) {
-                (1, Line::Header { tenant, sha }) => {
+            let digest: [u8; 32] = Sha256::digest(text).into();
+            if line_no > 1 {
+                let expected = self.last_hash.map(|h| hex(&h)).unwrap_or_default();
+                match &parsed.prev {
+                    Some(p) if *p == expected => self.chained = true,
+                    Some(_) => {
+                        bad = Some(bad_here(
+                            (line_no - 1).max(2),
+                            if line_no > 2 {
+                                self.last_offset
+                            } else {
+                                line_start
+                            },
+                            format!(
+                                "line {line_no} does not follow line {} (its {PREV_KEY} is not \
+                                 that line's digest): line {} was edited, or lines were removed \
+                                 or reordered there",
+                                line_no - 1,
+                                line_no - 1
+                            ),
+                        ));
+                        break;
+                    }
+                    None if self.chained => {
+                        bad = Some(bad_here(
+                            line_no,
+                            line_start,
+                            format!(
+                                "the line has no {PREV_KEY} (every line after the header carries \
+                                 the digest of the line before it): it was not written by mystaff"
+                            ),
+                        ));
+                        break;
+                    }
+                    None => {}
+                }
+            }
+            match (line_no, parsed.line) {
+                (
+                    1,
+                    Line::Header {
+                        version,
+                        tenant,
+                        sha,
+                    },
+                ) => {
                     if tenant != self.tenant_id {
                         return Err(StorageError::TenantMismatch {
                             path: self.path.clone(),
@@ -720,26 +1054,53 @@ impl Journal {
                         });
                     }
                     self.journal_sha256 = sha;
+                    self.chained = version >= 2;
                 }
                 (1, _) => {
-                    return Err(StorageError::NotAJournal {
-                        path: self.path.clone(),
-                        reason: "the first line is not a journal header".into(),
-                    });
+                    bad = Some(bad_here(
+                        1,
+                        0,
+                        "the first line is not a journal header".into(),
+                    ));
+                    break;
                 }
                 (_, Line::Header { .. }) => {
-                    return Err(StorageError::Corrupt {
-                        path: self.path.clone(),
-                        line: line_no,
-                        reason: "unexpected second journal header".into(),
-                    });
+                    bad = Some(bad_here(
+                        line_no,
+                        line_start,
+                        "unexpected second journal header".into(),
+                    ));
+                    break;
                 }
-                (_, Line::Rebase { to }) => self.journal_sha256 = to,
-                (_, Line::Entry(v)) => entries.push(v),
+                (_, Line::Rebase { to }) => {
+                    // What came before was written on another fixture.
+                    for e in &mut entries {
+                        e.earlier_fixture = true;
+                    }
+                    self.journal_sha256 = to;
+                }
+                (_, Line::Entry) => entries.push(RawEntry {
+                    bytes: text.into(),
+                    line: line_no,
+                    offset: line_start,
+                    earlier_fixture: false,
+                }),
             }
+            if end == bytes.len() && !bytes.ends_with(b"\n") {
+                // The kept line gets its newline back, so the next append starts a line.
+                (&self.file)
+                    .write_all(b"\n")
+                    .and_then(|_| self.file.sync_data())
+                    .map_err(io_err("cannot write to journal", &self.path))?;
+            }
+            self.last_hash = Some(digest);
+            self.last_offset = line_start;
+            self.offset += (end - pos) as u64 + u64::from(!bytes[..end].ends_with(b"\n"));
             pos = end;
             self.lines = line_no;
-            self.offset += nl as u64 + 1;
+        }
+        if fail && let Some(b) = bad {
+            return Err(self.corrupt(b));
         }
         let mut warning = None;
         if torn && mode == Mode::Locked && self.warned_torn_at != Some(self.offset) {
@@ -753,7 +1114,7 @@ impl Journal {
                 bytes.len() - pos
             ));
         }
-        Ok((entries, warning))
+        Ok((entries, warning, bad))
     }
 
     /// Caller holds the lock and has caught up, so anything past `offset` is
@@ -773,16 +1134,21 @@ impl Journal {
         }
         if len > self.offset {
             let tail = self.read_from(self.offset)?;
-            self.preserve_torn(&tail)?;
+            self.save_aside("journal.torn", &tail)?;
             self.file
                 .set_len(self.offset)
                 .and_then(|_| self.file.sync_data())
                 .map_err(io_err("cannot truncate torn tail of journal", &self.path))?;
         }
-        let mut buf = serde_json::to_vec(value).map_err(|e| StorageError::InvalidEntry {
+        let mut value = value.clone();
+        if let (Some(h), Some(obj)) = (self.last_hash, value.as_object_mut()) {
+            obj.insert(PREV_KEY.to_string(), Value::String(hex(&h)));
+        }
+        let mut buf = serde_json::to_vec(&value).map_err(|e| StorageError::InvalidEntry {
             path: self.path.clone(),
             reason: e.to_string(),
         })?;
+        let digest: [u8; 32] = Sha256::digest(&buf).into();
         buf.push(b'\n');
         let written = (&self.file)
             .write_all(&buf)
@@ -797,39 +1163,128 @@ impl Journal {
                 source,
             });
         }
+        self.last_offset = self.offset;
+        self.last_hash = Some(digest);
+        if self.lines > 0 {
+            self.chained = true;
+        }
         self.offset += buf.len() as u64;
         self.lines += 1;
         Ok(())
     }
 
-    /// Saves torn bytes to `journal.torn-<unix-ts>` (fsynced) so truncating
-    /// them never loses data.
-    fn preserve_torn(&self, bytes: &[u8]) -> Result<PathBuf, StorageError> {
-        let ts = SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .map(|d| d.as_secs())
-            .unwrap_or(0);
+    /// Saves bytes cut from the journal to `<stem>-<UTC time>` (fsynced), so cutting them never
+    /// loses data.
+    fn save_aside(&self, stem: &str, bytes: &[u8]) -> Result<PathBuf, StorageError> {
+        let ts = time::OffsetDateTime::now_utc();
+        let ts = ts
+            .format(time::macros::format_description!(
+                "[year][month][day]T[hour][minute][second]Z"
+            ))
+            .unwrap_or_else(|_| ts.unix_timestamp().to_string());
         let mut n = 0u32;
         loop {
             let name = if n == 0 {
-                format!("journal.torn-{ts}")
+                format!("{stem}-{ts}")
             } else {
-                format!("journal.torn-{ts}-{n}")
+                format!("{stem}-{ts}-{n}")
             };
             let side = self.dir.join(name);
             match open_private(&side, true) {
                 Ok(mut f) => {
                     f.write_all(bytes)
                         .and_then(|_| f.sync_all())
-                        .map_err(io_err("cannot save torn journal bytes to", &side))?;
+                        .map_err(io_err("cannot save journal bytes to", &side))?;
                     sync_dir(&self.dir)?;
                     return Ok(side);
                 }
                 Err(e) if e.kind() == io::ErrorKind::AlreadyExists && n < 1000 => n += 1,
-                Err(e) => return Err(io_err("cannot save torn journal bytes to", &side)(e)),
+                Err(e) => return Err(io_err("cannot save journal bytes to", &side)(e)),
             }
         }
     }
+}
+
+/// The open failed because this user may only read there.
+fn read_only(e: &io::Error) -> bool {
+    matches!(
+        e.kind(),
+        io::ErrorKind::PermissionDenied | io::ErrorKind::ReadOnlyFilesystem
+    )
+}
+
+/// Refuses, like ssh, a state directory or file that another user could change: owned by someone
+/// else, or writable by group or others. Anyone who can write the journal can make history.
+fn check_private(path: &Path, is_dir: bool) -> Result<(), StorageError> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        let meta = match fs::symlink_metadata(path) {
+            Ok(m) => m,
+            // Not there yet: it is created private.
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(()),
+            Err(e) => return Err(io_err("cannot read", path)(e)),
+        };
+        if meta.file_type().is_symlink() {
+            return Err(StorageError::Unsafe {
+                path: path.to_path_buf(),
+                reason: "is a symbolic link; mystaff does not follow links in its state directory"
+                    .into(),
+                fix: format!(
+                    "replace it with the {} itself",
+                    if is_dir { "directory" } else { "file" }
+                ),
+            });
+        }
+        // SAFETY: geteuid has no preconditions and cannot fail.
+        let me = unsafe { libc::geteuid() };
+        if meta.uid() != me {
+            return Err(StorageError::Unsafe {
+                path: path.to_path_buf(),
+                reason: format!(
+                    "is owned by another user (uid {}, you are {me})",
+                    meta.uid()
+                ),
+                fix: format!("chown {me} {}", path.display()),
+            });
+        }
+        if meta.mode() & 0o022 != 0 {
+            return Err(StorageError::Unsafe {
+                path: path.to_path_buf(),
+                reason: format!(
+                    "is writable by {} (mode {:o})",
+                    if meta.mode() & 0o002 != 0 {
+                        "everyone"
+                    } else {
+                        "its group"
+                    },
+                    meta.mode() & 0o7777
+                ),
+                fix: format!("chmod go-w {}", path.display()),
+            });
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = (path, is_dir);
+    Ok(())
+}
+
+/// Opens a state file without following a symbolic link (a link there is an error).
+fn no_follow(opts: &mut OpenOptions) {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        opts.custom_flags(libc::O_NOFOLLOW);
+    }
+    #[cfg(not(unix))]
+    let _ = opts;
+}
+
+fn open_read_only(path: &Path) -> io::Result<File> {
+    let mut opts = OpenOptions::new();
+    opts.read(true);
+    no_follow(&mut opts);
+    opts.open(path)
 }
 
 /// Opens a file read+write with 0600 on unix; `create_new` fails if it exists.
@@ -846,6 +1301,7 @@ fn open_private(path: &Path, create_new: bool) -> io::Result<File> {
         use std::os::unix::fs::OpenOptionsExt;
         opts.mode(0o600);
     }
+    no_follow(&mut opts);
     opts.open(path)
 }
 
@@ -859,6 +1315,7 @@ fn open_journal_file(path: &Path) -> Result<(File, bool), StorageError> {
         use std::os::unix::fs::OpenOptionsExt;
         opts.mode(0o600);
     }
+    no_follow(&mut opts);
     match opts.clone().create_new(true).open(path) {
         Ok(f) => Ok((f, true)),
         Err(e) if e.kind() == io::ErrorKind::AlreadyExists => opts
@@ -900,7 +1357,12 @@ fn sync_dir(dir: &Path) -> Result<(), StorageError> {
 /// Loads `prefs.json` from the state dir; a missing file is an empty map.
 pub fn load_prefs(dir: &Path) -> Result<Map<String, Value>, StorageError> {
     let path = dir.join(PREFS_FILE);
-    let bytes = match fs::read(&path) {
+    let read = |p: &Path| -> io::Result<Vec<u8>> {
+        let mut bytes = Vec::new();
+        open_read_only(p)?.read_to_end(&mut bytes)?;
+        Ok(bytes)
+    };
+    let bytes = match read(&path) {
         Ok(b) => b,
         Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Map::new()),
         Err(e) => return Err(io_err("cannot read preferences", &path)(e)),
@@ -1000,7 +1462,7 @@ mod tests {
         let header: Value = serde_json::from_str(text.trim_end()).unwrap();
         assert_eq!(
             header,
-            json!({"mystaffJournal": 1, "tenantId": TENANT, "fixtureSha256": sha("f1")})
+            json!({"mystaffJournal": 2, "tenantId": TENANT, "fixtureSha256": sha("f1")})
         );
         assert_eq!(text.lines().count(), 1);
         #[cfg(unix)]
@@ -1090,22 +1552,185 @@ mod tests {
         assert!(o.warnings.is_empty());
     }
 
-    #[test]
-    fn invalid_last_line_with_newline_is_torn() {
-        let tmp = tempfile::tempdir().unwrap();
-        let dir = tmp.path();
-        let mut j = open(dir, "f").unwrap().journal;
-        append_one(&mut j, json!({"n": 1}));
-        drop(j);
+    fn append_raw(dir: &Path, bytes: &[u8]) {
         let mut f = OpenOptions::new()
             .append(true)
             .open(dir.join(JOURNAL_FILE))
             .unwrap();
-        f.write_all(b"\0\0\0\n").unwrap();
-        drop(f);
+        f.write_all(bytes).unwrap();
+    }
+
+    /// A journal of a header and entries {"n": 1..=n}.
+    fn journal_of(dir: &Path, n: u32) {
+        let mut j = open(dir, "f").unwrap().journal;
+        for i in 1..=n {
+            append_one(&mut j, json!({ "n": i }));
+        }
+    }
+
+    fn numbers(o: &Opened) -> Vec<u64> {
+        o.entries
+            .iter()
+            .map(|e| e.value()["n"].as_u64().unwrap())
+            .collect()
+    }
+
+    #[test]
+    fn complete_bad_last_line_is_corruption_not_a_torn_write() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path();
+        journal_of(dir, 1);
+        append_raw(dir, b"\0\0\0\n");
         let o = open(dir, "f").unwrap();
-        assert_eq!(o.entries, vec![json!({"n": 1})]);
-        assert!(o.warnings[0].contains("line 3"), "{}", o.warnings[0]);
+        assert_eq!(numbers(&o), [1]);
+        let bad = o.bad.unwrap();
+        assert_eq!((bad.line, o.warnings.len()), (3, 0), "{bad:?}");
+        assert!(bad.reason.contains("invalid JSON"), "{bad:?}");
+    }
+
+    #[test]
+    fn valid_last_line_missing_only_its_newline_is_kept() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path();
+        journal_of(dir, 1);
+        let text = journal_text(dir);
+        let prev = hex(&Sha256::digest(text.lines().last().unwrap()));
+        append_raw(
+            dir,
+            format!("{{\"n\":2,\"{PREV_KEY}\":\"{prev}\"}}").as_bytes(),
+        );
+        let o = open(dir, "f").unwrap();
+        assert_eq!(numbers(&o), [1, 2]);
+        assert!(o.warnings.is_empty() && o.bad.is_none());
+        assert!(journal_text(dir).ends_with("}\n"));
+        let mut j = o.journal;
+        append_one(&mut j, json!({"n": 3}));
+        drop(j);
+        assert_eq!(numbers(&open(dir, "f").unwrap()), [1, 2, 3]);
+    }
+
+    /// The chain finds an edited, a removed and a reordered line, and says where.
+    #[test]
+    fn the_chain_locates_edited_removed_and_reordered_lines() {
+        let cases: [(&str, fn(&mut Vec<String>), usize); 4] = [
+            ("edited", |l| l[2] = l[2].replace("\"n\":2", "\"n\":7"), 3),
+            ("removed", |l| drop(l.remove(2)), 2),
+            ("reordered", |l| l.swap(2, 3), 2),
+            ("unchained", |l| l.push("{\"n\":9}".into()), 6),
+        ];
+        for (what, edit, cut_at) in cases {
+            let tmp = tempfile::tempdir().unwrap();
+            let dir = tmp.path();
+            journal_of(dir, 4);
+            let mut lines: Vec<String> = journal_text(dir).lines().map(String::from).collect();
+            edit(&mut lines);
+            fs::write(dir.join(JOURNAL_FILE), lines.join("\n") + "\n").unwrap();
+            let o = open(dir, "f").unwrap();
+            let bad = o.bad.clone().unwrap_or_else(|| panic!("{what}: not found"));
+            assert_eq!(bad.line, cut_at, "{what}: {bad:?}");
+            assert!(numbers(&o).len() >= cut_at - 2, "{what}");
+        }
+    }
+
+    #[test]
+    fn set_aside_moves_the_rest_to_a_dated_file_and_keeps_the_chain() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path();
+        journal_of(dir, 3);
+        append_raw(dir, b"{\"forged\":1}\n{\"n\":5}\n");
+        let o = open(dir, "f").unwrap();
+        let bad = o.bad.clone().unwrap();
+        assert_eq!(bad.line, 5);
+        let before = journal_text(dir);
+        let mut j = o.journal;
+        assert_eq!(j.count_from(bad.offset).unwrap(), (2, 0));
+        let (side, moved) = j.set_aside(bad.line, bad.offset).unwrap();
+        assert_eq!(moved, 2);
+        let name = side.file_name().unwrap().to_string_lossy().to_string();
+        assert!(name.starts_with("journal.rejected-2"), "{name}");
+        assert_eq!(
+            journal_text(dir) + &fs::read_to_string(&side).unwrap(),
+            before,
+            "nothing is lost"
+        );
+        append_one(&mut j, json!({"n": 4}));
+        drop(j);
+        let o = open(dir, "f").unwrap();
+        assert_eq!((numbers(&o), o.bad), (vec![1, 2, 3, 4], None));
+    }
+
+    #[test]
+    fn a_version_1_journal_is_read_and_chained_from_its_end() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path();
+        fs::create_dir_all(dir).unwrap();
+        let header = json!({"mystaffJournal": 1, "tenantId": TENANT, "fixtureSha256": sha("f")});
+        fs::write(dir.join(JOURNAL_FILE), format!("{header}\n{{\"n\":1}}\n")).unwrap();
+        let mut j = open(dir, "f").unwrap().journal;
+        append_one(&mut j, json!({"n": 2}));
+        drop(j);
+        assert_eq!(numbers(&open(dir, "f").unwrap()), [1, 2]);
+        // From the first chained line on, an unchained line is refused.
+        append_raw(dir, b"{\"n\":3}\n");
+        assert_eq!(open(dir, "f").unwrap().bad.unwrap().line, 4);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn links_and_shared_state_are_refused() {
+        use std::os::unix::fs::PermissionsExt;
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("state");
+        journal_of(&dir, 1);
+        let elsewhere = tmp.path().join("elsewhere");
+        fs::rename(dir.join(JOURNAL_FILE), &elsewhere).unwrap();
+        std::os::unix::fs::symlink(&elsewhere, dir.join(JOURNAL_FILE)).unwrap();
+        let err = open(&dir, "f").unwrap_err().to_string();
+        assert!(err.contains("symbolic link"), "{err}");
+        fs::remove_file(dir.join(JOURNAL_FILE)).unwrap();
+        fs::rename(&elsewhere, dir.join(JOURNAL_FILE)).unwrap();
+
+        fs::set_permissions(&dir, fs::Permissions::from_mode(0o777)).unwrap();
+        let err = open(&dir, "f").unwrap_err().to_string();
+        assert!(
+            err.contains("writable by everyone") && err.contains("chmod go-w"),
+            "{err}"
+        );
+        fs::set_permissions(&dir, fs::Permissions::from_mode(0o700)).unwrap();
+        let journal = dir.join(JOURNAL_FILE);
+        fs::set_permissions(&journal, fs::Permissions::from_mode(0o620)).unwrap();
+        let err = open(&dir, "f").unwrap_err().to_string();
+        assert!(err.contains("writable by its group"), "{err}");
+        fs::set_permissions(&journal, fs::Permissions::from_mode(0o600)).unwrap();
+        assert_eq!(numbers(&open(&dir, "f").unwrap()), [1]);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_read_only_state_directory_is_read_and_refuses_changes() {
+        use std::os::unix::fs::PermissionsExt;
+        // SAFETY: geteuid cannot fail. Root can write anything, so the case cannot be made.
+        if unsafe { libc::geteuid() } == 0 {
+            return;
+        }
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("state");
+        journal_of(&dir, 2);
+        for f in [JOURNAL_FILE, LOCK_FILE] {
+            fs::set_permissions(dir.join(f), fs::Permissions::from_mode(0o400)).unwrap();
+        }
+        fs::set_permissions(&dir, fs::Permissions::from_mode(0o500)).unwrap();
+        let o = open(&dir, "f");
+        fs::set_permissions(&dir, fs::Permissions::from_mode(0o700)).unwrap();
+        let o = o.unwrap();
+        assert_eq!(numbers(&o), [1, 2]);
+        assert!(o.warnings[0].contains("read-only"), "{:?}", o.warnings);
+        let mut j = o.journal;
+        let err = j.transaction().unwrap_err().to_string();
+        assert!(
+            err.contains("read-only") && err.contains("cannot record"),
+            "{err}"
+        );
     }
 
     #[test]
@@ -1116,13 +1741,13 @@ mod tests {
         append_one(&mut j, json!({"n": 1}));
         append_one(&mut j, json!({"n": 2}));
         drop(j);
-        let text = journal_text(dir).replacen("{\"n\":1}", "{\"n\":1", 1);
+        let text = journal_text(dir).replacen("{\"n\":1,", "{\"n\":1,,", 1);
         fs::write(dir.join(JOURNAL_FILE), text).unwrap();
-        let err = open(dir, "f").unwrap_err();
-        assert!(
-            matches!(err, StorageError::Corrupt { line: 2, .. }),
-            "{err}"
-        );
+        let o = open(dir, "f").unwrap();
+        assert!(o.entries.is_empty());
+        let bad = o.bad.clone().unwrap();
+        assert_eq!(bad.line, 2, "{bad:?}");
+        let err = o.journal.corrupt(bad);
         let msg = err.to_string();
         assert!(
             msg.contains("line 2") && msg.contains(JOURNAL_FILE),
@@ -1157,8 +1782,10 @@ mod tests {
         assert!(o.rebased);
         assert_eq!(o.entries, vec![json!({"n": 1})]);
         let last = journal_text(dir).lines().last().unwrap().to_string();
+        let mut last: Value = serde_json::from_str(&last).unwrap();
+        assert!(last.as_object_mut().unwrap().remove(PREV_KEY).is_some());
         assert_eq!(
-            serde_json::from_str::<Value>(&last).unwrap(),
+            last,
             json!({"mystaffRebase": {"from": sha("old"), "to": sha("new")}})
         );
         let mut j = o.journal;
@@ -1219,6 +1846,7 @@ mod tests {
         let dir = tmp.path();
         fs::write(dir.join(JOURNAL_FILE), b"hello\n{}\n").unwrap();
         let err = open(dir, "f").unwrap_err();
+        assert!(err.to_string().contains("invalid JSON"), "{err}");
         assert!(matches!(err, StorageError::NotAJournal { .. }), "{err}");
     }
 
@@ -1236,9 +1864,11 @@ mod tests {
             .append(true)
             .open(dir.join(JOURNAL_FILE))
             .unwrap();
+        let prev = hex(&Sha256::digest(journal_text(dir).lines().last().unwrap()));
         f.write_all(b"{\"from\":").unwrap();
         assert!(a.refresh().unwrap().is_empty());
-        f.write_all(b"\"c\"}\n").unwrap();
+        f.write_all(format!("\"c\",\"{PREV_KEY}\":\"{prev}\"}}\n").as_bytes())
+            .unwrap();
         assert_eq!(a.refresh().unwrap(), vec![json!({"from": "c"})]);
     }
 
@@ -1347,10 +1977,19 @@ mod tests {
         .chain([b"{\"s\":\"\xff\"}".to_vec(), b"{\"s\xff\":1}".to_vec()])
         .collect();
         for l in &lines {
-            let kind = |r: Result<Line, String>| match r {
-                Ok(Line::Header { .. }) => "header".to_string(),
-                Ok(Line::Rebase { .. }) => "rebase".to_string(),
-                Ok(Line::Entry(e)) => format!("entry {:?}", e.value()),
+            let kind = |r: Result<Parsed, String>| match r {
+                Ok(Parsed {
+                    line: Line::Header { .. },
+                    ..
+                }) => "header".to_string(),
+                Ok(Parsed {
+                    line: Line::Rebase { .. },
+                    ..
+                }) => "rebase".to_string(),
+                Ok(Parsed {
+                    line: Line::Entry,
+                    prev,
+                }) => format!("entry {prev:?}"),
                 Err(e) => format!("error {e}"),
             };
             let probe_ok = serde_json::from_slice::<Probe>(l).is_ok();

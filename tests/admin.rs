@@ -86,6 +86,7 @@ impl Env {
                 state_dir: Some(self.state()),
                 ephemeral: false,
                 rebase: false,
+                repair: false,
             },
             "cli",
         )
@@ -640,6 +641,7 @@ fn open_state(state: &Path) -> Session {
             state_dir: Some(state.to_path_buf()),
             ephemeral: false,
             rebase: false,
+            repair: false,
         },
         "cli",
     )

@@ -64,6 +64,7 @@ impl Env {
                 state_dir: Some(self.state()),
                 ephemeral: false,
                 rebase,
+                repair: false,
             },
             "cli",
         )
@@ -396,6 +397,7 @@ fn ephemeral_sessions_write_nothing() {
             state_dir: Some(env.state()),
             ephemeral: true,
             rebase: false,
+            repair: false,
         },
         "cli",
     )

@@ -46,6 +46,10 @@ pub struct Global {
     /// Replay the journal onto a fixture that changed since the journal was started.
     #[arg(long, global = true)]
     pub rebase: bool,
+    /// When a journal line cannot be replayed (edited, forged, out of order), move it and every
+    /// line after it aside into a dated file in the state directory, and open without them.
+    #[arg(long, global = true, conflicts_with = "ephemeral")]
+    pub repair: bool,
 }
 
 /// `--as`, for commands that change something: who is acting.

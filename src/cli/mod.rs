@@ -78,6 +78,7 @@ pub fn open_options(g: &Global) -> OpenOptions {
         state_dir: g.state.clone(),
         ephemeral: g.ephemeral,
         rebase: g.rebase,
+        repair: g.repair,
     }
 }
 

@@ -561,6 +561,7 @@ fn journal_bench() -> (Duration, Duration, Vec<Duration>) {
         state_dir: Some(state.clone()),
         ephemeral: false,
         rebase: false,
+        repair: false,
     };
     let mut appends = Vec::new();
     {

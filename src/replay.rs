@@ -120,6 +120,8 @@ pub fn verify(
             Ok(())
         }
     };
+    // The id a plan drew for a new object, which its audit record names too.
+    let mut planned_id: Option<String> = None;
     let planned: Planned<()> = match change {
         Change::PasswordReset {
             user_id,
@@ -135,7 +137,7 @@ pub fn verify(
             }
             let target = user(user_id)?;
             let p = ops::reset_password(t, ctx, actor, target, None);
-            same_except(p, |c| {
+            same_except(p, &mut planned_id, |c| {
                 if let Change::PasswordReset {
                     password_hash: h,
                     at: a,
@@ -179,7 +181,7 @@ pub fn verify(
                 description.as_deref(),
                 *is_member_management_restricted,
             );
-            same_except(p, |c| {
+            same_except(p, &mut planned_id, |c| {
                 if let Change::AuCreated { id: i, .. } = c {
                     i.clone_from(id);
                 }
@@ -209,7 +211,7 @@ pub fn verify(
                     None => return Err(format!("`{}` is not a directory scope", cut(s))),
                 },
             };
-            same_except(planned, |c| {
+            same_except(planned, &mut planned_id, |c| {
                 if let Change::RoleAssigned { id: i, .. } = c {
                     i.clone_from(id);
                 }
@@ -264,7 +266,7 @@ pub fn verify(
             {
                 return Err("the new user's password fields do not fit the kind of user".into());
             }
-            same_except(p, |c| {
+            same_except(p, &mut planned_id, |c| {
                 if let Change::UserCreated { user: n } = c {
                     n.id.clone_from(&u.id);
                     n.password_hash.clone_from(&u.password_hash);
@@ -276,25 +278,57 @@ pub fn verify(
         Change::UserDeleted { id } => drop_value(ops::delete_user(t, ctx, actor, user(id)?)),
     };
     if let Err(e) = planned.result {
-        return Err(refusal(&e));
+        return Err(refusal(&e, &record.initiated_by.user.user_principal_name));
     }
     if planned.change.as_ref() != Some(change) {
         return Err("the change is not the one mystaff makes for that request".into());
     }
-    let activity = planned.audit.map(|a| a.activity_display_name);
-    if activity.as_deref() != Some(record.activity_display_name.as_str()) {
+    let Some(a) = planned.audit else {
+        return Err("mystaff records no such change".into());
+    };
+    if a.activity_display_name != record.activity_display_name {
         return Err(format!(
             "the audit record's activity `{}` is not this change's",
             cut(&record.activity_display_name)
         ));
     }
+    // What the record says was changed must be what the change changed (a renamed target or a
+    // made-up old value is a forged record). Each plan draws its own ids: compare past them.
+    let same = |x: &crate::audit::TargetResource, y: &crate::audit::TargetResource| {
+        (x.id == y.id
+            || (planned_id.as_deref() == Some(x.id.as_str())
+                && new_object_id(change) == Some(y.id.as_str())))
+            && x.kind == y.kind
+            && x.user_principal_name == y.user_principal_name
+            && x.display_name == y.display_name
+            && x.modified_properties == y.modified_properties
+    };
+    let targets_agree = a.target_resources.len() == record.target_resources.len()
+        && a.target_resources
+            .iter()
+            .zip(&record.target_resources)
+            .all(|(x, y)| same(x, y));
+    if !targets_agree || a.category != record.category || a.operation_type != record.operation_type
+    {
+        return Err("the audit record does not describe this change".into());
+    }
     Ok(())
 }
 
-fn refusal(e: &OpError) -> String {
+fn refusal(e: &OpError, actor: &str) -> String {
     match e {
-        OpError::Refused(why) => format!("its actor could not have made it: {why}"),
+        // The engine speaks to the actor ("you hold …").
+        OpError::Refused(why) => format!("{} could not have made this change: {why}", cut(actor)),
         e => format!("mystaff would not make it: {e}"),
+    }
+}
+
+/// The id of the object a change creates.
+fn new_object_id(c: &Change) -> Option<&str> {
+    match c {
+        Change::AuCreated { id, .. } | Change::RoleAssigned { id, .. } => Some(id),
+        Change::UserCreated { user } => Some(&user.id),
+        _ => None,
     }
 }
 
@@ -308,9 +342,14 @@ fn drop_value<T>(p: Planned<T>) -> Planned<()> {
 
 /// `p` with the fields its plan drew fresh (ids, hashes, times) set to the recorded ones, so the
 /// comparison is of everything the request decided.
-fn same_except<T>(p: Planned<T>, fix: impl FnOnce(&mut Change)) -> Planned<()> {
+fn same_except<T>(
+    p: Planned<T>,
+    planned_id: &mut Option<String>,
+    fix: impl FnOnce(&mut Change),
+) -> Planned<()> {
     let mut p = drop_value(p);
     if let Some(c) = p.change.as_mut() {
+        *planned_id = new_object_id(c).map(str::to_string);
         fix(c);
     }
     p

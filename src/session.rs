@@ -52,7 +52,7 @@ pub enum SessionError {
     NoStateDir(String),
     /// A journal line cannot be replayed: it is not what mystaff writes, breaks the chain, or is
     /// a change its actor could not have made (exit 3). Nothing after it is trusted.
-    #[error("journal {}, line {line}: {reason}. {hint}", .path.display())]
+    #[error("journal {}, line {line}: {}. {hint}", .path.display(), .reason.trim_end_matches('.'))]
     Journal {
         path: PathBuf,
         line: usize,
@@ -165,7 +165,7 @@ impl Session {
             }
             let (lines, changes) = journal.count_from(b.offset)?;
             let what = format!(
-                "line {} and everything after it ({lines} {}, {changes} of them {})",
+                "line {} and everything after it ({lines} {} holding {changes} {})",
                 b.line,
                 plural(lines, "line", "lines"),
                 plural(changes, "change", "changes")
@@ -176,7 +176,8 @@ impl Session {
                     line: b.line,
                     reason: b.reason,
                     hint: format!(
-                        "Nothing was opened. --repair moves {what} aside into a dated file in {};                          nothing is deleted",
+                        "Nothing was opened. --repair moves {what} aside into a dated file in {}; \
+                         nothing is deleted",
                         dir.display()
                     ),
                 });

@@ -661,6 +661,9 @@ impl<'de> serde::Deserialize<'de> for Valid {
     }
 }
 
+/// What [`Journal::read_new`] found: entries, a torn-tail warning, the first bad line.
+type ReadLines = (Vec<RawEntry>, Option<String>, Option<BadLine>);
+
 #[derive(Clone, Copy, PartialEq)]
 enum Mode {
     /// We hold the lock: an unfinished tail is a crashed write.
@@ -950,11 +953,7 @@ impl Journal {
     /// the chain, or is out of place), before which it stops. With `fail`, a bad line is an error
     /// instead (catching up while running: the history cannot be repaired under a running
     /// session).
-    fn read_new(
-        &mut self,
-        mode: Mode,
-        fail: bool,
-    ) -> Result<(Vec<RawEntry>, Option<String>, Option<BadLine>), StorageError> {
+    fn read_new(&mut self, mode: Mode, fail: bool) -> Result<ReadLines, StorageError> {
         let len = self
             .file
             .metadata()
@@ -1612,7 +1611,8 @@ mod tests {
     /// The chain finds an edited, a removed and a reordered line, and says where.
     #[test]
     fn the_chain_locates_edited_removed_and_reordered_lines() {
-        let cases: [(&str, fn(&mut Vec<String>), usize); 4] = [
+        type Edit = fn(&mut Vec<String>);
+        let cases: [(&str, Edit, usize); 4] = [
             ("edited", |l| l[2] = l[2].replace("\"n\":2", "\"n\":7"), 3),
             ("removed", |l| drop(l.remove(2)), 2),
             ("reordered", |l| l.swap(2, 3), 2),

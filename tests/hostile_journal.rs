@@ -433,3 +433,52 @@ fn another_users_state_is_refused_and_a_read_only_one_is_read() {
     assert!(text(&o).contains("read-only"), "{}", text(&o));
     fs::set_permissions(&state, fs::Permissions::from_mode(0o700)).unwrap();
 }
+
+mod fuzz {
+    use super::*;
+    use mystaff::session::{OpenOptions, Session};
+    use proptest::prelude::*;
+
+    /// A real history's bytes, made once.
+    fn real_journal() -> &'static [u8] {
+        static BYTES: std::sync::OnceLock<Vec<u8>> = std::sync::OnceLock::new();
+        BYTES.get_or_init(|| {
+            let (_tmp, state) = history();
+            fs::read(journal(&state)).unwrap()
+        })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 96, ..ProptestConfig::default() })]
+
+        /// Whatever the journal's bytes become (flipped, cut, spliced with garbage), opening it
+        /// gives a session or an error, never a panic, and an error names the journal.
+        #[test]
+        fn a_mangled_journal_never_panics(
+            edits in proptest::collection::vec((any::<u16>(), any::<u8>(), 0u8..3), 1..6),
+            tail in proptest::collection::vec(any::<u8>(), 0..64),
+        ) {
+            let mut bytes = real_journal().to_vec();
+            for (at, b, how) in edits {
+                let i = usize::from(at) % (bytes.len() + 1);
+                match how {
+                    0 if i < bytes.len() => bytes[i] = b,
+                    1 => bytes.insert(i, b),
+                    _ if i < bytes.len() => drop(bytes.remove(i)),
+                    _ => {}
+                }
+            }
+            bytes.extend(tail);
+            let tmp = tempfile::tempdir().unwrap();
+            let state = tmp.path().join("state");
+            fs::create_dir_all(&state).unwrap();
+            fs::write(journal(&state), &bytes).unwrap();
+            let opts = OpenOptions { state_dir: Some(state.clone()), ..OpenOptions::default() };
+            if let Err(e) = Session::open(&opts, "cli") {
+                let msg = e.to_string();
+                prop_assert!(msg.contains("journal"), "{msg}");
+                prop_assert_eq!(e.exit_code(), 3);
+            }
+        }
+    }
+}

@@ -658,3 +658,30 @@ fn config_path_default_and_check() {
     let o = run(&["--config", "/nonexistent/mystaff.toml", "config", "check"]);
     assert_eq!(o.status.code(), Some(2));
 }
+
+#[test]
+fn numeric_flags_out_of_range_are_usage_errors_not_aborts() {
+    for (cmd, limit) in [
+        ("search", "4294967296"),
+        ("search", "99999999999999999999"),
+        ("search", "0"),
+        ("audit", "0"),
+        ("audit", "18446744073709551616"),
+    ] {
+        let mut args = vec!["--ephemeral", cmd];
+        if cmd == "search" {
+            args.push("seattle");
+        }
+        args.extend(["--limit", limit]);
+        let o = run(&args);
+        assert_eq!(
+            o.status.code(),
+            Some(2),
+            "{cmd} --limit {limit}: {}",
+            stderr(&o)
+        );
+        assert!(stderr(&o).contains("--limit"), "{}", stderr(&o));
+    }
+    let o = run(&["--ephemeral", "search", "seattle", "--limit", "10000"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+}

@@ -142,9 +142,9 @@ pub enum Command {
         viewer: Viewer,
         /// What to look for: part of a name, a sign-in name or a location.
         query: String,
-        /// Show at most this many hits.
-        #[arg(long, default_value_t = 20)]
-        limit: usize,
+        /// Show at most this many hits (1 to 10000).
+        #[arg(long, default_value_t = 20, value_parser = clap::value_parser!(u32).range(1..=10_000))]
+        limit: u32,
         #[command(flatten)]
         json: Json,
     },
@@ -152,9 +152,9 @@ pub enum Command {
     Audit {
         #[command(flatten)]
         json: Json,
-        /// Show at most this many records.
-        #[arg(long)]
-        limit: Option<usize>,
+        /// Show at most this many records (1 to 1000000).
+        #[arg(long, value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
+        limit: Option<u32>,
         /// Only records about this user (UPN or id) or administrative unit.
         #[arg(long)]
         target: Option<String>,

@@ -894,7 +894,7 @@ fn shape_problems(v: &serde_json::Value) -> Vec<String> {
 }
 
 /// The hyphenated `8-4-4-4-12` form only (Graph's), not the braced or URN forms `uuid` also reads.
-fn is_guid(s: &str) -> bool {
+pub fn is_guid(s: &str) -> bool {
     s.len() == 36 && uuid::Uuid::try_parse(s).is_ok()
 }
 

@@ -8,6 +8,7 @@ pub mod access;
 pub mod alloc;
 pub mod audit;
 pub mod cli;
+pub mod echo;
 pub mod fixture;
 pub mod generate;
 pub mod model;

@@ -10,6 +10,7 @@ use rand::SeedableRng;
 use rand::rngs::StdRng;
 
 use crate::audit::{AuditRecord, AuditResult};
+use crate::echo::cut;
 use crate::model::{Object, Principal, Scope, Tenant, UserId};
 use crate::ops::{self, Change, Ctx, OpError, PhoneMode, Planned, UserRequest};
 use crate::roles::Role;
@@ -112,7 +113,7 @@ pub fn verify(
     };
     // A new object's id is drawn by the plan; the recorded one must be a fresh GUID.
     let new_id = |id: &str| {
-        if id.len() != 36 || uuid::Uuid::try_parse(id).is_err() {
+        if !crate::fixture::is_guid(id) {
             Err(format!("`{}` is not a GUID", cut(id)))
         } else if t.object(id).is_some() {
             Err(format!("the id {id} is already in use"))
@@ -353,12 +354,4 @@ fn same_except<T>(
         fix(c);
     }
     p
-}
-
-/// A value from a journal line, cut for a message (it may be a huge hostile string).
-fn cut(s: &str) -> String {
-    match s.char_indices().nth(80) {
-        Some((i, _)) => format!("{}…", &s[..i]),
-        None => s.to_string(),
-    }
 }

@@ -182,7 +182,7 @@ impl Session {
                     ),
                 });
             }
-            let (side, _) = journal.set_aside(b.line, b.offset)?;
+            let side = journal.set_aside(b.line, b.offset)?;
             s.warnings.push(format!(
                 "journal {}, line {}: {}; --repair moved {what} aside to {}, dropping them",
                 journal.path().display(),

@@ -15,6 +15,8 @@ use std::io::{self, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 
 use serde_json::{Map, Value, json};
+
+use crate::echo::cut;
 use sha2::{Digest, Sha256};
 
 const JOURNAL_FILE: &str = "journal.jsonl";
@@ -531,14 +533,6 @@ fn is_sha256_hex(s: &str) -> bool {
     s.len() == 64 && s.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
 }
 
-/// A value from a journal line, cut for a message.
-fn cut(s: &str) -> String {
-    match s.char_indices().nth(80) {
-        Some((i, _)) => format!("{}…", &s[..i]),
-        None => s.to_string(),
-    }
-}
-
 /// A line checked without building it: a JSON object whose values are all valid JSON (numbers in
 /// range, strings valid UTF-8 with valid escapes, nesting within serde_json's limit: the same
 /// parser and checks as a `Value`, since both go through `deserialize_any`). `reserved` says
@@ -698,7 +692,10 @@ impl Journal {
             }
             Err(e) if read_only(&e) => {
                 let file = open_read_only(&path).map_err(io_err("cannot open journal", &path))?;
-                let lock = open_read_only(&path).map_err(io_err("cannot open journal", &path))?;
+                // Never locked: a read-only handle takes no transactions.
+                let lock = file
+                    .try_clone()
+                    .map_err(io_err("cannot open journal", &path))?;
                 (file, lock, false, false)
             }
             Err(e) => return Err(io_err("cannot open lock file", &lock_path)(e)),
@@ -820,12 +817,9 @@ impl Journal {
 
     /// Moves the journal from byte `offset` (the start of line `line`) to the end aside, into a
     /// new `journal.rejected-<UTC time>` file (fsynced before the journal is cut), and reads the
-    /// journal again up to there. Returns the file it wrote and how many lines it moved.
-    pub fn set_aside(
-        &mut self,
-        line: usize,
-        offset: u64,
-    ) -> Result<(PathBuf, usize), StorageError> {
+    /// journal again up to there. Returns the file it wrote ([`Journal::count_from`] says what
+    /// is in it).
+    pub fn set_aside(&mut self, line: usize, offset: u64) -> Result<PathBuf, StorageError> {
         if !self.writable {
             return Err(StorageError::ReadOnly {
                 dir: self.dir.clone(),
@@ -840,10 +834,6 @@ impl Journal {
                 reason: format!("there is nothing to set aside from line {line}"),
             });
         }
-        let moved = tail
-            .split(|&b| b == b'\n')
-            .filter(|l| !l.is_empty())
-            .count();
         let side = j.save_aside("journal.rejected", &tail)?;
         j.file
             .set_len(offset)
@@ -859,7 +849,7 @@ impl Journal {
         if let Some(b) = bad {
             return Err(j.corrupt(b));
         }
-        Ok((side, moved))
+        Ok(side)
     }
 
     fn transaction_unchecked(&mut self) -> Result<Transaction<'_>, StorageError> {
@@ -1644,8 +1634,7 @@ mod tests {
         let before = journal_text(dir);
         let mut j = o.journal;
         assert_eq!(j.count_from(bad.offset).unwrap(), (2, 0));
-        let (side, moved) = j.set_aside(bad.line, bad.offset).unwrap();
-        assert_eq!(moved, 2);
+        let side = j.set_aside(bad.line, bad.offset).unwrap();
         let name = side.file_name().unwrap().to_string_lossy().to_string();
         assert!(name.starts_with("journal.rejected-2"), "{name}");
         assert_eq!(
@@ -1737,10 +1726,7 @@ mod tests {
     fn corrupt_middle_line_is_an_error() {
         let tmp = tempfile::tempdir().unwrap();
         let dir = tmp.path();
-        let mut j = open(dir, "f").unwrap().journal;
-        append_one(&mut j, json!({"n": 1}));
-        append_one(&mut j, json!({"n": 2}));
-        drop(j);
+        journal_of(dir, 2);
         let text = journal_text(dir).replacen("{\"n\":1,", "{\"n\":1,,", 1);
         fs::write(dir.join(JOURNAL_FILE), text).unwrap();
         let o = open(dir, "f").unwrap();

@@ -122,9 +122,12 @@ fn write(state: &Path, mut lines: Vec<Value>, rechain: bool) {
     fs::write(journal(state), out).unwrap();
 }
 
+fn contoso() -> Value {
+    serde_json::from_slice(include_bytes!("../fixtures/contoso.json").as_slice()).unwrap()
+}
+
 fn user_id(upn: &str) -> String {
-    let fx: Value =
-        serde_json::from_slice(include_bytes!("../fixtures/contoso.json").as_slice()).unwrap();
+    let fx = contoso();
     fx["users"]
         .as_array()
         .unwrap()
@@ -140,8 +143,7 @@ fn user_id(upn: &str) -> String {
 }
 
 fn au_id(name: &str) -> String {
-    let fx: Value =
-        serde_json::from_slice(include_bytes!("../fixtures/contoso.json").as_slice()).unwrap();
+    let fx = contoso();
     fx["administrativeUnits"]
         .as_array()
         .unwrap()

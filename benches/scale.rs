@@ -68,7 +68,11 @@ fn world() -> &'static World {
             summary.bytes as f64 / 1e6,
             t0.elapsed()
         );
-        let (tenant, _, _) = mystaff::session::load_fixture(Some(&fixture)).expect("load");
+        let (tenant, _, _) = mystaff::session::load_fixture(
+            Some(&fixture),
+            mystaff::storage::DEFAULT_MAX_FIXTURE_BYTES,
+        )
+        .expect("load");
         let index = SearchIndex::new(&tenant);
         let haystacks = haystacks(&tenant);
         World {
@@ -173,7 +177,10 @@ fn vm_hwm_kb() -> Option<u64> {
 /// Child mode: load the fixture once and print the peak RSS.
 fn child_load(path: &str) {
     let t0 = Instant::now();
-    let r = mystaff::session::load_fixture(Some(Path::new(path)));
+    let r = mystaff::session::load_fixture(
+        Some(Path::new(path)),
+        mystaff::storage::DEFAULT_MAX_FIXTURE_BYTES,
+    );
     let el = t0.elapsed();
     let (t, bytes, _) = r.expect("load");
     drop(bytes);
@@ -562,6 +569,7 @@ fn journal_bench() -> (Duration, Duration, Vec<Duration>) {
         ephemeral: false,
         rebase: false,
         repair: false,
+        max_fixture_bytes: None,
     };
     let mut appends = Vec::new();
     {
@@ -642,7 +650,11 @@ impl RenderWorld {
             std::io::BufWriter::new(std::fs::File::create(&fixture).expect("f")),
         )
         .expect("gen");
-        let (tenant, _, _) = mystaff::session::load_fixture(Some(&fixture)).expect("load");
+        let (tenant, _, _) = mystaff::session::load_fixture(
+            Some(&fixture),
+            mystaff::storage::DEFAULT_MAX_FIXTURE_BYTES,
+        )
+        .expect("load");
         let mgr = tenant
             .find_user(&upn_of(&tenant, 0, 0))
             .expect("manager of location 0");

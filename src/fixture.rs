@@ -11,6 +11,7 @@ use std::fmt;
 use serde::de::{Deserializer, SeqAccess, Visitor};
 use serde::{Deserialize, Serialize};
 
+use crate::fields;
 use crate::model::{
     AdminUnit, Assignment, FastMap, Group, IdKey, KeyIndex, MyStaffAccess, MyStaffSetting, Object,
     PasswordState, PhoneMethod, PhoneSignIn, Principal, Scope, ServicePrincipal, Settings, Tenant,
@@ -19,6 +20,7 @@ use crate::model::{
 use crate::password::PasswordPolicy;
 use crate::phone;
 use crate::roles::Role;
+use crate::sanitize::{self, cut};
 use crate::storage::{self, FixtureBytes, FixtureHasher};
 
 pub const SCHEMA_VERSION: u32 = 1;
@@ -176,27 +178,43 @@ pub struct FxRoleAssignment {
 
 /// Every problem found in one fixture.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
-#[error("{}", problems_text(.file, .problems))]
+#[error("{}", self.text(false))]
 pub struct FixtureError {
     pub file: String,
     pub problems: Vec<String>,
 }
 
-/// "FILE: invalid tenant fixture (N problems)", then each problem on its own line.
-fn problems_text(file: &str, problems: &[String]) -> String {
-    let n = problems.len();
-    let mut out = format!(
-        "{file}: invalid tenant fixture ({n} problem{})",
-        if n == 1 { "" } else { "s" }
-    );
-    for p in problems {
-        out.push_str(&format!("\n  {file}: {p}"));
+/// How many problems a message lists unless all are asked for (`--all-errors`): enough to see
+/// the pattern, and a file with 100,000 bad users does not print 200,000 lines.
+pub const PROBLEMS_SHOWN: usize = 20;
+
+impl FixtureError {
+    /// "FILE: invalid tenant fixture (N problems)", then each problem on its own line, escaped and
+    /// cut so that no value from the file can drive the terminal or flood it; with `all` false,
+    /// the first [`PROBLEMS_SHOWN`] and how many more there are.
+    pub fn text(&self, all: bool) -> String {
+        let (file, n) = (sanitize::cut_to(&self.file, 400), self.problems.len());
+        let mut out = format!(
+            "{file}: invalid tenant fixture ({n} problem{})",
+            if n == 1 { "" } else { "s" }
+        );
+        let shown = if all { n } else { n.min(PROBLEMS_SHOWN) };
+        for p in &self.problems[..shown] {
+            out.push_str(&format!("\n  {file}: {}", sanitize::cut_to(p, 400)));
+        }
+        if shown < n {
+            out.push_str(&format!(
+                "\n  … and {} more; --all-errors to see them",
+                n - shown
+            ));
+        }
+        out
     }
-    out
 }
 
 /// Parses and validates a fixture. `file` names it in messages.
 pub fn load(file: &str, bytes: &[u8]) -> Result<Tenant, FixtureError> {
+    let bytes = without_bom(bytes);
     USERS_HINT.set(count_users(bytes));
     match serde_json::from_slice::<LoadFile>(bytes) {
         Ok(fx) => fx.finish().map_err(|problems| FixtureError {
@@ -228,7 +246,7 @@ pub fn load_mapped(file: &str, fb: &FixtureBytes) -> Result<(Tenant, String), Fi
         hasher: FixtureHasher::default(),
         done: 0,
     }));
-    let parsed = serde_json::from_slice::<LoadFile>(bytes);
+    let parsed = serde_json::from_slice::<LoadFile>(without_bom(bytes));
     let progress = PROGRESS.take();
     drop(clear);
     match (parsed, progress) {
@@ -242,10 +260,16 @@ pub fn load_mapped(file: &str, fb: &FixtureBytes) -> Result<(Tenant, String), Fi
             Ok((t, digest))
         }
         _ => {
-            let t = load_plain(file, bytes)?;
+            let t = load_plain(file, without_bom(bytes))?;
             Ok((t, storage::fixture_digest(bytes)))
         }
     }
+}
+
+/// A fixture saved with a UTF-8 byte-order mark (as some Windows editors and PowerShell do)
+/// reads as the same JSON without it. The digest still covers the whole file.
+fn without_bom(bytes: &[u8]) -> &[u8] {
+    bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes)
 }
 
 /// Where [`load_mapped`] is: the fixture, its digest so far, and how far it got.
@@ -631,6 +655,7 @@ impl UserSink {
             display_empty,
             sam_missing,
             bad_phones,
+            texts_fine,
         } = pu;
         let i = self.users.len();
         let p = &mut self.problems;
@@ -650,7 +675,7 @@ impl UserSink {
         if !upn_ok {
             p.push(format!(
                 "users[{i}].userPrincipalName: `{}` is not a user principal name (name@domain)",
-                user.upn()
+                cut(user.upn())
             ));
         }
         let users = &self.users;
@@ -662,11 +687,18 @@ impl UserSink {
         ) {
             p.push(format!(
                 "users[{i}].userPrincipalName: duplicate UPN `{}` (also users[{prev}], UPNs are case-insensitive)",
-                user.upn()
+                cut(user.upn())
             ));
         }
         if display_empty {
             p.push(format!("users[{i}].displayName: must not be empty"));
+        }
+        if !texts_fine {
+            for (f, v) in user_texts(&user) {
+                if let Err(e) = fields::check(f, v) {
+                    p.push(format!("users[{i}].{e}"));
+                }
+            }
         }
         if sam_missing {
             p.push(format!(
@@ -737,6 +769,8 @@ struct Prepared {
     sam_missing: bool,
     /// Bit j: phone j is not a valid number.
     bad_phones: u64,
+    /// Every text surely passes `fields::check` (the usual case); otherwise each is checked.
+    texts_fine: bool,
 }
 
 impl Prepared {
@@ -776,6 +810,7 @@ impl Prepared {
             });
         }
         Prepared {
+            texts_fine: fields::surely_fine(user_texts(&user)),
             id_key: (!u.id.trim().is_empty()).then(|| IdKey::of(&u.id)),
             upn_hash: upns.hash(&lower(&u.user_principal_name)),
             upn_ok: valid_upn(&u.user_principal_name),
@@ -790,6 +825,68 @@ impl Prepared {
     }
 }
 
+/// A user's texts, each with the field rules it is held to.
+fn user_texts(u: &User) -> impl Iterator<Item = (fields::Field, &str)> {
+    [
+        (fields::ID, Some(u.id())),
+        (fields::USER_PRINCIPAL_NAME, Some(u.upn())),
+        (fields::DISPLAY_NAME, Some(u.display_name())),
+        (fields::JOB_TITLE, u.job_title()),
+        (fields::DEPARTMENT, u.department()),
+        (fields::OFFICE_LOCATION, u.office_location()),
+        (fields::SAM_ACCOUNT_NAME, u.sam_account_name()),
+    ]
+    .into_iter()
+    .filter_map(|(f, v)| v.map(|v| (f, v)))
+    .chain(u.licenses.iter().map(|l| (fields::LICENSE, l.as_str())))
+}
+
+/// The texts of the objects other than users, with their paths: few enough to check one by one.
+fn check_other_texts(
+    tenant: &FxTenant,
+    groups: &[FxGroup],
+    sps: &[FxServicePrincipal],
+    aus: &[LoadAu<'_>],
+    ras: &[FxRoleAssignment],
+    p: &mut Vec<String>,
+) {
+    let mut one = |path: String, f: fields::Field, v: &str| {
+        if let Err(e) = fields::check(f, v) {
+            p.push(format!("{path}.{e}"));
+        }
+    };
+    one("tenant".into(), fields::ID, &tenant.id);
+    one("tenant".into(), fields::DISPLAY_NAME, &tenant.display_name);
+    for (i, g) in groups.iter().enumerate() {
+        one(format!("groups[{i}]"), fields::ID, &g.id);
+        one(
+            format!("groups[{i}]"),
+            fields::DISPLAY_NAME,
+            &g.display_name,
+        );
+    }
+    for (i, s) in sps.iter().enumerate() {
+        one(format!("servicePrincipals[{i}]"), fields::ID, &s.id);
+        // Graph documents no limit for a service principal's name.
+        let name = fields::Field {
+            max_chars: None,
+            ..fields::DISPLAY_NAME
+        };
+        one(format!("servicePrincipals[{i}]"), name, &s.display_name);
+    }
+    for (i, a) in aus.iter().enumerate() {
+        let path = || format!("administrativeUnits[{i}]");
+        one(path(), fields::ID, &a.id);
+        one(path(), fields::DISPLAY_NAME, &a.display_name);
+        if let Some(d) = &a.description {
+            one(path(), fields::DESCRIPTION, d);
+        }
+    }
+    for (i, r) in ras.iter().enumerate() {
+        one(format!("roleAssignments[{i}]"), fields::ID, &r.id);
+    }
+}
+
 /// [`claim_id`] with the id's key worked out already.
 fn claim_key(
     ids: &mut FastMap<IdKey, Object>,
@@ -800,8 +897,9 @@ fn claim_key(
 ) {
     match ids.entry(key) {
         std::collections::hash_map::Entry::Occupied(e) => p.push(format!(
-            "{}: duplicate id `{id}` (also {})",
+            "{}: duplicate id `{}` (also {})",
             id_path(obj),
+            cut(id),
             id_path(*e.get())
         )),
         std::collections::hash_map::Entry::Vacant(v) => {
@@ -819,8 +917,9 @@ fn claim_id(ids: &mut FastMap<IdKey, Object>, id: &str, obj: Object, p: &mut Vec
     }
     match ids.entry(IdKey::of(id)) {
         std::collections::hash_map::Entry::Occupied(e) => p.push(format!(
-            "{}: duplicate id `{id}` (also {})",
+            "{}: duplicate id `{}` (also {})",
             id_path(obj),
+            cut(id),
             id_path(*e.get())
         )),
         std::collections::hash_map::Entry::Vacant(v) => {
@@ -872,7 +971,7 @@ fn shape_problems(v: &serde_json::Value) -> Vec<String> {
     ];
     for k in obj.keys() {
         if !KNOWN.contains(&k.as_str()) {
-            out.push(format!("unknown top-level field `{k}`"));
+            out.push(format!("unknown top-level field `{}`", cut(k)));
         }
     }
     if let Some(t) = v.get("tenant")
@@ -953,11 +1052,12 @@ fn finish(
         ));
     }
     if !is_guid(&tenant.id) {
-        p.push(format!("tenant.id: `{}` is not a GUID", tenant.id));
+        p.push(format!("tenant.id: `{}` is not a GUID", cut(&tenant.id)));
     }
     if tenant.display_name.trim().is_empty() {
         p.push("tenant.displayName: must not be empty".to_string());
     }
+    check_other_texts(&tenant, &fx_groups, &fx_sps, &fx_aus, &fx_ras, &mut p);
     let UserSink {
         mut ids,
         upns,
@@ -1009,11 +1109,12 @@ fn finish(
             for (j, m) in list.iter().enumerate() {
                 match user_ref(m) {
                     Some(u) if out.contains(&u) => {
-                        p.push(format!("groups[{i}].{what}[{j}]: `{m}` is listed twice"))
+                        p.push(format!("groups[{i}].{what}[{j}]: `{}` is listed twice", cut(m)))
                     }
                     Some(u) => out.push(u),
                     None => p.push(format!(
-                        "groups[{i}].{what}[{j}]: no user has the id `{m}` (group {what} must be users)"
+                        "groups[{i}].{what}[{j}]: no user has the id `{}` (group {what} must be users)",
+                        cut(m)
                     )),
                 }
             }
@@ -1091,20 +1192,20 @@ fn finish(
         if role.is_none() {
             p.push(format!(
                 "{path}.roleDefinitionId: `{}` is not a built-in role template id or name mystaff knows",
-                r.role_definition_id
+                cut(&r.role_definition_id)
             ));
         }
         let principal = principal_ref(&r.principal_id);
         match principal {
             None => p.push(format!(
                 "{path}.principalId: no user, group or service principal has the id `{}`",
-                r.principal_id
+                cut(&r.principal_id)
             )),
             Some(Principal::Group(g)) if !groups[g.index()].may_hold_role() => p.push(format!(
                 "{path}.principalId: {}",
                 crate::permissions::not_role_assignable(&format!(
                     "`{}`",
-                    groups[g.index()].display_name
+                    cut(&groups[g.index()].display_name)
                 ))
             )),
             _ => {}
@@ -1116,7 +1217,8 @@ fn finish(
                 Some(a) => Some(Scope::Au(a)),
                 None => {
                     p.push(format!(
-                        "{path}.directoryScopeId: no administrative unit has the id `{au}`"
+                        "{path}.directoryScopeId: no administrative unit has the id `{}`",
+                        cut(au)
                     ));
                     None
                 }
@@ -1124,7 +1226,7 @@ fn finish(
         } else {
             p.push(format!(
                 "{path}.directoryScopeId: `{}` is not `/` or `/administrativeUnits/<id>`",
-                r.directory_scope_id
+                cut(&r.directory_scope_id)
             ));
             None
         };
@@ -1158,7 +1260,8 @@ fn finish(
         match principal_ref(id) {
             Some(pr @ (Principal::User(_) | Principal::Group(_))) => selected.push(pr),
             _ => p.push(format!(
-                "settings.myStaff.selectedPrincipalIds[{j}]: no user or group has the id `{id}`"
+                "settings.myStaff.selectedPrincipalIds[{j}]: no user or group has the id `{}`",
+                cut(id)
             )),
         }
     }
@@ -1253,8 +1356,9 @@ fn resolve_aus(
             }
             match found {
                 Some(Principal::ServicePrincipal(_)) => p.push(format!(
-                    "{}: `{m}` is a service principal; AU members are users or groups",
-                    path()
+                    "{}: `{}` is a service principal; AU members are users or groups",
+                    path(),
+                    cut(m)
                 )),
                 Some(pr) => {
                     let seen = match pr {
@@ -1265,10 +1369,14 @@ fn resolve_aus(
                     if std::mem::replace(seen, i as u32) != i as u32 {
                         members.push(pr);
                     } else {
-                        p.push(format!("{}: `{m}` is listed twice", path()));
+                        p.push(format!("{}: `{}` is listed twice", path(), cut(m)));
                     }
                 }
-                None => p.push(format!("{}: no user or group has the id `{m}`", path())),
+                None => p.push(format!(
+                    "{}: no user or group has the id `{}`",
+                    path(),
+                    cut(m)
+                )),
             }
         }
         aus.push(AdminUnit {

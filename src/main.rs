@@ -18,7 +18,7 @@ fn main() -> ExitCode {
             match cli::run(cmd, &parsed.global, &mut stdout) {
                 Ok(code) => code,
                 Err(e) => {
-                    eprintln!("mystaff: {}", e.message);
+                    cli::report("", &e.message);
                     e.code
                 }
             }

@@ -13,6 +13,7 @@ use crate::audit::{
     Activity, AuditRecord, AuditResult, AuditUser, InitiatedBy, KeyValue, ModifiedProperty,
     TargetResource,
 };
+use crate::fields;
 use crate::model::{
     AdminUnit, Assignment, MyStaffAccess, PasswordState, PhoneMethod, Principal, Scope, Tenant,
     User, UserTexts,
@@ -726,6 +727,10 @@ pub fn create_au(
     let name = display_name.trim().to_string();
     let result = (|| {
         check(t, actor, Action::CreateAu, Target::None)?;
+        fields::check(fields::DISPLAY_NAME, &name).map_err(OpError::Invalid)?;
+        if let Some(d) = description {
+            fields::check(fields::DESCRIPTION, d).map_err(OpError::Invalid)?;
+        }
         if name.is_empty() {
             return Err(OpError::Invalid(
                 "an administrative unit needs a display name".to_string(),
@@ -1117,6 +1122,25 @@ pub fn create_user(
     let display_name = req.display_name.trim().to_string();
     let result = (|| {
         check(t, actor, Action::CreateUser, Target::None)?;
+        let texts = [
+            (fields::USER_PRINCIPAL_NAME, Some(req.upn.trim())),
+            (fields::DISPLAY_NAME, Some(display_name.as_str())),
+            (fields::JOB_TITLE, req.job_title.as_deref().map(str::trim)),
+            (fields::DEPARTMENT, req.department.as_deref().map(str::trim)),
+            (
+                fields::OFFICE_LOCATION,
+                req.office_location.as_deref().map(str::trim),
+            ),
+            (fields::SAM_ACCOUNT_NAME, req.sam.as_deref().map(str::trim)),
+        ];
+        for (f, v) in texts {
+            if let Some(v) = v {
+                fields::check(f, v).map_err(OpError::Invalid)?;
+            }
+        }
+        for l in &req.licenses {
+            fields::check(fields::LICENSE, l).map_err(OpError::Invalid)?;
+        }
         let upn = validate_upn(t, &req.upn).map_err(OpError::Invalid)?;
         if let Some(u) = t.find_user(&upn) {
             return Err(OpError::Invalid(format!(
@@ -1127,11 +1151,6 @@ pub fn create_user(
         }
         if display_name.is_empty() {
             return Err(OpError::Invalid("a user needs a display name".to_string()));
-        }
-        if display_name.chars().count() > 256 {
-            return Err(OpError::Invalid(
-                "the display name is longer than 256 characters".to_string(),
-            ));
         }
         let sam = opt(&req.sam);
         match (req.synced, &sam) {

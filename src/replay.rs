@@ -10,10 +10,10 @@ use rand::SeedableRng;
 use rand::rngs::StdRng;
 
 use crate::audit::{AuditRecord, AuditResult};
-use crate::echo::cut;
 use crate::model::{Object, Principal, Scope, Tenant, UserId};
 use crate::ops::{self, Change, Ctx, OpError, PhoneMode, Planned, UserRequest};
 use crate::roles::Role;
+use crate::sanitize::cut;
 
 /// A journal entry as this mystaff writes it. Anything else on the line is an error: a line
 /// this version cannot read in full is not replayed in part.

@@ -37,6 +37,8 @@ pub struct OpenOptions {
     /// Move a journal line that cannot be replayed, and everything after it, aside (into a dated
     /// file in the state directory) instead of refusing to open.
     pub repair: bool,
+    /// The largest fixture file read; None: [`storage::DEFAULT_MAX_FIXTURE_BYTES`].
+    pub max_fixture_bytes: Option<u64>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -74,7 +76,10 @@ impl SessionError {
 
 /// Reads and validates a fixture file (or the embedded one). Returns the tenant, the fixture's
 /// digest ([`storage::fixture_digest`], which binds a journal to it) and the fixture's name.
-pub fn load_fixture(path: Option<&Path>) -> Result<(Tenant, String, String), FixtureError> {
+pub fn load_fixture(
+    path: Option<&Path>,
+    max_bytes: u64,
+) -> Result<(Tenant, String, String), FixtureError> {
     match path {
         None => {
             let t = fixture::load(CONTOSO_NAME, CONTOSO_JSON)?;
@@ -83,7 +88,7 @@ pub fn load_fixture(path: Option<&Path>) -> Result<(Tenant, String, String), Fix
         }
         Some(p) => {
             let name = p.display().to_string();
-            let bytes = storage::FixtureBytes::open(p).map_err(|e| FixtureError {
+            let bytes = storage::FixtureBytes::open(p, max_bytes).map_err(|e| FixtureError {
                 file: name.clone(),
                 problems: vec![format!("cannot read the file: {e}")],
             })?;
@@ -117,8 +122,12 @@ pub fn now_utc() -> String {
 
 impl Session {
     pub fn open(opts: &OpenOptions, client: &'static str) -> Result<Session, SessionError> {
-        let (tenant, digest, _name) =
-            load_fixture(opts.tenant_file.as_deref()).map_err(SessionError::Fixture)?;
+        let (tenant, digest, _name) = load_fixture(
+            opts.tenant_file.as_deref(),
+            opts.max_fixture_bytes
+                .unwrap_or(storage::DEFAULT_MAX_FIXTURE_BYTES),
+        )
+        .map_err(SessionError::Fixture)?;
         let mut s = Session::in_memory(tenant, client);
         if opts.ephemeral {
             return Ok(s);

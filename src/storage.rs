@@ -16,7 +16,7 @@ use std::path::{Path, PathBuf};
 
 use serde_json::{Map, Value, json};
 
-use crate::echo::cut;
+use crate::sanitize::cut;
 use sha2::{Digest, Sha256};
 
 const JOURNAL_FILE: &str = "journal.jsonl";
@@ -121,6 +121,29 @@ fn io_err<'a>(action: &'static str, path: &'a Path) -> impl FnOnce(io::Error) ->
     }
 }
 
+/// What a file that is not a regular file is, for a message.
+fn file_kind(meta: &fs::Metadata) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        let t = meta.file_type();
+        if t.is_fifo() {
+            return "a FIFO (named pipe)";
+        }
+        if t.is_char_device() || t.is_block_device() {
+            return "a device";
+        }
+        if t.is_socket() {
+            return "a socket";
+        }
+    }
+    if meta.is_dir() {
+        "a directory"
+    } else {
+        "not a file"
+    }
+}
+
 /// A fixture file's bytes, mapped read-only (Linux) or read into memory (elsewhere, or an empty
 /// file). A mapped fixture can give back the pages of a part that has been read
 /// ([`FixtureBytes::release`]): loading a 450 MB fixture then never holds all of it at once.
@@ -131,12 +154,41 @@ pub struct FixtureBytes {
     owned: Vec<u8>,
 }
 
+/// The largest fixture read unless `--max-fixture-size` says otherwise: ten times the generated
+/// 2-million-user tenant, and far below what would exhaust memory.
+pub const DEFAULT_MAX_FIXTURE_BYTES: u64 = 4 << 30;
+
 impl FixtureBytes {
-    pub fn open(path: &Path) -> io::Result<FixtureBytes> {
+    /// Opens a fixture: a regular file of at most `max_bytes`. A FIFO, a device or a directory is
+    /// refused at once (opening does not wait for a FIFO's writer), before anything is read.
+    pub fn open(path: &Path, max_bytes: u64) -> io::Result<FixtureBytes> {
+        let mut opts = fs::OpenOptions::new();
+        opts.read(true);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::OpenOptionsExt;
+            opts.custom_flags(libc::O_NONBLOCK);
+        }
+        let file = opts.open(path)?;
+        let meta = file.metadata()?;
+        if !meta.is_file() {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                format!("it is {}, not a regular file", file_kind(&meta)),
+            ));
+        }
+        if meta.len() > max_bytes {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                format!(
+                    "it is {} bytes, more than the limit of {max_bytes} (--max-fixture-size raises it)",
+                    meta.len()
+                ),
+            ));
+        }
         #[cfg(target_os = "linux")]
         {
-            let file = File::open(path)?;
-            let len = usize::try_from(file.metadata()?.len()).unwrap_or(usize::MAX);
+            let len = usize::try_from(meta.len()).unwrap_or(usize::MAX);
             if len > 0 {
                 use std::os::fd::AsRawFd;
                 // SAFETY: a private read-only mapping of a file we opened; checked for failure.
@@ -162,7 +214,9 @@ impl FixtureBytes {
                 }
             }
         }
-        let owned = fs::read(path)?;
+        // A file that grows while it is read is still held to the limit.
+        let mut owned = Vec::new();
+        io::Read::read_to_end(&mut io::Read::take(file, max_bytes), &mut owned)?;
         Ok(FixtureBytes {
             ptr: owned.as_ptr(),
             len: owned.len(),

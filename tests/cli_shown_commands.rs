@@ -137,7 +137,8 @@ fn the_domain_undo_command_runs_with_the_default_state_directory() {
         &["settings", "my-staff", "--as", ADMIN, "--access", "none"],
     );
     assert_eq!(o.status.code(), Some(0));
-    let (t, _, _) = mystaff::session::load_fixture(None).unwrap();
+    let (t, _, _) =
+        mystaff::session::load_fixture(None, mystaff::storage::DEFAULT_MAX_FIXTURE_BYTES).unwrap();
     let inv = mystaff::access::Invocation::default();
     let args = mystaff::access::undo_args(&t, inv, ADMIN, mystaff::model::MyStaffAccess::All, &[])
         .unwrap();

@@ -25,7 +25,7 @@ fn mapped_load_matches_plain_load() {
     let path = write(dir.path(), "t.json", &bytes);
 
     let plain = fixture::load("t.json", &bytes).unwrap();
-    let fb = FixtureBytes::open(&path).unwrap();
+    let fb = FixtureBytes::open(&path, mystaff::storage::DEFAULT_MAX_FIXTURE_BYTES).unwrap();
     let (mapped, digest) = fixture::load_mapped("t.json", &fb).unwrap();
     assert_eq!(digest, fixture_digest(&bytes));
     assert_eq!(
@@ -47,7 +47,8 @@ fn mapped_load_matches_plain_load() {
         }
     }
 
-    let (t, d, name) = session::load_fixture(Some(&path)).unwrap();
+    let (t, d, name) =
+        session::load_fixture(Some(&path), mystaff::storage::DEFAULT_MAX_FIXTURE_BYTES).unwrap();
     let want = (plain.users.len(), digest, path.display().to_string());
     assert_eq!((t.users.len(), d, name), want);
 }
@@ -78,7 +79,7 @@ fn mapped_load_reports_the_same_problems() {
     for (i, case) in cases.iter().enumerate() {
         let path = write(dir.path(), &format!("bad{i}.json"), case.as_bytes());
         let plain = fixture::load("f.json", case.as_bytes()).unwrap_err();
-        let fb = FixtureBytes::open(&path).unwrap();
+        let fb = FixtureBytes::open(&path, mystaff::storage::DEFAULT_MAX_FIXTURE_BYTES).unwrap();
         let mapped = fixture::load_mapped("f.json", &fb).unwrap_err();
         assert!(!plain.problems.is_empty(), "case {i}");
         assert_eq!(mapped, plain, "case {i}");

@@ -65,6 +65,7 @@ impl Env {
                 ephemeral: false,
                 rebase,
                 repair: false,
+                max_fixture_bytes: None,
             },
             "cli",
         )
@@ -398,6 +399,7 @@ fn ephemeral_sessions_write_nothing() {
             ephemeral: true,
             rebase: false,
             repair: false,
+            max_fixture_bytes: None,
         },
         "cli",
     )

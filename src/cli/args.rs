@@ -50,6 +50,38 @@ pub struct Global {
     /// line after it aside into a dated file in the state directory, and open without them.
     #[arg(long, global = true, conflicts_with = "ephemeral")]
     pub repair: bool,
+    /// The largest tenant fixture to read: bytes, or with K, M, G or T (powers of 1024); 1K to 1T.
+    #[arg(long, global = true, value_name = "SIZE", default_value = "4G", value_parser = parse_size)]
+    pub max_fixture_size: u64,
+    /// List every problem of an invalid fixture, not only the first 20.
+    #[arg(long, global = true)]
+    pub all_errors: bool,
+}
+
+/// `--max-fixture-size`: `123`, `500M`, `4G`, … between 1 KiB and 1 TiB.
+fn parse_size(s: &str) -> Result<u64, String> {
+    let t = s.trim();
+    let (num, shift) = match t.char_indices().last() {
+        Some((i, c)) if c.is_ascii_alphabetic() => {
+            let shift = match c.to_ascii_uppercase() {
+                'K' => 10,
+                'M' => 20,
+                'G' => 30,
+                'T' => 40,
+                _ => return Err(format!("`{c}` is not a size unit (K, M, G or T)")),
+            };
+            (&t[..i], shift)
+        }
+        _ => (t, 0),
+    };
+    let n: u64 = num.parse().map_err(|_| {
+        "expected a whole number of bytes, optionally with K, M, G or T".to_string()
+    })?;
+    let bytes = n
+        .checked_mul(1 << shift)
+        .filter(|b| (1 << 10..=1 << 40).contains(b))
+        .ok_or_else(|| "must be between 1K and 1T".to_string())?;
+    Ok(bytes)
 }
 
 /// `--as`, for commands that change something: who is acting.
@@ -82,11 +114,12 @@ pub enum Command {
     Check,
     /// Write a large deterministic tenant fixture (for scale tests and benchmarks).
     Generate {
-        /// How many locations (administrative units) to create.
-        #[arg(long)]
+        /// How many locations (administrative units) to create: 1 to 100000.
+        #[arg(long, value_parser = clap::value_parser!(u32).range(1..=100_000))]
         locations: u32,
-        /// Users per location, its managers included.
-        #[arg(long)]
+        /// Users per location, its managers included: 1 to 10000, and at most 20 million users in
+        /// all.
+        #[arg(long, value_parser = clap::value_parser!(u32).range(1..=10_000))]
         users_per_location: u32,
         /// Seed of the generator: the same seed gives the same tenant.
         #[arg(long, default_value_t = 1)]

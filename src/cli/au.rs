@@ -134,7 +134,7 @@ pub fn run(s: &mut Session, op: AuOp, out: Out) -> Result<i32, CliError> {
                 let name = s.tenant().principal_name(p).to_string();
                 let (_, warnings) = s.assign_scoped_role(act, x, r, p)?;
                 for w in warnings {
-                    eprintln!("mystaff: warning: {w}");
+                    super::output::report("warning: ", &w);
                 }
                 print(
                     out,

@@ -9,8 +9,8 @@ use super::output::{Out, print};
 use super::{CliError, Global};
 
 pub fn check(g: &Global, out: Out) -> Result<i32, CliError> {
-    let (t, _, name) = crate::session::load_fixture(g.tenant.as_deref())
-        .map_err(|e| CliError::usage(e.to_string()))?;
+    let (t, _, name) = crate::session::load_fixture(g.tenant.as_deref(), g.max_fixture_size)
+        .map_err(|e| CliError::usage(e.text(g.all_errors)))?;
     let scoped = t
         .assignments
         .iter()
@@ -35,6 +35,9 @@ pub fn check(g: &Global, out: Out) -> Result<i32, CliError> {
     Ok(0)
 }
 
+/// Ten times the benchmark tenant: enough for any scale test, and a typo cannot fill the disk.
+const MAX_GENERATED_USERS: u64 = 20_000_000;
+
 /// Streams the tenant to FILE or standard output; with FILE, a summary goes to standard output.
 pub fn generate(
     locations: u32,
@@ -43,6 +46,11 @@ pub fn generate(
     file: Option<PathBuf>,
     out: Out,
 ) -> Result<i32, CliError> {
+    if u64::from(locations) * u64::from(users_per_location) > MAX_GENERATED_USERS {
+        return Err(CliError::usage(format!(
+            "{locations} locations of {users_per_location} users is more than {MAX_GENERATED_USERS} users"
+        )));
+    }
     let spec = crate::generate::Spec {
         locations,
         users_per_location,

@@ -3,7 +3,7 @@
 use crate::storage;
 use crate::tui::config::{self, Config};
 
-use super::output::print;
+use super::output::{print, print_lines};
 use super::{CliError, ConfigOp, Global, Out};
 
 /// The config file in force: `--config FILE` (which must exist), else the default path (which
@@ -41,7 +41,7 @@ pub fn run(g: &Global, op: ConfigOp, out: Out) -> Result<i32, CliError> {
                 ),
             )?;
         }
-        ConfigOp::Default => print(out, config::default_text().trim_end())?,
+        ConfigOp::Default => print_lines(out, config::default_text().trim_end())?,
         ConfigOp::Check => {
             load(g)?;
             print(out, "The config file is valid.")?;

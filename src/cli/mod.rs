@@ -27,6 +27,7 @@ pub use output::Out;
 
 use crate::ops::OpError;
 use crate::session::{OpenOptions, Session};
+pub use output::report;
 
 /// An error with its exit code; printed as one sentence on stderr.
 #[derive(Debug)]
@@ -79,13 +80,17 @@ pub fn open_options(g: &Global) -> OpenOptions {
         ephemeral: g.ephemeral,
         rebase: g.rebase,
         repair: g.repair,
+        max_fixture_bytes: Some(g.max_fixture_size),
     }
 }
 
 pub fn open_session(g: &Global, client: &'static str) -> Result<Session, CliError> {
     let mut s = Session::open(&open_options(g), client).map_err(|e| CliError {
         code: e.exit_code(),
-        message: e.to_string(),
+        message: match &e {
+            crate::session::SessionError::Fixture(f) => f.text(g.all_errors),
+            e => e.to_string(),
+        },
     })?;
     print_warnings(&mut s);
     Ok(s)
@@ -94,7 +99,7 @@ pub fn open_session(g: &Global, client: &'static str) -> Result<Session, CliErro
 /// What the session found the user should know (a torn journal line, a rebase, …), on stderr.
 fn print_warnings(s: &mut Session) {
     for w in s.warnings.drain(..) {
-        eprintln!("mystaff: warning: {w}");
+        output::report("warning: ", &w);
     }
 }
 
@@ -190,7 +195,7 @@ pub fn run_tui(c: &Cli) -> i32 {
     let s = match open_session(&c.global, "tui") {
         Ok(s) => s,
         Err(e) => {
-            eprintln!("mystaff: {}", e.message);
+            output::report("", &e.message);
             return e.code;
         }
     };
@@ -198,7 +203,13 @@ pub fn run_tui(c: &Cli) -> i32 {
         Some(k) => match s.tenant().find_user(k) {
             Some(u) => Some(u),
             None => {
-                eprintln!("mystaff: no user has the UPN or id '{}'", k.trim());
+                output::report(
+                    "",
+                    &format!(
+                        "no user has the UPN or id '{}'",
+                        crate::sanitize::cut(k.trim())
+                    ),
+                );
                 return 2;
             }
         },
@@ -207,7 +218,7 @@ pub fn run_tui(c: &Cli) -> i32 {
     let config = match config::load(&c.global) {
         Ok(cfg) => cfg,
         Err(e) => {
-            eprintln!("mystaff: {}", e.message);
+            output::report("", &e.message);
             return e.code;
         }
     };
@@ -226,7 +237,7 @@ pub fn run_tui(c: &Cli) -> i32 {
     ) {
         Ok(()) => 0,
         Err(e) => {
-            eprintln!("mystaff: {e:#}");
+            output::report("", &format!("{e:#}"));
             1
         }
     }

@@ -14,6 +14,7 @@ use crate::model::{PhoneSignIn, Principal, Tenant, UserType};
 use crate::password;
 use crate::permissions::{self, Decision, Grant};
 use crate::phone;
+use crate::sanitize;
 use crate::search::{Hit, HitKind};
 use crate::secret::Secret;
 use crate::when;
@@ -22,9 +23,24 @@ use super::CliError;
 
 pub type Out<'a> = &'a mut dyn Write;
 
+/// One line of text output. Everything unsafe in it is escaped, line breaks included, so a name
+/// can neither drive the terminal nor forge a line (a fake audit record).
 pub fn print(out: Out, s: impl AsRef<str>) -> Result<(), CliError> {
-    writeln!(out, "{}", s.as_ref())
-        .map_err(|e| CliError::storage(format!("cannot write output: {e}")))
+    write_line(out, &sanitize::clean(s.as_ref()))
+}
+
+/// Several lines of text, each escaped as by [`print`].
+pub fn print_lines(out: Out, s: impl AsRef<str>) -> Result<(), CliError> {
+    write_line(out, &sanitize::clean_lines(s.as_ref()))
+}
+
+fn write_line(out: Out, s: &str) -> Result<(), CliError> {
+    writeln!(out, "{s}").map_err(|e| CliError::storage(format!("cannot write output: {e}")))
+}
+
+/// An error or a warning on standard error, its lines escaped as by [`print`].
+pub fn report(prefix: &str, message: &str) {
+    eprintln!("mystaff: {prefix}{}", sanitize::clean_lines(message));
 }
 
 /// A temporary password, shown once: as typed, in groups, and spelled for a phone call.
@@ -50,7 +66,7 @@ pub fn print_json<T: Serialize + ?Sized>(out: Out, v: &T) -> Result<(), CliError
     let s = serde_json::to_value(v)
         .and_then(|v| serde_json::to_string_pretty(&v))
         .map_err(|e| CliError::storage(format!("cannot write output: {e}")))?;
-    print(out, s)
+    write_line(out, &sanitize::json(s))
 }
 
 /// `can --json`: the engine's decision.

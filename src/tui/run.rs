@@ -298,7 +298,7 @@ pub fn run(session: Session, options: TuiOptions) -> anyhow::Result<()> {
     drop(guard);
     // Anything the session wants the user to know (e.g. a preference that could not be saved).
     for w in app.backend.warnings.drain(..) {
-        eprintln!("mystaff: warning: {w}");
+        eprintln!("mystaff: warning: {}", crate::sanitize::clean_lines(&w));
     }
     // The state goes first, so a password still on screen is zeroized. The session is left to
     // the OS: freeing a tenant of millions of users item by item kept the user waiting at exit

@@ -4,13 +4,15 @@
 
 use unicode_width::UnicodeWidthChar;
 
+use crate::sanitize;
+
 use super::view::{Tone, VSpan};
 
-/// The columns `c` takes on screen. Control characters are never drawn as themselves: they are
-/// shown escaped (see [`clean`]), so they count as that escape.
+/// The columns `c` takes on screen. Unsafe characters are never drawn as themselves: they are
+/// shown escaped (see [`sanitize::clean`]), so they count as that escape.
 pub fn char_width(c: char) -> usize {
-    if c.is_control() {
-        return escape(c).chars().count();
+    if sanitize::is_unsafe(c) {
+        return sanitize::escape(c).chars().count();
     }
     c.width().unwrap_or(0)
 }
@@ -19,37 +21,8 @@ pub fn width(s: &str) -> usize {
     s.chars().map(char_width).sum()
 }
 
-fn escape(c: char) -> String {
-    match c {
-        '\n' => "\\n".to_string(),
-        '\t' => "\\t".to_string(),
-        '\r' => "\\r".to_string(),
-        '\u{1b}' => "\\e".to_string(),
-        c => format!("\\u{{{:x}}}", c as u32),
-    }
-}
-
-/// Text from a tenant, a file or a person, made safe to draw: control characters (which could
-/// move the cursor or rewrite the screen) and bidi overrides are shown escaped.
-pub fn clean(s: &str) -> std::borrow::Cow<'_, str> {
-    let bad = |c: char| {
-        c.is_control()
-            || ('\u{202a}'..='\u{202e}').contains(&c)
-            || ('\u{2066}'..='\u{2069}').contains(&c)
-    };
-    if !s.chars().any(bad) {
-        return std::borrow::Cow::Borrowed(s);
-    }
-    let mut out = String::with_capacity(s.len() + 8);
-    for c in s.chars() {
-        if bad(c) {
-            out.push_str(&escape(c));
-        } else {
-            out.push(c);
-        }
-    }
-    std::borrow::Cow::Owned(out)
-}
+/// Text from a tenant, a file or a person, made safe to draw.
+pub use crate::sanitize::clean;
 
 /// Where a cut takes the text out.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

@@ -77,13 +77,19 @@ pub fn run(
     Ok(0)
 }
 
+/// Entra's longest password, in characters.
+const MAX_PASSWORD_CHARS: usize = 256;
+/// The most bytes those characters and a line ending take: more on standard input is refused
+/// without reading it all (`< /dev/zero` must not fill memory).
+const MAX_PASSWORD_BYTES: u64 = MAX_PASSWORD_CHARS as u64 * 4 + 2;
+
 /// The password on standard input, read into wiped buffers. One trailing newline belongs to the
 /// shell, not the password.
 fn read_password() -> Result<Secret, CliError> {
     let mut buf = Secret::default();
     let mut chunk = [0u8; 256];
     let mut bytes = Vec::new();
-    let stdin = &mut std::io::stdin();
+    let stdin = &mut std::io::stdin().take(MAX_PASSWORD_BYTES + 1);
     let result = loop {
         match stdin.read(&mut chunk) {
             Ok(0) => break Ok(()),
@@ -102,13 +108,21 @@ fn read_password() -> Result<Secret, CliError> {
         }
     };
     chunk.zeroize();
+    let too_long =
+        format!("the password on standard input is longer than {MAX_PASSWORD_CHARS} characters");
     let text = match (result, std::str::from_utf8(&bytes)) {
         (Err(e), _) => Err(format!("cannot read the password from standard input: {e}")),
+        _ if bytes.len() as u64 > MAX_PASSWORD_BYTES => Err(too_long),
         (Ok(()), Err(_)) => Err("the password on standard input is not UTF-8 text".to_string()),
         (Ok(()), Ok(text)) => {
             let t = text.strip_suffix('\n').unwrap_or(text);
-            buf.push_str(t.strip_suffix('\r').unwrap_or(t));
-            Ok(())
+            let t = t.strip_suffix('\r').unwrap_or(t);
+            if t.chars().count() > MAX_PASSWORD_CHARS {
+                Err(too_long)
+            } else {
+                buf.push_str(t);
+                Ok(())
+            }
         }
     };
     bytes.zeroize();

@@ -716,6 +716,10 @@ impl UserSink {
                 continue;
             }
             let (t, n) = (phones[j].phone_type, &phones[j].phone_number);
+            if let Err(e) = phone::check_extension(t, n) {
+                p.push(format!("{}.phoneNumber: {e}", path()));
+                continue;
+            }
             let before = &phones[..kept];
             if before.iter().any(|q| q.phone_type == t) {
                 p.push(format!(

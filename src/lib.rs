@@ -16,6 +16,7 @@ pub mod ops;
 pub mod password;
 pub mod permissions;
 pub mod phone;
+pub mod phone_plan;
 pub mod replay;
 pub mod roles;
 pub mod sanitize;

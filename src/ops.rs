@@ -627,6 +627,7 @@ pub fn set_phone(
     let result = (|| {
         check(t, actor, Action::ManagePhone, Target::User(target))?;
         let n = phone::validate_number(number).map_err(OpError::Invalid)?;
+        phone::check_extension(kind, &n).map_err(OpError::Invalid)?;
         let change = match (mode, &existing) {
             (PhoneMode::Add, _) | (PhoneMode::Set, None) => phone::PhoneChange::Add,
             (PhoneMode::Update, _) | (PhoneMode::Set, Some(_)) => phone::PhoneChange::Edit,

@@ -9,6 +9,8 @@ use std::str::FromStr;
 use serde::{Deserialize, Serialize};
 
 use crate::model::PhoneMethod;
+use crate::phone_plan::{self, Plan};
+use std::borrow::Cow;
 
 /// The three phone method types Graph knows, in display order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -91,8 +93,57 @@ fn is_digits(s: &str) -> bool {
     !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit())
 }
 
-/// Splits a trimmed number into its parts, or says what is wrong with it.
-fn parse(s: &str) -> Result<Parts<'_>, &'static str> {
+/// Splits a trimmed number into its parts, or says what is wrong with it: its shape, then the
+/// numbering plan ([`phone_plan`]), so a number split in the wrong place (`+12 065550101` for
+/// `+1 2065550101`) or of a length no number under its code has is refused. Calling codes are
+/// prefix-free, so a number that passes has one stored form: comparing stored forms is comparing
+/// E.164 numbers.
+fn parse(s: &str) -> Result<Parts<'_>, Cow<'static, str>> {
+    let p = parse_shape(s)?;
+    match phone_plan::check(p.country, p.subscriber.len()) {
+        Plan::Possible => Ok(p),
+        Plan::UnassignedCode => {
+            let digits = format!("{}{}", p.country, p.subscriber);
+            let split = (1..=3).find(|&k| {
+                k < digits.len()
+                    && phone_plan::check(&digits[..k], digits.len() - k) == Plan::Possible
+            });
+            Err(match split {
+                Some(k) => format!(
+                    "+{} is not a country calling code; did you mean +{} {}?",
+                    p.country,
+                    &digits[..k],
+                    &digits[k..]
+                ),
+                None => format!("+{} is not a country calling code", p.country),
+            }
+            .into())
+        }
+        Plan::ImpossibleLength(l) => Err(format!(
+            "numbers under +{} have {} digits after the country code, not {}",
+            p.country,
+            phone_plan::lengths_text(l),
+            p.subscriber.len()
+        )
+        .into()),
+    }
+}
+
+/// Only an office phone may have an extension (Graph's rule): a mobile or alternate mobile number
+/// reaches one handset.
+pub fn check_extension(kind: PhoneType, number: &str) -> Result<(), String> {
+    if kind != PhoneType::Office && number.contains(['x', 'X']) {
+        return Err(format!(
+            "`{}`: only an office phone can have an extension (x…), not the {} phone",
+            shown(number),
+            kind.label().to_lowercase()
+        ));
+    }
+    Ok(())
+}
+
+/// The shape of a stored number, with nothing looked up.
+fn parse_shape(s: &str) -> Result<Parts<'_>, &'static str> {
     if s.is_empty() {
         return Err("it is empty");
     }
@@ -633,6 +684,49 @@ mod tests {
     }
 
     #[test]
+    fn stored_look_alikes_of_one_number_are_refused() {
+        // Every way of writing +1 2065550101 but its own is refused, so stored forms compare as
+        // E.164 numbers do.
+        let err = |s: &str| validate_stored(s).unwrap_err();
+        assert!(
+            err("+12 065550101")
+                .contains("+12 is not a country calling code; did you mean +1 2065550101?")
+        );
+        assert!(err("+120 65550101").contains("did you mean +1 2065550101?"));
+        assert!(
+            err("+1 02065550101")
+                .contains("numbers under +1 have 7 or 10 digits after the country code, not 11")
+        );
+        assert!(err("+999 12345678").contains("+999 is not a country calling code)"));
+        assert!(err("+44 207946095812").contains("numbers under +44 have 7, 9 or 10 digits"));
+        assert_eq!(
+            validate_stored("+1 2065550101").as_deref(),
+            Ok("+1 2065550101")
+        );
+        assert_eq!(
+            validate_stored("+44 2079460958").as_deref(),
+            Ok("+44 2079460958")
+        );
+        assert_eq!(
+            validate_stored("+39 0612345678").as_deref(),
+            Ok("+39 0612345678")
+        );
+        assert_eq!(validate_stored("+47 12345").as_deref(), Ok("+47 12345"));
+    }
+
+    #[test]
+    fn only_office_phones_have_extensions() {
+        assert!(check_extension(PhoneType::Office, "+1 2065550101x1").is_ok());
+        assert!(check_extension(PhoneType::Mobile, "+1 2065550101").is_ok());
+        let e = check_extension(PhoneType::Mobile, "+1 2065550101x1").unwrap_err();
+        assert!(
+            e.contains("only an office phone can have an extension"),
+            "{e}"
+        );
+        assert!(check_extension(PhoneType::AlternateMobile, "+1 2065550101x1").is_err());
+    }
+
+    #[test]
     fn error_echo_is_safe() {
         let err = reason("\u{1b}[2J+1");
         assert!(!err.contains('\u{1b}'));
@@ -646,8 +740,8 @@ mod tests {
         assert_eq!(mask("+1 2065550200x101"), "+1 ••••••0200");
         assert_eq!(mask(" +44 2079460123 "), "+44 ••••••0123");
         // Short subscriber numbers reveal at most half their digits.
-        assert_eq!(mask("+358 1234"), "+358 ••34");
-        assert_eq!(mask("+1 12345"), "+1 •••45");
+        assert_eq!(mask("+47 12345"), "+47 •••45");
+        assert_eq!(mask("+7 1234567890"), "+7 ••••••7890");
     }
 
     #[test]

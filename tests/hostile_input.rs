@@ -653,3 +653,63 @@ fn a_password_on_standard_input_is_at_most_256_characters() {
         text(&o)
     );
 }
+
+#[test]
+fn phone_look_alikes_in_a_fixture_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut v = contoso();
+    let phone = |t: &str, n: &str| serde_json::json!([{ "phoneType": t, "phoneNumber": n }]);
+    let cases = [
+        ("mobile", "+1 4255550142"),
+        ("mobile", "+14 255550142"),
+        ("mobile", "+142 55550142"),
+        ("mobile", "+1 04255550142"),
+        ("mobile", "+1 4255550142x1"),
+        ("alternateMobile", "+1 4255550143x1"),
+        ("mobile", "+999 12345678"),
+        ("mobile", "+1 4255550142"),
+        ("office", "+1 4255550142x1"),
+    ];
+    for (k, (t, n)) in cases.iter().enumerate() {
+        v["users"][20 + k]["phoneMethods"] = phone(t, n);
+    }
+    // An alternate mobile needs a mobile first.
+    v["users"][25]["phoneMethods"] = serde_json::json!([
+        { "phoneType": "mobile", "phoneNumber": "+1 4255550149" },
+        { "phoneType": "alternateMobile", "phoneNumber": "+1 4255550143x1" },
+    ]);
+    let path = dir.path().join("phones.json");
+    fs::write(&path, serde_json::to_vec_pretty(&v).unwrap()).unwrap();
+    let o = mystaff(&["--tenant", path.to_str().unwrap(), "check"]);
+    assert_clean(&["check"], &o);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    let err = String::from_utf8_lossy(&o.stderr);
+    for want in [
+        "users[21].phoneMethods[0].phoneNumber: `+14 255550142` is not a valid phone number (+14 is not a country calling code; did you mean +1 4255550142?)",
+        "users[22].phoneMethods[0].phoneNumber: `+142 55550142` is not a valid phone number (+142 is not a country calling code; did you mean +1 4255550142?)",
+        "users[23].phoneMethods[0].phoneNumber: `+1 04255550142` is not a valid phone number (numbers under +1 have 7 or 10 digits after the country code, not 11)",
+        "users[24].phoneMethods[0].phoneNumber: `+1 4255550142x1`: only an office phone can have an extension (x…), not the mobile phone",
+        "users[25].phoneMethods[1].phoneNumber: `+1 4255550143x1`: only an office phone can have an extension (x…), not the alternate mobile phone",
+        "users[26].phoneMethods[0].phoneNumber: `+999 12345678` is not a valid phone number (+999 is not a country calling code)",
+        "users[27].phoneMethods[0].phoneNumber: mobile `+1 4255550142` is already registered to users[20]",
+    ] {
+        assert!(err.contains(want), "missing {want:?} in:\n{err}");
+    }
+    assert!(
+        !err.contains("users[28]"),
+        "an office number with an extension is fine: {err}"
+    );
+    assert!(!err.contains("users[20]."), "{err}");
+}
+
+#[test]
+fn the_terminal_ui_without_a_terminal_is_a_usage_error() {
+    let o = mystaff(&["--ephemeral"]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(
+        err.starts_with("mystaff: the terminal UI needs an interactive terminal"),
+        "{err}"
+    );
+}

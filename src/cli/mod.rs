@@ -238,7 +238,11 @@ pub fn run_tui(c: &Cli) -> i32 {
         Ok(()) => 0,
         Err(e) => {
             output::report("", &format!("{e:#}"));
-            1
+            if e.is::<crate::tui::run::NoTerminal>() {
+                2
+            } else {
+                1
+            }
         }
     }
 }

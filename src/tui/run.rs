@@ -192,12 +192,18 @@ fn to_event(ev: CtEvent) -> Option<Event> {
 /// How often the driver catches up on other processes' journal entries.
 const REFRESH_EVERY: Duration = Duration::from_secs(2);
 
+/// The UI was started without a terminal to draw on (in a pipe, a script or a cron job): a usage
+/// error, not a failure.
+#[derive(Debug, thiserror::Error)]
+#[error(
+    "the terminal UI needs an interactive terminal (standard input and output are not one); for scripts, use a subcommand (see `mystaff --help`)"
+)]
+pub struct NoTerminal;
+
 /// Runs the terminal UI until the user quits.
 pub fn run(session: Session, options: TuiOptions) -> anyhow::Result<()> {
     if !io::stdout().is_terminal() || !io::stdin().is_terminal() {
-        anyhow::bail!(
-            "the terminal UI needs an interactive terminal; use a subcommand (see `mystaff --help`)"
-        );
+        return Err(NoTerminal.into());
     }
     let mut theme = Theme::new(ThemeKind::from_env(options.config.theme));
     options.config.apply(&mut theme);

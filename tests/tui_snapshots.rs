@@ -154,3 +154,90 @@ fn too_small_screen() {
     let _ = Key::ch('x');
     assert_eq!(app.state.view, View::Panes);
 }
+
+/// `upn` renamed (display name and job title), everything else kept: a name no fixture could
+/// hold (the loader refuses control characters and names over 256 characters), to show that the
+/// screen escapes and cuts whatever it is given.
+fn rename(t: &mut Tenant, upn: &str, name: &str, job: &str) {
+    use mystaff::model::{User, UserTexts};
+    let u = t.find_user(upn).expect("user");
+    let old = t.user(u).clone();
+    let mut new = User::new(UserTexts {
+        id: old.id(),
+        upn: old.upn(),
+        display_name: name,
+        job_title: Some(job),
+        department: old.department(),
+        office_location: old.office_location(),
+        sam_account_name: old.sam_account_name(),
+    });
+    new.user_type = old.user_type;
+    new.account_enabled = old.account_enabled;
+    new.synced = old.synced;
+    new.licenses = old.licenses.clone();
+    new.phones = old.phones.clone();
+    t.users[u.index()] = new;
+}
+
+#[test]
+fn hostile_names_are_escaped_and_cut_where_they_are_drawn() {
+    let huge = |head: &str, fill: &str| format!("{head}{}\nforged line", fill.repeat(100_000));
+    let mut t = tenant();
+    rename(
+        &mut t,
+        "ContosoDenverManager1@contoso.com",
+        &huge("Mgr\u{1b}[2J\u{1b}]0;title\u{7}", "M"),
+        "Boss\u{202e}",
+    );
+    rename(
+        &mut t,
+        "ContosoDenverUser1@contoso.com",
+        &huge("Bo\u{1b}]52;c;ZXZpbA==\u{7}ise", "W"),
+        &huge("\u{9b}2J", "J"),
+    );
+    let denver = t.find_au("Denver").expect("Denver");
+    t.aus[denver.index()].display_name = huge("Denver\u{7f}\u{85}", "D");
+    let s =
+        Session::in_memory(t, "tui-test").with_test_clock(|| "2026-01-02T03:04:05Z".to_string(), 7);
+    let me = s
+        .tenant()
+        .find_user("ContosoDenverManager1@contoso.com")
+        .unwrap();
+    let target = s
+        .tenant()
+        .find_user("ContosoDenverUser1@contoso.com")
+        .unwrap();
+    let mut app = App::new(s, Some(me), (80, 24));
+    insta::assert_snapshot!("hostile_main_80x24", frame(&app, 80, 24));
+    app.cmd(Cmd::Open);
+    let pos = app
+        .state
+        .main
+        .shown
+        .iter()
+        .position(|(u, _)| *u == target)
+        .expect("the renamed member is listed");
+    for _ in 0..pos {
+        app.cmd(Cmd::Down);
+    }
+    app.cmd(Cmd::NextPane);
+    insta::assert_snapshot!("hostile_profile_80x24", frame(&app, 80, 24));
+    app.cmd(Cmd::ResetPassword);
+    let f = frame(&app, 80, 24);
+    insta::assert_snapshot!("hostile_reset_confirm_80x24", f);
+    // The dialog's buttons and the signed-in account stay on screen.
+    assert!(f.contains("Cancel") && f.contains("Reset"), "{f}");
+    for f in [frame(&app, 80, 24), frame(&app, 200, 60)] {
+        assert!(
+            !f.lines()
+                .any(|l| l.chars().any(mystaff::sanitize::is_unsafe)),
+            "{f}"
+        );
+        // The line break in the names is shown as `\n`: nothing starts a line of its own.
+        assert_eq!(
+            f.matches("forged line").count(),
+            f.matches("\\nforged line").count() + f.matches("…forged line").count(),
+            "{f}"
+        );
+    }
+}

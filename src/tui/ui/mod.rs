@@ -128,10 +128,21 @@ fn header(buf: &mut ratatui::buffer::Buffer, area: Rect, vm: &ViewModel, theme: 
     );
     let x = area.x + text::width(brand) as u16 + 1;
     let room = (area.width as usize).saturating_sub(text::width(brand) + 1);
-    let who = text::clean(&vm.who).into_owned();
+    // The signed-in account keeps up to half the line whatever the path holds, so a huge
+    // location or person name cannot push it off; on a narrow screen the path wins.
+    let who = if room >= 50 {
+        text::truncate(&vm.who, room / 2, Cut::Middle)
+    } else {
+        String::new()
+    };
     let who_w = text::width(&who);
+    let path_room = if who.is_empty() {
+        room
+    } else {
+        room.saturating_sub(who_w + 3)
+    };
     let mut crumbs: Vec<VSpan> = Vec::new();
-    for (i, c) in vm.crumbs.iter().enumerate() {
+    for (i, c) in fit_crumbs(&vm.crumbs, path_room).into_iter().enumerate() {
         if i > 0 {
             crumbs.push(VSpan::new(" › ", Tone::Dim));
         }
@@ -142,14 +153,40 @@ fn header(buf: &mut ratatui::buffer::Buffer, area: Rect, vm: &ViewModel, theme: 
         };
         crumbs.push(VSpan::new(c, tone));
     }
-    let crumbs_w = text::spans_width(&crumbs);
-    // The sign-in name goes right when it fits beside the whole path; otherwise the path wins.
-    if !who.is_empty() && crumbs_w + who_w + 3 <= room {
+    if !who.is_empty() {
         let wx = area.x + area.width - who_w as u16 - 1;
         buf.set_string(wx, area.y, &who, theme.dim);
     }
-    let fitted = text::fit(&crumbs, room, Cut::Middle);
-    buf.set_line(x, area.y, &widgets::spans(theme, &fitted), room as u16);
+    let fitted = text::fit(&crumbs, path_room, Cut::Middle);
+    buf.set_line(x, area.y, &widgets::spans(theme, &fitted), path_room as u16);
+}
+
+/// The widest one breadcrumb is drawn.
+const CRUMB_MAX: usize = 32;
+
+/// Breadcrumbs cut to fit `room` with their separators: the widest is cut first, one column at a
+/// time, so "Contoso › Denver › Contoso Denve…" keeps every level readable.
+fn fit_crumbs(crumbs: &[String], room: usize) -> Vec<String> {
+    let mut w: Vec<usize> = crumbs
+        .iter()
+        .map(|c| text::width(c).min(CRUMB_MAX))
+        .collect();
+    let seps = 3 * crumbs.len().saturating_sub(1);
+    while w.iter().sum::<usize>() + seps > room {
+        // The last of the widest: the person before the location, the location before the tenant.
+        let Some((i, &widest)) = w.iter().enumerate().rev().max_by_key(|&(_, w)| *w) else {
+            break;
+        };
+        if widest <= 6 {
+            break;
+        }
+        w[i] -= 1;
+    }
+    crumbs
+        .iter()
+        .zip(w)
+        .map(|(c, w)| text::truncate(c, w, Cut::End))
+        .collect()
 }
 
 fn list_screen(

@@ -161,20 +161,15 @@ fn header(buf: &mut ratatui::buffer::Buffer, area: Rect, vm: &ViewModel, theme: 
     buf.set_line(x, area.y, &widgets::spans(theme, &fitted), path_room as u16);
 }
 
-/// The widest one breadcrumb is drawn.
-const CRUMB_MAX: usize = 32;
-
 /// Breadcrumbs cut to fit `room` with their separators: the widest is cut first, one column at a
 /// time, so "Contoso › Denver › Contoso Denve…" keeps every level readable.
 fn fit_crumbs(crumbs: &[String], room: usize) -> Vec<String> {
-    let mut w: Vec<usize> = crumbs
-        .iter()
-        .map(|c| text::width(c).min(CRUMB_MAX))
-        .collect();
+    let mut w: Vec<usize> = crumbs.iter().map(|c| text::width(c).min(room)).collect();
     let seps = 3 * crumbs.len().saturating_sub(1);
     while w.iter().sum::<usize>() + seps > room {
         // The last of the widest: the person before the location, the location before the tenant.
-        let Some((i, &widest)) = w.iter().enumerate().rev().max_by_key(|&(_, w)| *w) else {
+        // (`max_by_key` gives the last of equal maxima.)
+        let Some((i, &widest)) = w.iter().enumerate().max_by_key(|&(_, w)| *w) else {
             break;
         };
         if widest <= 6 {

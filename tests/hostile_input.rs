@@ -603,20 +603,23 @@ fn numeric_flags_hold_their_ranges() {
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
 }
 
+/// A synced user's reset, which reads the new password from standard input.
+const RESET_SYNCED: [&str; 7] = [
+    "--ephemeral",
+    "reset-password",
+    "--as",
+    "ContosoChicagoManager1@contoso.com",
+    "--target",
+    "ContosoChicagoUser4@contoso.com",
+    "--password-stdin",
+];
+
 #[test]
 fn a_password_on_standard_input_is_at_most_256_characters() {
     let reset = |stdin: Vec<u8>| {
         Command::cargo_bin("mystaff")
             .unwrap()
-            .args([
-                "--ephemeral",
-                "reset-password",
-                "--as",
-                "ContosoChicagoManager1@contoso.com",
-                "--target",
-                "ContosoChicagoUser4@contoso.com",
-                "--password-stdin",
-            ])
+            .args(RESET_SYNCED)
             .write_stdin(stdin)
             .timeout(Duration::from_secs(60))
             .output()
@@ -634,15 +637,7 @@ fn a_password_on_standard_input_is_at_most_256_characters() {
     );
     // An endless stream is not read to its end (nor by this test: `pipe_stdin` would read it).
     let o = std::process::Command::new(assert_cmd::cargo::cargo_bin("mystaff"))
-        .args([
-            "--ephemeral",
-            "reset-password",
-            "--as",
-            "ContosoChicagoManager1@contoso.com",
-            "--target",
-            "ContosoChicagoUser4@contoso.com",
-            "--password-stdin",
-        ])
+        .args(RESET_SYNCED)
         .stdin(fs::File::open("/dev/zero").unwrap())
         .output()
         .unwrap();

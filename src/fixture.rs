@@ -13,15 +13,17 @@ use serde::{Deserialize, Serialize};
 
 use crate::fields;
 use crate::model::{
-    AdminUnit, Assignment, FastMap, Group, IdKey, KeyIndex, MyStaffAccess, MyStaffSetting, Object,
-    PasswordState, PhoneMethod, PhoneSignIn, Principal, Scope, ServicePrincipal, Settings, Tenant,
-    TenantInfo, TenantMaps, User, UserTexts, UserType, lower, mobile_is, upn_is,
+    AdminUnit, Assignment, Eligibility, FastMap, Group, IdKey, KeyIndex, MyStaffAccess,
+    MyStaffSetting, Object, PasswordState, PhoneMethod, PhoneSignIn, Principal, Scope,
+    ServicePrincipal, Settings, Tenant, TenantInfo, TenantMaps, User, UserTexts, UserType, lower,
+    mobile_is, upn_is,
 };
 use crate::password::PasswordPolicy;
 use crate::phone;
 use crate::roles::Role;
 use crate::sanitize::{self, cut};
 use crate::storage::{self, FixtureBytes, FixtureHasher};
+use crate::when;
 
 pub const SCHEMA_VERSION: u32 = 1;
 
@@ -42,6 +44,8 @@ pub struct FixtureFile {
     pub administrative_units: Vec<FxAdminUnit>,
     #[serde(default)]
     pub role_assignments: Vec<FxRoleAssignment>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub role_eligibilities: Vec<FxRoleEligibility>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -143,6 +147,11 @@ pub struct FxGroup {
     pub members: Vec<String>,
     #[serde(default)]
     pub owners: Vec<String>,
+    /// PIM for Groups: users eligible to become members or owners.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub eligible_members: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub eligible_owners: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -174,6 +183,21 @@ pub struct FxRoleAssignment {
     pub role_definition_id: String,
     pub principal_id: String,
     pub directory_scope_id: String,
+}
+
+/// A PIM-eligible role, with Graph's `unifiedRoleEligibilityScheduleInstance` fields; no end date
+/// means no end.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct FxRoleEligibility {
+    pub id: String,
+    pub role_definition_id: String,
+    pub principal_id: String,
+    pub directory_scope_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start_date_time: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub end_date_time: Option<String>,
 }
 
 /// Every problem found in one fixture.
@@ -354,6 +378,8 @@ struct LoadFile<'a> {
     administrative_units: Vec<LoadAu<'a>>,
     #[serde(default)]
     role_assignments: Vec<FxRoleAssignment>,
+    #[serde(default)]
+    role_eligibilities: Vec<FxRoleEligibility>,
 }
 
 /// [`FxAdminUnit`] as [`load`] reads it: member ids point into the fixture when they can (no
@@ -431,6 +457,7 @@ impl LoadFile<'_> {
             self.service_principals,
             self.administrative_units,
             self.role_assignments,
+            self.role_eligibilities,
         )
     }
 }
@@ -963,7 +990,7 @@ fn shape_problems(v: &serde_json::Value) -> Vec<String> {
     let Some(obj) = v.as_object() else {
         return vec!["the top level must be a JSON object".to_string()];
     };
-    const KNOWN: [&str; 8] = [
+    const KNOWN: [&str; 9] = [
         "schemaVersion",
         "tenant",
         "settings",
@@ -972,6 +999,7 @@ fn shape_problems(v: &serde_json::Value) -> Vec<String> {
         "servicePrincipals",
         "administrativeUnits",
         "roleAssignments",
+        "roleEligibilities",
     ];
     for k in obj.keys() {
         if !KNOWN.contains(&k.as_str()) {
@@ -993,6 +1021,7 @@ fn shape_problems(v: &serde_json::Value) -> Vec<String> {
     each::<FxServicePrincipal>(v, "servicePrincipals", &mut out);
     each::<FxAdminUnit>(v, "administrativeUnits", &mut out);
     each::<FxRoleAssignment>(v, "roleAssignments", &mut out);
+    each::<FxRoleEligibility>(v, "roleEligibilities", &mut out);
     out
 }
 
@@ -1033,6 +1062,7 @@ pub fn build(fx: FixtureFile) -> Result<Tenant, Vec<String>> {
             .map(LoadAu::from)
             .collect(),
         fx.role_assignments,
+        fx.role_eligibilities,
     )
 }
 
@@ -1047,6 +1077,7 @@ fn finish(
     fx_sps: Vec<FxServicePrincipal>,
     fx_aus: Vec<LoadAu<'_>>,
     fx_ras: Vec<FxRoleAssignment>,
+    fx_res: Vec<FxRoleEligibility>,
 ) -> Result<Tenant, Vec<String>> {
     let mut p: Vec<String> = Vec::new();
     if schema_version != SCHEMA_VERSION {
@@ -1126,12 +1157,16 @@ fn finish(
         };
         let members = refs(&g.members, "members", &mut p);
         let owners = refs(&g.owners, "owners", &mut p);
+        let eligible_members = refs(&g.eligible_members, "eligibleMembers", &mut p);
+        let eligible_owners = refs(&g.eligible_owners, "eligibleOwners", &mut p);
         groups.push(Group {
             id: g.id,
             display_name: g.display_name,
             role_assignable: g.is_assignable_to_role,
             members,
             owners,
+            eligible_members,
+            eligible_owners,
         });
     }
 
@@ -1188,22 +1223,26 @@ fn finish(
     aus.extend(more_aus);
     p.extend(problems);
     p.extend(more_problems);
-    let mut assignments = Vec::with_capacity(fx_ras.len());
-    let mut seen_assignments: HashMap<(Role, Principal, Scope), usize> = HashMap::new();
-    for (i, r) in fx_ras.into_iter().enumerate() {
-        let path = format!("roleAssignments[{i}]");
-        let role = Role::lookup(&r.role_definition_id);
+    // What a role assignment and a role eligibility must both be: a known role, a principal
+    // that may hold it, a scope that exists and that the role may have.
+    let resolve_role = |path: &str,
+                        role_id: &str,
+                        principal_id: &str,
+                        scope_id: &str,
+                        p: &mut Vec<String>|
+     -> Option<(Role, Principal, Scope)> {
+        let role = Role::lookup(role_id);
         if role.is_none() {
             p.push(format!(
                 "{path}.roleDefinitionId: `{}` is not a built-in role template id or name mystaff knows",
-                cut(&r.role_definition_id)
+                cut(role_id)
             ));
         }
-        let principal = principal_ref(&r.principal_id);
+        let principal = principal_ref(principal_id);
         match principal {
             None => p.push(format!(
                 "{path}.principalId: no user, group or service principal has the id `{}`",
-                cut(&r.principal_id)
+                cut(principal_id)
             )),
             Some(Principal::Group(g)) if !groups[g.index()].may_hold_role() => p.push(format!(
                 "{path}.principalId: {}",
@@ -1214,9 +1253,9 @@ fn finish(
             )),
             _ => {}
         }
-        let scope = if r.directory_scope_id == "/" {
+        let scope = if scope_id == "/" {
             Some(Scope::Tenant)
-        } else if let Some(au) = r.directory_scope_id.strip_prefix("/administrativeUnits/") {
+        } else if let Some(au) = scope_id.strip_prefix("/administrativeUnits/") {
             match au_ref(au) {
                 Some(a) => Some(Scope::Au(a)),
                 None => {
@@ -1230,7 +1269,7 @@ fn finish(
         } else {
             p.push(format!(
                 "{path}.directoryScopeId: `{}` is not `/` or `/administrativeUnits/<id>`",
-                cut(&r.directory_scope_id)
+                cut(scope_id)
             ));
             None
         };
@@ -1242,20 +1281,86 @@ fn finish(
                 role.name()
             ));
         }
-        if let (Some(role), Some(principal), Some(scope)) = (role, principal, scope) {
-            if let Some(prev) = seen_assignments.insert((role, principal, scope), i) {
-                p.push(format!(
-                    "{path}: duplicate of roleAssignments[{prev}] (same role, principal and scope)"
-                ));
-            }
-            assignments.push(Assignment {
-                id: r.id,
-                role,
-                principal,
-                scope,
-                deleted: false,
-            });
+        Some((role?, principal?, scope?))
+    };
+    let mut assignments = Vec::with_capacity(fx_ras.len());
+    let mut seen_assignments: HashMap<(Role, Principal, Scope), usize> = HashMap::new();
+    for (i, r) in fx_ras.into_iter().enumerate() {
+        let path = format!("roleAssignments[{i}]");
+        let Some((role, principal, scope)) = resolve_role(
+            &path,
+            &r.role_definition_id,
+            &r.principal_id,
+            &r.directory_scope_id,
+            &mut p,
+        ) else {
+            continue;
+        };
+        if let Some(prev) = seen_assignments.insert((role, principal, scope), i) {
+            p.push(format!(
+                "{path}: duplicate of roleAssignments[{prev}] (same role, principal and scope)"
+            ));
         }
+        assignments.push(Assignment {
+            id: r.id,
+            role,
+            principal,
+            scope,
+            deleted: false,
+        });
+    }
+    let mut eligibilities = Vec::with_capacity(fx_res.len());
+    let mut seen_eligibilities: HashMap<(Role, Principal, Scope), usize> = HashMap::new();
+    for (i, r) in fx_res.into_iter().enumerate() {
+        let path = format!("roleEligibilities[{i}]");
+        if let Err(e) = fields::check(fields::ID, &r.id) {
+            p.push(format!("{path}.{e}"));
+        } else if ids.contains_key(&IdKey::of(&r.id)) {
+            p.push(format!(
+                "{path}.id: `{}` is the id of another object",
+                cut(&r.id)
+            ));
+        }
+        let date = |field: &str, v: &Option<String>, p: &mut Vec<String>| match v {
+            Some(v) if when::parse(v).is_none() => {
+                p.push(format!(
+                    "{path}.{field}: `{}` is not an RFC 3339 date and time",
+                    cut(v)
+                ));
+                None
+            }
+            Some(v) => when::parse(v),
+            None => None,
+        };
+        let start = date("startDateTime", &r.start_date_time, &mut p);
+        let end = date("endDateTime", &r.end_date_time, &mut p);
+        if let (Some(s), Some(e)) = (start, end)
+            && e <= s
+        {
+            p.push(format!("{path}.endDateTime: must be after startDateTime"));
+        }
+        let Some((role, principal, scope)) = resolve_role(
+            &path,
+            &r.role_definition_id,
+            &r.principal_id,
+            &r.directory_scope_id,
+            &mut p,
+        ) else {
+            continue;
+        };
+        if let Some(prev) = seen_eligibilities.insert((role, principal, scope), i) {
+            p.push(format!(
+                "{path}: duplicate of roleEligibilities[{prev}] (same role, principal and scope)"
+            ));
+        }
+        eligibilities.push(Eligibility {
+            id: r.id,
+            role,
+            principal,
+            scope,
+            start: r.start_date_time,
+            end: r.end_date_time,
+        });
     }
 
     let mut selected = Vec::new();
@@ -1315,6 +1420,7 @@ fn finish(
         sps,
         aus,
         assignments,
+        eligibilities,
         TenantMaps {
             by_id: ids,
             user_by_upn: upns,

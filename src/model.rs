@@ -344,6 +344,10 @@ pub struct Group {
     pub role_assignable: bool,
     pub members: Vec<UserId>,
     pub owners: Vec<UserId>,
+    /// Users eligible (PIM for Groups) to become members or owners: not members yet, but
+    /// protected as if they were.
+    pub eligible_members: Vec<UserId>,
+    pub eligible_owners: Vec<UserId>,
 }
 
 impl Group {
@@ -378,6 +382,19 @@ pub struct Assignment {
     pub principal: Principal,
     pub scope: Scope,
     pub deleted: bool,
+}
+
+/// A PIM-eligible role (Graph `unifiedRoleEligibilityScheduleInstance`): it grants nothing until
+/// activated, but protects its holder as if it were active.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Eligibility {
+    pub id: String,
+    pub role: Role,
+    pub principal: Principal,
+    pub scope: Scope,
+    /// RFC 3339; None: from the start / with no end.
+    pub start: Option<String>,
+    pub end: Option<String>,
 }
 
 /// What an id refers to.
@@ -551,6 +568,10 @@ struct Indices {
     user_aus: Lists<AuId>,
     user_groups: Lists<GroupId>,
     user_owned_groups: Lists<GroupId>,
+    /// Role-assignable or not, the groups a user is an eligible member or owner of.
+    user_eligible_groups: Lists<GroupId>,
+    /// Eligibilities (indices into `Tenant::eligibilities`) by principal.
+    eligible_by_principal: FastMap<Principal, Vec<usize>>,
     /// AUs a group is a direct member of.
     group_aus: Vec<Vec<AuId>>,
     by_principal: FastMap<Principal, Vec<AssignmentId>>,
@@ -568,6 +589,7 @@ pub struct Tenant {
     pub service_principals: Vec<ServicePrincipal>,
     pub aus: Vec<AdminUnit>,
     pub assignments: Vec<Assignment>,
+    pub eligibilities: Vec<Eligibility>,
     idx: Indices,
 }
 
@@ -705,6 +727,7 @@ impl Tenant {
         service_principals: Vec<ServicePrincipal>,
         aus: Vec<AdminUnit>,
         assignments: Vec<Assignment>,
+        eligibilities: Vec<Eligibility>,
         maps: TenantMaps,
     ) -> Tenant {
         let mut t = Tenant {
@@ -715,6 +738,7 @@ impl Tenant {
             service_principals,
             aus,
             assignments,
+            eligibilities,
             idx: Indices::default(),
         };
         t.reindex(maps);
@@ -729,6 +753,7 @@ impl Tenant {
             user_aus: Lists::new(self.users.len()),
             user_groups: Lists::new(self.users.len()),
             user_owned_groups: Lists::new(self.users.len()),
+            user_eligible_groups: Lists::new(self.users.len()),
             group_aus: vec![Vec::new(); self.groups.len()],
             ..Indices::default()
         };
@@ -739,6 +764,15 @@ impl Tenant {
             for &o in &g.owners {
                 idx.user_owned_groups.push(o, GroupId::from_index(i));
             }
+            for &e in g.eligible_members.iter().chain(&g.eligible_owners) {
+                idx.user_eligible_groups.push(e, GroupId::from_index(i));
+            }
+        }
+        for (i, e) in self.eligibilities.iter().enumerate() {
+            idx.eligible_by_principal
+                .entry(e.principal)
+                .or_default()
+                .push(i);
         }
         for (i, a) in self.aus.iter().enumerate() {
             if a.deleted {
@@ -939,6 +973,21 @@ impl Tenant {
     }
 
     /// Live assignments held directly by a principal.
+    /// The eligibilities held by `p` itself (not through groups).
+    pub fn eligibilities_of(&self, p: Principal) -> impl Iterator<Item = &Eligibility> {
+        self.idx
+            .eligible_by_principal
+            .get(&p)
+            .map_or(&[][..], |v| v.as_slice())
+            .iter()
+            .map(|&i| &self.eligibilities[i])
+    }
+
+    /// The groups `u` is an eligible member or owner of.
+    pub fn user_eligible_groups(&self, u: UserId) -> &[GroupId] {
+        self.idx.user_eligible_groups.get(u)
+    }
+
     pub fn assignments_of(&self, p: Principal) -> &[AssignmentId] {
         self.idx.by_principal.get(&p).map_or(&[], |v| v.as_slice())
     }
@@ -1146,9 +1195,16 @@ impl Tenant {
         for g in self.idx.user_owned_groups.take(u) {
             remove_value(&mut self.groups[g.index()].owners, &u);
         }
+        for g in self.idx.user_eligible_groups.take(u) {
+            let g = &mut self.groups[g.index()];
+            remove_value(&mut g.eligible_members, &u);
+            remove_value(&mut g.eligible_owners, &u);
+        }
         for asg in self.assignments_of(Principal::User(u)).to_vec() {
             self.remove_assignment(asg);
         }
+        // A deleted user's eligibilities go with them, as their assignments do.
+        self.idx.eligible_by_principal.remove(&Principal::User(u));
         let user = &mut self.users[u.index()];
         for p in &user.phones {
             if p.phone_type == PhoneType::Mobile {

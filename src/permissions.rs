@@ -315,32 +315,127 @@ const RANK_GUEST: u8 = 3;
 const RANK_RESTRICTED: u8 = 4;
 const RANK_IN_SCOPE: u8 = 5;
 
+/// A role that protects a target user: held, directly or through a role-assignable group, or
+/// only eligible for (PIM), which protects its holder exactly as if it were active.
+struct TargetRole {
+    role: Role,
+    scope: Scope,
+    eligible: bool,
+    via_group: Option<GroupId>,
+}
+
+impl TargetRole {
+    /// "a Global Administrator", "someone eligible for Global Administrator".
+    fn who(&self) -> String {
+        if self.eligible {
+            format!("someone eligible for {}", self.role.name())
+        } else {
+            format!("{} {}", article(self.role.name()), self.role.name())
+        }
+    }
+
+    /// "holds Helpdesk Administrator (scoped to Portland)", "is eligible for …".
+    fn holds_where(&self, t: &Tenant) -> String {
+        let mut s = format!("{} ({}", self.role.name(), t.scope_phrase(self.scope));
+        if let Some(group) = self.via_group {
+            s.push_str(&format!(", through group {}", t.group(group).display_name));
+        }
+        s.push(')');
+        if self.eligible {
+            format!("is eligible for {s}")
+        } else {
+            format!("holds {s}")
+        }
+    }
+
+    /// "holds a User Administrator", "is eligible for User Administrator".
+    fn holds(&self) -> String {
+        if self.eligible {
+            format!("is eligible for {}", self.role.name())
+        } else {
+            format!("holds {} {}", article(self.role.name()), self.role.name())
+        }
+    }
+}
+
+/// Every role that protects `u`: active grants, the user's own eligibilities, eligibilities of
+/// the role-assignable groups the user is in, and the roles (active or eligible) of the
+/// role-assignable groups the user is only eligible to join or own.
+fn target_roles(t: &Tenant, u: UserId) -> Vec<TargetRole> {
+    let mut out: Vec<TargetRole> = grants_of(t, Principal::User(u))
+        .into_iter()
+        .map(|g| TargetRole {
+            role: g.role,
+            scope: g.scope,
+            eligible: false,
+            via_group: g.via_group,
+        })
+        .collect();
+    let eligible = |via_group: Option<GroupId>| {
+        move |e: &crate::model::Eligibility| TargetRole {
+            role: e.role,
+            scope: e.scope,
+            eligible: true,
+            via_group,
+        }
+    };
+    out.extend(t.eligibilities_of(Principal::User(u)).map(eligible(None)));
+    for &g in t.user_groups(u) {
+        if t.group(g).role_assignable {
+            out.extend(
+                t.eligibilities_of(Principal::Group(g))
+                    .map(eligible(Some(g))),
+            );
+        }
+    }
+    for &g in t.user_eligible_groups(u) {
+        if t.group(g).role_assignable {
+            out.extend(
+                t.assignments_of(Principal::Group(g))
+                    .iter()
+                    .map(|&a| TargetRole {
+                        role: t.assignment(a).role,
+                        scope: t.assignment(a).scope,
+                        eligible: true,
+                        via_group: Some(g),
+                    }),
+            );
+            out.extend(
+                t.eligibilities_of(Principal::Group(g))
+                    .map(eligible(Some(g))),
+            );
+        }
+    }
+    // Active before eligible, so a refusal names what the target really holds when it can.
+    out.sort_by_key(|r| (r.eligible, r.role, r.scope, r.via_group));
+    out
+}
+
 /// The rows of the reset table a target falls in, each with how to name it in a refusal.
 fn target_rows(t: &Tenant, target: UserId) -> Vec<(Row, String)> {
     let mut rows = Vec::new();
-    for g in grants_of(t, Principal::User(target)) {
-        let restricted = matches!(g.scope, Scope::Au(a) if t.au(a).restricted);
+    for r in target_roles(t, target) {
+        let restricted = matches!(r.scope, Scope::Au(a) if t.au(a).restricted);
         if restricted {
             rows.push((
                 Row::RoleScopedToRestrictedAu,
                 format!(
-                    "{} {} scoped to the restricted management unit {}",
-                    article(g.role.name()),
-                    g.role.name(),
-                    t.scope_phrase(g.scope).trim_start_matches("scoped to ")
+                    "{} scoped to the restricted management unit {}",
+                    r.who(),
+                    t.scope_phrase(r.scope).trim_start_matches("scoped to ")
                 ),
             ));
         } else {
-            rows.push((
-                g.role.def().row,
-                format!("{} {}", article(g.role.name()), g.role.name()),
-            ));
+            rows.push((r.role.def().row, r.who()));
         }
     }
-    if let Some(g) = protecting_group(t, target) {
+    if let Some((g, eligible)) = protecting_group(t, target) {
         rows.push((
             Row::RoleAssignableGroupMemberOrOwner,
-            format!("a member or owner of the role-assignable group {g}"),
+            format!(
+                "{} of the role-assignable group {g}",
+                member_or_owner(eligible)
+            ),
         ));
     }
     if rows.is_empty() {
@@ -349,13 +444,23 @@ fn target_rows(t: &Tenant, target: UserId) -> Vec<(Row, String)> {
     rows
 }
 
-fn protecting_group(t: &Tenant, u: UserId) -> Option<&str> {
-    t.user_groups(u)
-        .iter()
-        .chain(t.user_owned_groups(u))
-        .map(|&g| t.group(g))
-        .find(|g| g.role_assignable)
-        .map(|g| g.display_name.as_str())
+/// A role-assignable group the user is a member or owner of (false) or only eligible to be
+/// (true): either protects them.
+fn protecting_group(t: &Tenant, u: UserId) -> Option<(&str, bool)> {
+    let held = t.user_groups(u).iter().chain(t.user_owned_groups(u));
+    held.map(|&g| (g, false))
+        .chain(t.user_eligible_groups(u).iter().map(|&g| (g, true)))
+        .map(|(g, eligible)| (t.group(g), eligible))
+        .find(|(g, _)| g.role_assignable)
+        .map(|(g, eligible)| (g.display_name.as_str(), eligible))
+}
+
+fn member_or_owner(eligible: bool) -> &'static str {
+    if eligible {
+        "an eligible member or owner"
+    } else {
+        "a member or owner"
+    }
 }
 
 fn in_restricted_au(t: &Tenant, u: UserId) -> bool {
@@ -451,24 +556,24 @@ fn judge(
                     reason: restricted_unit_refusal(t, target),
                 });
             }
-            let target_grants = grants_of(t, Principal::User(target));
+            let target_grants = target_roles(t, target);
             if let Some(tg) = target_grants.iter().find(|tg| tg.scope == Scope::Tenant) {
                 return Err(Refusal {
                     rank: RANK_IN_SCOPE,
                     reason: format!(
-                        "{who} cannot {} {name}, who holds {} {} tenant-wide; admins scoped to a location never manage tenant-wide admins.",
+                        "{who} cannot {} {name}, who {} tenant-wide; admins scoped to a location never manage tenant-wide admins.",
                         verb(action),
-                        article(tg.role.name()),
-                        tg.role.name()
+                        tg.holds()
                     ),
                 });
             }
-            if let Some(group) = protecting_group(t, target) {
+            if let Some((group, eligible)) = protecting_group(t, target) {
                 return Err(Refusal {
                     rank: RANK_IN_SCOPE,
                     reason: format!(
-                        "{who} cannot {} {name}, a member or owner of the role-assignable group {group}; only tenant-wide Privileged Authentication or Global Administrators can.",
-                        verb(action)
+                        "{who} cannot {} {name}, {} of the role-assignable group {group}; only tenant-wide Privileged Authentication or Global Administrators can.",
+                        verb(action),
+                        member_or_owner(eligible)
                     ),
                 });
             }
@@ -484,11 +589,11 @@ fn judge(
                 return Err(Refusal {
                     rank: RANK_IN_SCOPE,
                     reason: format!(
-                        "{who} cannot {} {} {} ({name} holds {}).",
+                        "{who} cannot {} {} {} ({name} {}).",
                         verb(action),
                         article(tg.role.name()),
                         tg.role.name(),
-                        describe_grant(t, tg)
+                        tg.holds_where(t)
                     ),
                 });
             }

@@ -261,3 +261,75 @@ fn every_problem_is_reported_at_once() {
     let p = problems(&v);
     assert_eq!(p.len(), 4, "{p:#?}");
 }
+
+#[test]
+fn role_eligibilities_are_validated_like_assignments() {
+    let elig = |role: &str, principal: &str, scope: &str, extra: Value| {
+        let mut e = json!({"id": "7d2f4a7e-0000-4000-8000-0000000000e1", "roleDefinitionId": role,
+            "principalId": principal, "directoryScopeId": scope});
+        for (k, v) in extra.as_object().unwrap() {
+            e[k] = v.clone();
+        }
+        let mut v = base();
+        v["roleEligibilities"] = json!([e]);
+        v
+    };
+    let none = json!({});
+    expect(
+        elig(
+            "Global Administrator",
+            "00000000-0000-4000-8000-00000000dead",
+            "/",
+            none.clone(),
+        ),
+        "roleEligibilities[0].principalId: no user, group or service principal has the id",
+    );
+    expect(
+        elig("No Such Role", U1, "/", none.clone()),
+        "roleEligibilities[0].roleDefinitionId: `No Such Role` is not a built-in role",
+    );
+    expect(
+        elig(
+            "Global Administrator",
+            U1,
+            "/administrativeUnits/nope",
+            none.clone(),
+        ),
+        "roleEligibilities[0].directoryScopeId: no administrative unit has the id `nope`",
+    );
+    expect(
+        elig(
+            "Global Administrator",
+            U1,
+            "/",
+            json!({"startDateTime": "soon"}),
+        ),
+        "roleEligibilities[0].startDateTime: `soon` is not an RFC 3339 date and time",
+    );
+    expect(
+        elig(
+            "Global Administrator",
+            U1,
+            "/",
+            json!({"startDateTime": "2026-12-02T10:00:00Z", "endDateTime": "2026-12-01T10:00:00Z"}),
+        ),
+        "roleEligibilities[0].endDateTime: must be after startDateTime",
+    );
+    expect(
+        elig("Global Administrator", U1, "/", json!({"until": "x"})),
+        "unknown field `until`",
+    );
+    // A valid one loads.
+    let v = elig(
+        "Global Administrator",
+        U1,
+        "/",
+        json!({"startDateTime": "2026-12-01T10:00:00Z", "endDateTime": "2027-12-01T10:00:00Z"}),
+    );
+    let t = fixture::load("ok.json", &serde_json::to_vec(&v).unwrap()).unwrap();
+    assert_eq!(t.eligibilities.len(), 1);
+    let mut v = base();
+    v["groups"] = json!([{"id": "7d2f4a7e-0000-4000-8000-0000000000e2", "displayName": "G",
+        "isAssignableToRole": true, "eligibleMembers": ["00000000-0000-4000-8000-00000000dead"]}]);
+    expect(v, "groups[0].eligibleMembers[0]: no user has the id");
+}

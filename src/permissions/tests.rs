@@ -18,7 +18,7 @@ impl B {
             v: json!({
                 "schemaVersion": 1,
                 "tenant": {"id": "00000000-0000-4000-8000-0000000000aa", "displayName": "T", "defaultDomain": "t.com"},
-                "users": [], "groups": [], "servicePrincipals": [], "administrativeUnits": [], "roleAssignments": []
+                "users": [], "groups": [], "servicePrincipals": [], "administrativeUnits": [], "roleAssignments": [], "roleEligibilities": []
             }),
             n: 0,
         }
@@ -77,6 +77,14 @@ impl B {
         let scope = au.map_or("/".to_string(), |a| format!("/administrativeUnits/{a}"));
         self.push(
             "roleAssignments",
+            json!({"id": id, "roleDefinitionId": role, "principalId": principal, "directoryScopeId": scope}),
+        );
+    }
+    fn eligible(&mut self, principal: &str, role: &str, au: Option<&str>) {
+        let id = self.id();
+        let scope = au.map_or("/".to_string(), |a| format!("/administrativeUnits/{a}"));
+        self.push(
+            "roleEligibilities",
             json!({"id": id, "roleDefinitionId": role, "principalId": principal, "directoryScopeId": scope}),
         );
     }
@@ -843,4 +851,218 @@ fn delete_user_respects_restricted_units_and_role_assignable_groups() {
         ask(&t, "ua", Action::DeleteUser, "ua").reason,
         "You cannot delete your own account."
     );
+}
+
+/// PIM: a role the target is only eligible for protects them exactly as an active one would, and
+/// so does eligible membership or ownership of a role-assignable group; an eligible role grants
+/// its holder nothing.
+mod eligibility {
+    use super::*;
+
+    /// A tenant-wide and a Portland-scoped Helpdesk Administrator, and a Portland member `target`.
+    fn base() -> (B, String) {
+        let mut b = B::new();
+        let portland = b.au("Portland", false);
+        let central = b.user("central");
+        b.assign(&central, "Helpdesk Administrator", None);
+        let manager = b.user("manager");
+        b.assign(&manager, "Helpdesk Administrator", Some(&portland));
+        for name in ["target", "plain"] {
+            let id = b.user(name);
+            b.member(&portland, &id);
+        }
+        (b, portland)
+    }
+
+    fn target_id(b: &B) -> String {
+        b.v["users"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|u| u["displayName"] == "target")
+            .unwrap()["id"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    }
+
+    #[test]
+    fn without_eligibility_both_helpdesks_may_reset() {
+        let (b, _) = base();
+        let t = b.build();
+        assert!(allowed(&t, "central", Action::ResetPassword, "target"));
+        assert!(allowed(&t, "manager", Action::ResetPassword, "target"));
+    }
+
+    #[test]
+    fn eligible_global_administrator_is_protected_from_a_tenant_wide_helpdesk() {
+        let (mut b, _) = base();
+        let target = target_id(&b);
+        b.eligible(&target, "Global Administrator", None);
+        let t = b.build();
+        let d = ask(&t, "central", Action::ResetPassword, "target");
+        assert!(!d.allowed);
+        assert!(
+            d.reason
+                .contains("someone eligible for Global Administrator"),
+            "{}",
+            d.reason
+        );
+        // The same role eligible for someone else protects only them.
+        assert!(allowed(&t, "central", Action::ResetPassword, "plain"));
+    }
+
+    #[test]
+    fn eligible_tenant_wide_role_is_protected_from_a_scoped_admin() {
+        let (mut b, _) = base();
+        let target = target_id(&b);
+        b.eligible(&target, "User Administrator", None);
+        let t = b.build();
+        let d = ask(&t, "manager", Action::ResetPassword, "target");
+        assert!(!d.allowed);
+        assert!(
+            d.reason
+                .contains("who is eligible for User Administrator tenant-wide"),
+            "{}",
+            d.reason
+        );
+    }
+
+    #[test]
+    fn an_eligible_role_the_column_allows_does_not_protect() {
+        // A Helpdesk Administrator may reset another Helpdesk Administrator (the reset table):
+        // eligibility for it changes nothing.
+        let (mut b, _) = base();
+        let target = target_id(&b);
+        b.eligible(&target, "Helpdesk Administrator", None);
+        let t = b.build();
+        assert!(allowed(&t, "central", Action::ResetPassword, "target"));
+    }
+
+    #[test]
+    fn an_eligible_scoped_role_decides_as_the_active_one_does() {
+        // Helpdesk may reset a Helpdesk Administrator of its unit, not an Authentication one.
+        for (role, may) in [
+            ("Authentication Administrator", false),
+            ("Helpdesk Administrator", true),
+        ] {
+            let mut decisions = Vec::new();
+            for eligible in [false, true] {
+                let (mut b, portland) = base();
+                let target = target_id(&b);
+                if eligible {
+                    b.eligible(&target, role, Some(&portland));
+                } else {
+                    b.assign(&target, role, Some(&portland));
+                }
+                let t = b.build();
+                decisions.push(ask(&t, "manager", Action::ResetPassword, "target"));
+            }
+            assert_eq!(decisions[0].allowed, may, "{role}: {}", decisions[0].reason);
+            assert_eq!(
+                decisions[1].allowed, may,
+                "{role} eligible: {}",
+                decisions[1].reason
+            );
+            if !may {
+                assert!(
+                    decisions[1]
+                        .reason
+                        .contains(&format!("is eligible for {role} (scoped to Portland)")),
+                    "{}",
+                    decisions[1].reason
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn eligible_membership_or_ownership_of_a_role_assignable_group_protects() {
+        for (members, owners) in [
+            ("eligibleMembers", "eligibleOwners"),
+            ("eligibleOwners", "eligibleMembers"),
+        ] {
+            let (mut b, _) = base();
+            let target = target_id(&b);
+            let g = b.group("Tier0", true, &[], &[]);
+            b.assign(&g, "Global Administrator", None);
+            let group = b.v["groups"].as_array_mut().unwrap().last_mut().unwrap();
+            group[members] = json!([target]);
+            group[owners] = json!([]);
+            let t = b.build();
+            let d = ask(&t, "central", Action::ResetPassword, "target");
+            assert!(!d.allowed, "{members}");
+            assert!(
+                d.reason
+                    .contains("someone eligible for Global Administrator")
+                    || d.reason
+                        .contains("an eligible member or owner of the role-assignable group Tier0"),
+                "{}",
+                d.reason
+            );
+            let d = ask(&t, "manager", Action::ResetPassword, "target");
+            assert!(!d.allowed, "{members}");
+            assert!(
+                d.reason
+                    .contains("who is eligible for Global Administrator tenant-wide"),
+                "{}",
+                d.reason
+            );
+            // Without the group's role, the group alone still protects.
+            let (mut b, _) = base();
+            let target = target_id(&b);
+            b.group("Tier0", true, &[], &[]);
+            b.v["groups"].as_array_mut().unwrap().last_mut().unwrap()[members] = json!([target]);
+            let t = b.build();
+            let d = ask(&t, "manager", Action::ResetPassword, "target");
+            assert!(!d.allowed, "{members}");
+            assert!(
+                d.reason
+                    .contains("an eligible member or owner of the role-assignable group Tier0"),
+                "{}",
+                d.reason
+            );
+            assert!(
+                !allowed(&t, "central", Action::ResetPassword, "target"),
+                "{members}"
+            );
+        }
+    }
+
+    #[test]
+    fn eligible_membership_of_a_group_that_is_not_role_assignable_does_not_protect() {
+        let (mut b, _) = base();
+        let target = target_id(&b);
+        b.group("Shift leads", false, &[], &[]);
+        let group = b.v["groups"].as_array_mut().unwrap().last_mut().unwrap();
+        group["eligibleMembers"] = json!([target]);
+        let t = b.build();
+        assert!(allowed(&t, "central", Action::ResetPassword, "target"));
+        assert!(allowed(&t, "manager", Action::ResetPassword, "target"));
+    }
+
+    #[test]
+    fn a_role_eligible_for_a_group_protects_its_members() {
+        let (mut b, _) = base();
+        let target = target_id(&b);
+        let g = b.group("Tier0", true, &[&target], &[]);
+        b.eligible(&g, "Global Administrator", None);
+        let t = b.build();
+        assert!(!allowed(&t, "central", Action::ResetPassword, "target"));
+        assert!(allowed(&t, "central", Action::ResetPassword, "plain"));
+    }
+
+    #[test]
+    fn an_eligible_role_grants_its_holder_nothing() {
+        let (mut b, _) = base();
+        let helper = b.user("eligible-only");
+        b.eligible(&helper, "Helpdesk Administrator", None);
+        let t = b.build();
+        assert!(!allowed(
+            &t,
+            "eligible-only",
+            Action::ResetPassword,
+            "plain"
+        ));
+    }
 }

@@ -1180,6 +1180,7 @@ impl Tenant {
         self.idx.user_aus.add_slot();
         self.idx.user_groups.add_slot();
         self.idx.user_owned_groups.add_slot();
+        self.idx.user_eligible_groups.add_slot();
         i
     }
 

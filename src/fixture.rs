@@ -879,6 +879,7 @@ fn check_other_texts(
     sps: &[FxServicePrincipal],
     aus: &[LoadAu<'_>],
     ras: &[FxRoleAssignment],
+    res: &[FxRoleEligibility],
     p: &mut Vec<String>,
 ) {
     let mut one = |path: String, f: fields::Field, v: &str| {
@@ -915,6 +916,9 @@ fn check_other_texts(
     }
     for (i, r) in ras.iter().enumerate() {
         one(format!("roleAssignments[{i}]"), fields::ID, &r.id);
+    }
+    for (i, r) in res.iter().enumerate() {
+        one(format!("roleEligibilities[{i}]"), fields::ID, &r.id);
     }
 }
 
@@ -1092,7 +1096,9 @@ fn finish(
     if tenant.display_name.trim().is_empty() {
         p.push("tenant.displayName: must not be empty".to_string());
     }
-    check_other_texts(&tenant, &fx_groups, &fx_sps, &fx_aus, &fx_ras, &mut p);
+    check_other_texts(
+        &tenant, &fx_groups, &fx_sps, &fx_aus, &fx_ras, &fx_res, &mut p,
+    );
     let UserSink {
         mut ids,
         upns,
@@ -1224,13 +1230,17 @@ fn finish(
     p.extend(problems);
     p.extend(more_problems);
     // What a role assignment and a role eligibility must both be: a known role, a principal
-    // that may hold it, a scope that exists and that the role may have.
-    let resolve_role = |path: &str,
+    // that may hold it, a scope that exists and that the role may have, and not a second one
+    // of the same role, principal and scope in the same list (`list`, item `i`).
+    let resolve_role = |list: &str,
+                        i: usize,
                         role_id: &str,
                         principal_id: &str,
                         scope_id: &str,
+                        seen: &mut HashMap<(Role, Principal, Scope), usize>,
                         p: &mut Vec<String>|
      -> Option<(Role, Principal, Scope)> {
+        let path = format!("{list}[{i}]");
         let role = Role::lookup(role_id);
         if role.is_none() {
             p.push(format!(
@@ -1281,26 +1291,28 @@ fn finish(
                 role.name()
             ));
         }
-        Some((role?, principal?, scope?))
+        let key = (role?, principal?, scope?);
+        if let Some(prev) = seen.insert(key, i) {
+            p.push(format!(
+                "{path}: duplicate of {list}[{prev}] (same role, principal and scope)"
+            ));
+        }
+        Some(key)
     };
     let mut assignments = Vec::with_capacity(fx_ras.len());
     let mut seen_assignments: HashMap<(Role, Principal, Scope), usize> = HashMap::new();
     for (i, r) in fx_ras.into_iter().enumerate() {
-        let path = format!("roleAssignments[{i}]");
         let Some((role, principal, scope)) = resolve_role(
-            &path,
+            "roleAssignments",
+            i,
             &r.role_definition_id,
             &r.principal_id,
             &r.directory_scope_id,
+            &mut seen_assignments,
             &mut p,
         ) else {
             continue;
         };
-        if let Some(prev) = seen_assignments.insert((role, principal, scope), i) {
-            p.push(format!(
-                "{path}: duplicate of roleAssignments[{prev}] (same role, principal and scope)"
-            ));
-        }
         assignments.push(Assignment {
             id: r.id,
             role,
@@ -1313,24 +1325,22 @@ fn finish(
     let mut seen_eligibilities: HashMap<(Role, Principal, Scope), usize> = HashMap::new();
     for (i, r) in fx_res.into_iter().enumerate() {
         let path = format!("roleEligibilities[{i}]");
-        if let Err(e) = fields::check(fields::ID, &r.id) {
-            p.push(format!("{path}.{e}"));
-        } else if ids.contains_key(&IdKey::of(&r.id)) {
+        if ids.contains_key(&IdKey::of(&r.id)) {
             p.push(format!(
                 "{path}.id: `{}` is the id of another object",
                 cut(&r.id)
             ));
         }
-        let date = |field: &str, v: &Option<String>, p: &mut Vec<String>| match v {
-            Some(v) if when::parse(v).is_none() => {
+        let date = |field: &str, v: &Option<String>, p: &mut Vec<String>| {
+            let v = v.as_deref()?;
+            let at = when::parse(v);
+            if at.is_none() {
                 p.push(format!(
                     "{path}.{field}: `{}` is not an RFC 3339 date and time",
                     cut(v)
                 ));
-                None
             }
-            Some(v) => when::parse(v),
-            None => None,
+            at
         };
         let start = date("startDateTime", &r.start_date_time, &mut p);
         let end = date("endDateTime", &r.end_date_time, &mut p);
@@ -1340,19 +1350,16 @@ fn finish(
             p.push(format!("{path}.endDateTime: must be after startDateTime"));
         }
         let Some((role, principal, scope)) = resolve_role(
-            &path,
+            "roleEligibilities",
+            i,
             &r.role_definition_id,
             &r.principal_id,
             &r.directory_scope_id,
+            &mut seen_eligibilities,
             &mut p,
         ) else {
             continue;
         };
-        if let Some(prev) = seen_eligibilities.insert((role, principal, scope), i) {
-            p.push(format!(
-                "{path}: duplicate of roleEligibilities[{prev}] (same role, principal and scope)"
-            ));
-        }
         eligibilities.push(Eligibility {
             id: r.id,
             role,

@@ -1086,10 +1086,10 @@ pub fn validate_upn(t: &Tenant, upn: &str) -> Result<String, String> {
     }
 }
 
-/// sAMAccountName: 1–20 characters, none of `" / \ [ ] : ; | = , + * ? < > @`, no control
-/// characters, not ending with a period.
+/// sAMAccountName: 1–20 characters, none of `" / \ [ ] : ; | = , + * ? < > @`, not ending with
+/// a period. (Control characters are refused for every text by `fields::check`, first.)
 fn validate_sam(sam: &str) -> Result<(), String> {
-    let bad = |c: char| "\"/\\[]:;|=,+*?<>@".contains(c) || c.is_control();
+    let bad = |c: char| "\"/\\[]:;|=,+*?<>@".contains(c);
     if sam.is_empty() || sam.chars().count() > 20 {
         return Err(format!(
             "sAMAccountName `{sam}` must be 1 to 20 characters long"

@@ -228,8 +228,13 @@ pub fn grants_of(t: &Tenant, p: Principal) -> Vec<Grant> {
 
 /// "Helpdesk Administrator (scoped to Portland)".
 pub fn describe_grant(t: &Tenant, g: &Grant) -> String {
-    let mut s = format!("{} ({}", g.role.name(), t.scope_phrase(g.scope));
-    if let Some(group) = g.via_group {
+    describe_role(t, g.role, g.scope, g.via_group)
+}
+
+/// "Helpdesk Administrator (scoped to Portland, through group Store leads)".
+fn describe_role(t: &Tenant, role: Role, scope: Scope, via_group: Option<GroupId>) -> String {
+    let mut s = format!("{} ({}", role.name(), t.scope_phrase(scope));
+    if let Some(group) = via_group {
         s.push_str(&format!(", through group {}", t.group(group).display_name));
     }
     s.push(')');
@@ -336,11 +341,7 @@ impl TargetRole {
 
     /// "holds Helpdesk Administrator (scoped to Portland)", "is eligible for …".
     fn holds_where(&self, t: &Tenant) -> String {
-        let mut s = format!("{} ({}", self.role.name(), t.scope_phrase(self.scope));
-        if let Some(group) = self.via_group {
-            s.push_str(&format!(", through group {}", t.group(group).display_name));
-        }
-        s.push(')');
+        let s = describe_role(t, self.role, self.scope, self.via_group);
         if self.eligible {
             format!("is eligible for {s}")
         } else {

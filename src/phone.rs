@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::model::PhoneMethod;
 use crate::phone_plan::{self, Plan};
+use crate::sanitize;
 use std::borrow::Cow;
 
 /// The three phone method types Graph knows, in display order.
@@ -196,18 +197,9 @@ fn parse_shape(s: &str) -> Result<Parts<'_>, &'static str> {
     })
 }
 
-/// Echoes user input safely in a message: control characters replaced, long input shortened.
+/// Echoes user input in a message: escaped and cut (see [`sanitize::cut_to`]).
 fn shown(s: &str) -> String {
-    const MAX: usize = 40;
-    let mut out: String = s
-        .chars()
-        .take(MAX)
-        .map(|c| if c.is_control() { '?' } else { c })
-        .collect();
-    if s.chars().count() > MAX {
-        out.push('…');
-    }
-    out
+    sanitize::cut_to(s, 40)
 }
 
 /// A number as people type it (`+13035550199`, `+1 303-555-0199`, `+1 (303) 555-0199`,

@@ -107,6 +107,12 @@ pub enum Activity {
     MyStaffSetting,
     UserAdded,
     UserDeleted,
+    PimRoleActivated,
+    PimRoleDeactivated,
+    PimGroupMemberActivated,
+    PimGroupOwnerActivated,
+    PimGroupMemberDeactivated,
+    PimGroupOwnerDeactivated,
 }
 
 impl Activity {
@@ -194,6 +200,42 @@ impl Activity {
             ),
             UserAdded => ("Add user", "UserManagement", "Core Directory", "Add"),
             UserDeleted => ("Delete user", "UserManagement", "Core Directory", "Delete"),
+            PimRoleActivated => (
+                "Add member to role completed (PIM activation)",
+                "RoleManagement",
+                "PIM",
+                "ActivateRole",
+            ),
+            PimRoleDeactivated => (
+                "Remove member from role completed (PIM deactivate)",
+                "RoleManagement",
+                "PIM",
+                "DeactivateRole",
+            ),
+            PimGroupMemberActivated => (
+                "Add member to group completed (PIM activation)",
+                "GroupManagement",
+                "PIM",
+                "ActivateRole",
+            ),
+            PimGroupOwnerActivated => (
+                "Add owner to group completed (PIM activation)",
+                "GroupManagement",
+                "PIM",
+                "ActivateRole",
+            ),
+            PimGroupMemberDeactivated => (
+                "Remove member from group completed (PIM deactivate)",
+                "GroupManagement",
+                "PIM",
+                "DeactivateRole",
+            ),
+            PimGroupOwnerDeactivated => (
+                "Remove owner from group completed (PIM deactivate)",
+                "GroupManagement",
+                "PIM",
+                "DeactivateRole",
+            ),
         }
     }
 }

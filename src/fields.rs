@@ -47,6 +47,11 @@ pub const ID: Field = Field {
     name: "id",
     max_chars: None,
 };
+/// A PIM activation's reason (PIM keeps up to 500 characters).
+pub const JUSTIFICATION: Field = Field {
+    name: "justification",
+    max_chars: Some(500),
+};
 pub const LICENSE: Field = Field {
     name: "assignedLicenses",
     max_chars: None,

@@ -15,8 +15,8 @@ use crate::fields;
 use crate::model::{
     AdminUnit, Assignment, Eligibility, FastMap, Group, IdKey, KeyIndex, MyStaffAccess,
     MyStaffSetting, Object, PasswordState, PhoneMethod, PhoneSignIn, Principal, Scope,
-    ServicePrincipal, Settings, Tenant, TenantInfo, TenantMaps, User, UserTexts, UserType, lower,
-    mobile_is, upn_is,
+    ServicePrincipal, Settings, Tenant, TenantInfo, TenantMaps, User, UserTexts, UserType, Window,
+    lower, mobile_is, upn_is,
 };
 use crate::password::PasswordPolicy;
 use crate::phone;
@@ -1318,11 +1318,14 @@ fn finish(
             role,
             principal,
             scope,
+            window: Window::ALWAYS,
             deleted: false,
+            lapsed: false,
         });
     }
     let mut eligibilities = Vec::with_capacity(fx_res.len());
     let mut seen_eligibilities: HashMap<(Role, Principal, Scope), usize> = HashMap::new();
+    let mut eligibility_ids: HashMap<IdKey, usize> = HashMap::new();
     for (i, r) in fx_res.into_iter().enumerate() {
         let path = format!("roleEligibilities[{i}]");
         if ids.contains_key(&IdKey::of(&r.id)) {
@@ -1330,6 +1333,14 @@ fn finish(
                 "{path}.id: `{}` is the id of another object",
                 cut(&r.id)
             ));
+        } else {
+            let first = *eligibility_ids.entry(IdKey::of(&r.id)).or_insert(i);
+            if first != i {
+                p.push(format!(
+                    "{path}.id: `{}` is also the id of roleEligibilities[{first}]",
+                    cut(&r.id)
+                ));
+            }
         }
         let date = |field: &str, v: &Option<String>, p: &mut Vec<String>| {
             let v = v.as_deref()?;
@@ -1365,8 +1376,10 @@ fn finish(
             role,
             principal,
             scope,
-            start: r.start_date_time,
-            end: r.end_date_time,
+            window: Window {
+                start: start.map(|t| t.unix_timestamp()),
+                end: end.map(|t| t.unix_timestamp()),
+            },
         });
     }
 

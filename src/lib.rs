@@ -17,6 +17,7 @@ pub mod password;
 pub mod permissions;
 pub mod phone;
 pub mod phone_plan;
+pub mod pim;
 pub mod replay;
 pub mod roles;
 pub mod sanitize;

@@ -381,7 +381,59 @@ pub struct Assignment {
     pub role: Role,
     pub principal: Principal,
     pub scope: Scope,
+    /// When it is in force: always for an ordinary assignment, a bounded window for a PIM
+    /// activation.
+    pub window: Window,
     pub deleted: bool,
+    /// Outside its window at the tenant's clock: kept (its id stays taken) but out of the
+    /// indices, so it grants and protects nothing.
+    pub lapsed: bool,
+}
+
+/// A stretch of time in Unix seconds: from `start` (None: since always) up to, not including,
+/// `end` (None: no end).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Window {
+    pub start: Option<i64>,
+    pub end: Option<i64>,
+}
+
+impl Window {
+    pub const ALWAYS: Window = Window {
+        start: None,
+        end: None,
+    };
+
+    pub fn bounded(start: i64, end: i64) -> Window {
+        Window {
+            start: Some(start),
+            end: Some(end),
+        }
+    }
+
+    /// Is `now` inside? No clock (None) counts as inside every window.
+    pub fn contains(self, now: Option<i64>) -> bool {
+        let Some(now) = now else { return true };
+        self.start.is_none_or(|s| s <= now) && self.end.is_none_or(|e| now < e)
+    }
+
+    pub fn is_always(self) -> bool {
+        self == Window::ALWAYS
+    }
+}
+
+/// A PIM for Groups activation: `user` is a member (or an owner) of `group` for the window.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GroupActivation {
+    pub id: String,
+    pub group: GroupId,
+    pub user: UserId,
+    pub owner: bool,
+    pub window: Window,
+    /// Deactivated.
+    pub deleted: bool,
+    /// Outside its window at the tenant's clock: the user is not in the group.
+    pub lapsed: bool,
 }
 
 /// A PIM-eligible role (Graph `unifiedRoleEligibilityScheduleInstance`): it grants nothing until
@@ -392,9 +444,8 @@ pub struct Eligibility {
     pub role: Role,
     pub principal: Principal,
     pub scope: Scope,
-    /// RFC 3339; None: from the start / with no end.
-    pub start: Option<String>,
-    pub end: Option<String>,
+    /// When it can be activated, and protects its holder.
+    pub window: Window,
 }
 
 /// What an id refers to.
@@ -590,6 +641,11 @@ pub struct Tenant {
     pub aus: Vec<AdminUnit>,
     pub assignments: Vec<Assignment>,
     pub eligibilities: Vec<Eligibility>,
+    pub group_activations: Vec<GroupActivation>,
+    /// The clock decisions are made at (Unix seconds), set by the driver: the engine reads it
+    /// and never the system clock. None (a tenant no driver has set a time on): every window
+    /// counts as open.
+    now: Option<i64>,
     idx: Indices,
 }
 
@@ -739,6 +795,8 @@ impl Tenant {
             aus,
             assignments,
             eligibilities,
+            group_activations: Vec::new(),
+            now: None,
             idx: Indices::default(),
         };
         t.reindex(maps);
@@ -787,7 +845,7 @@ impl Tenant {
             }
         }
         for (i, a) in self.assignments.iter().enumerate() {
-            if a.deleted {
+            if a.deleted || a.lapsed {
                 continue;
             }
             idx.by_principal
@@ -972,15 +1030,78 @@ impl Tenant {
         self.user_aus(u).contains(&au)
     }
 
-    /// Live assignments held directly by a principal.
-    /// The eligibilities held by `p` itself (not through groups).
+    /// The eligibilities held by `p` itself (not through groups) that are in their window at
+    /// the tenant's clock: the ones that can be activated, and protect their holder.
     pub fn eligibilities_of(&self, p: Principal) -> impl Iterator<Item = &Eligibility> {
+        let now = self.now;
+        self.all_eligibilities_of(p)
+            .filter(move |e| e.window.contains(now))
+    }
+
+    /// Every eligibility `p` holds itself, in its window or not (to say when one opens or
+    /// closed).
+    pub fn all_eligibilities_of(&self, p: Principal) -> impl Iterator<Item = &Eligibility> {
+        self.eligibility_indices_of(p)
+            .iter()
+            .map(|&i| &self.eligibilities[i])
+    }
+
+    /// [`all_eligibilities_of`](Self::all_eligibilities_of) as indices into `eligibilities`.
+    pub fn eligibility_indices_of(&self, p: Principal) -> &[usize] {
         self.idx
             .eligible_by_principal
             .get(&p)
             .map_or(&[][..], |v| v.as_slice())
+    }
+
+    /// A PIM for Groups activation by id, deactivated or not.
+    pub fn group_activation(&self, id: &str) -> Option<usize> {
+        self.group_activations
             .iter()
-            .map(|&i| &self.eligibilities[i])
+            .position(|a| a.id.eq_ignore_ascii_case(id))
+    }
+
+    /// The clock decisions are made at (Unix seconds); None when no driver set one.
+    pub fn now(&self) -> Option<i64> {
+        self.now
+    }
+
+    /// Sets the clock: time-bound assignments and group activations outside their window lapse
+    /// (out of the indices), those inside it come back. Costs one pass over the activations.
+    pub fn set_now(&mut self, now: i64) {
+        self.now = Some(now);
+        for i in 0..self.assignments.len() {
+            let a = &self.assignments[i];
+            if a.deleted || a.window.is_always() {
+                continue;
+            }
+            let lapsed = !a.window.contains(self.now);
+            if lapsed != a.lapsed {
+                let i = AssignmentId::from_index(i);
+                if lapsed {
+                    self.unindex_assignment(i);
+                } else {
+                    self.index_assignment(i);
+                }
+                self.assignments[i.index()].lapsed = lapsed;
+            }
+        }
+        for i in 0..self.group_activations.len() {
+            let a = &self.group_activations[i];
+            if a.deleted {
+                continue;
+            }
+            let lapsed = !a.window.contains(self.now);
+            if lapsed != a.lapsed {
+                let (g, u, owner) = (a.group, a.user, a.owner);
+                if lapsed {
+                    self.leave_group(g, u, owner);
+                } else {
+                    self.join_group(g, u, owner);
+                }
+                self.group_activations[i].lapsed = lapsed;
+            }
+        }
     }
 
     /// The groups `u` is an eligible member or owner of.
@@ -988,6 +1109,7 @@ impl Tenant {
         self.idx.user_eligible_groups.get(u)
     }
 
+    /// Live assignments held directly by a principal (in force at the tenant's clock).
     pub fn assignments_of(&self, p: Principal) -> &[AssignmentId] {
         self.idx.by_principal.get(&p).map_or(&[], |v| v.as_slice())
     }
@@ -1131,35 +1253,112 @@ impl Tenant {
         }
     }
 
-    pub fn add_assignment(&mut self, asg: Assignment) -> AssignmentId {
+    /// Adds an assignment; one with a window is in force only inside it, at the tenant's clock.
+    pub fn add_assignment(&mut self, mut asg: Assignment) -> AssignmentId {
         let i = AssignmentId::from_index(self.assignments.len());
         self.idx
             .by_id
             .insert(IdKey::of(&asg.id), Object::Assignment(i));
+        asg.lapsed = !asg.window.contains(self.now);
+        let lapsed = asg.lapsed;
+        self.assignments.push(asg);
+        if !lapsed {
+            self.index_assignment(i);
+        }
+        i
+    }
+
+    fn index_assignment(&mut self, i: AssignmentId) {
+        let asg = &self.assignments[i.index()];
         self.idx
             .by_principal
             .entry(asg.principal)
             .or_default()
             .push(i);
         self.idx.by_scope.entry(asg.scope).or_default().push(i);
-        self.assignments.push(asg);
-        i
     }
 
-    pub fn remove_assignment(&mut self, i: AssignmentId) {
-        let asg = &mut self.assignments[i.index()];
-        if asg.deleted {
-            return;
-        }
-        asg.deleted = true;
-        let (p, s, id) = (asg.principal, asg.scope, IdKey::of(&asg.id));
+    fn unindex_assignment(&mut self, i: AssignmentId) {
+        let asg = &self.assignments[i.index()];
+        let (p, s) = (asg.principal, asg.scope);
         if let Some(v) = self.idx.by_principal.get_mut(&p) {
             remove_value(v, &i);
         }
         if let Some(v) = self.idx.by_scope.get_mut(&s) {
             remove_value(v, &i);
         }
+    }
+
+    pub fn remove_assignment(&mut self, i: AssignmentId) {
+        let asg = &self.assignments[i.index()];
+        if asg.deleted {
+            return;
+        }
+        if !asg.lapsed {
+            self.unindex_assignment(i);
+        }
+        let asg = &mut self.assignments[i.index()];
+        asg.deleted = true;
+        let id = IdKey::of(&asg.id);
         self.idx.by_id.remove(&id);
+    }
+
+    /// Starts a PIM for Groups activation: in force inside its window, at the tenant's clock.
+    pub fn add_group_activation(&mut self, mut a: GroupActivation) -> usize {
+        a.lapsed = !a.window.contains(self.now);
+        if !a.lapsed {
+            self.join_group(a.group, a.user, a.owner);
+        }
+        self.group_activations.push(a);
+        self.group_activations.len() - 1
+    }
+
+    /// Ends a PIM for Groups activation before its end.
+    pub fn remove_group_activation(&mut self, i: usize) {
+        let a = &self.group_activations[i];
+        if a.deleted {
+            return;
+        }
+        let (g, u, owner, lapsed) = (a.group, a.user, a.owner, a.lapsed);
+        if !lapsed {
+            self.leave_group(g, u, owner);
+        }
+        self.group_activations[i].deleted = true;
+    }
+
+    /// The group activations of `u` in force now (not lapsed, not deactivated).
+    pub fn group_activations_of(
+        &self,
+        u: UserId,
+    ) -> impl Iterator<Item = (usize, &GroupActivation)> {
+        self.group_activations
+            .iter()
+            .enumerate()
+            .filter(move |(_, a)| a.user == u && !a.deleted && !a.lapsed)
+    }
+
+    fn join_group(&mut self, g: GroupId, u: UserId, owner: bool) {
+        let group = &mut self.groups[g.index()];
+        if owner {
+            if !group.owners.contains(&u) {
+                group.owners.push(u);
+                self.idx.user_owned_groups.push(u, g);
+            }
+        } else if !group.members.contains(&u) {
+            group.members.push(u);
+            self.idx.user_groups.push(u, g);
+        }
+    }
+
+    fn leave_group(&mut self, g: GroupId, u: UserId, owner: bool) {
+        let group = &mut self.groups[g.index()];
+        if owner {
+            remove_value(&mut group.owners, &u);
+            self.idx.user_owned_groups.remove(u, g);
+        } else {
+            remove_value(&mut group.members, &u);
+            self.idx.user_groups.remove(u, g);
+        }
     }
 
     pub fn add_user(&mut self, user: User) -> UserId {
@@ -1186,6 +1385,11 @@ impl Tenant {
 
     /// Deletes a user with their AU memberships, group memberships/ownerships and role assignments.
     pub fn delete_user(&mut self, u: UserId) {
+        for a in &mut self.group_activations {
+            if a.user == u {
+                a.deleted = true;
+            }
+        }
         for a in self.user_aus(u).to_vec() {
             remove_value(&mut self.aus[a.index()].members, &Principal::User(u));
         }

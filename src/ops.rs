@@ -15,13 +15,14 @@ use crate::audit::{
 };
 use crate::fields;
 use crate::model::{
-    AdminUnit, Assignment, MyStaffAccess, PasswordState, PhoneMethod, Principal, Scope, Tenant,
-    User, UserTexts,
+    AdminUnit, Assignment, GroupActivation, MyStaffAccess, PasswordState, PhoneMethod, Principal,
+    Scope, Tenant, User, UserTexts, Window,
 };
 use crate::password;
 use crate::permissions::{self, Action, Target};
 use crate::phone::{self, PhoneType};
 use crate::roles::Role;
+use crate::sanitize::cut;
 use crate::secret::Secret;
 
 /// Why an operation did not happen. Exit codes: Refused/Policy 1, Invalid 2, Storage 3.
@@ -126,6 +127,34 @@ pub enum Change {
     },
     #[serde(rename_all = "camelCase")]
     RoleUnassigned { id: String },
+    /// A PIM activation: an active assignment of an eligible role for a bounded time.
+    #[serde(rename_all = "camelCase")]
+    RoleActivated {
+        id: String,
+        role_definition_id: String,
+        principal_id: String,
+        directory_scope_id: String,
+        /// The eligibility activated (the user's own or a role-assignable group's).
+        eligibility_id: String,
+        start_date_time: String,
+        end_date_time: String,
+    },
+    /// A PIM activation ended by its holder before its end time.
+    #[serde(rename_all = "camelCase")]
+    RoleDeactivated { id: String },
+    /// A PIM for Groups activation: membership (`accessId` "member") or ownership ("owner") of
+    /// a group for a bounded time.
+    #[serde(rename_all = "camelCase")]
+    GroupAccessActivated {
+        id: String,
+        group_id: String,
+        principal_id: String,
+        access_id: GroupAccess,
+        start_date_time: String,
+        end_date_time: String,
+    },
+    #[serde(rename_all = "camelCase")]
+    GroupAccessDeactivated { id: String },
     #[serde(rename_all = "camelCase")]
     MyStaffAccessSet {
         access: MyStaffAccess,
@@ -277,9 +306,80 @@ impl Change {
                     role,
                     principal,
                     scope,
+                    window: Window::ALWAYS,
                     deleted: false,
+                    lapsed: false,
                 });
             }
+            Change::RoleActivated {
+                id,
+                role_definition_id,
+                principal_id,
+                directory_scope_id,
+                eligibility_id: _,
+                start_date_time,
+                end_date_time,
+            } => {
+                let role = Role::lookup(role_definition_id)
+                    .ok_or_else(|| format!("unknown role {role_definition_id}"))?;
+                let principal = t.find_principal(principal_id)?;
+                let scope = match directory_scope_id.strip_prefix("/administrativeUnits/") {
+                    Some(au) => Scope::Au(au_ix(t, au)?),
+                    None => Scope::Tenant,
+                };
+                if t.object(id).is_some() {
+                    return Err(format!("id {id} is already in use"));
+                }
+                let window = window_of(start_date_time, end_date_time)?;
+                t.add_assignment(Assignment {
+                    id: id.clone(),
+                    role,
+                    principal,
+                    scope,
+                    window,
+                    deleted: false,
+                    lapsed: false,
+                });
+            }
+            Change::RoleDeactivated { id } => match t.object(id) {
+                Some(crate::model::Object::Assignment(a))
+                    if !t.assignment(a).window.is_always() =>
+                {
+                    t.remove_assignment(a)
+                }
+                _ => return Err(format!("role activation {id} no longer exists")),
+            },
+            Change::GroupAccessActivated {
+                id,
+                group_id,
+                principal_id,
+                access_id,
+                start_date_time,
+                end_date_time,
+            } => {
+                let group = match t.object(group_id) {
+                    Some(crate::model::Object::Group(g)) => g,
+                    _ => return Err(format!("group {group_id} no longer exists")),
+                };
+                let user = user_ix(t, principal_id)?;
+                if t.group_activation(id).is_some() {
+                    return Err(format!("id {id} is already in use"));
+                }
+                let window = window_of(start_date_time, end_date_time)?;
+                t.add_group_activation(GroupActivation {
+                    id: id.clone(),
+                    group,
+                    user,
+                    owner: *access_id == GroupAccess::Owner,
+                    window,
+                    deleted: false,
+                    lapsed: false,
+                });
+            }
+            Change::GroupAccessDeactivated { id } => match t.group_activation(id) {
+                Some(i) => t.remove_group_activation(i),
+                None => return Err(format!("group activation {id} no longer exists")),
+            },
             Change::RoleUnassigned { id } => match t.object(id) {
                 Some(crate::model::Object::Assignment(a)) => t.remove_assignment(a),
                 _ => return Err(format!("role assignment {id} no longer exists")),
@@ -333,6 +433,37 @@ impl Change {
     }
 }
 
+/// Which side of a group a PIM for Groups activation is for (Graph's `accessId`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum GroupAccess {
+    Member,
+    Owner,
+}
+
+impl GroupAccess {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            GroupAccess::Member => "member",
+            GroupAccess::Owner => "owner",
+        }
+    }
+}
+
+/// A journaled activation's window; its end must come after its start.
+fn window_of(start: &str, end: &str) -> Result<Window, String> {
+    let parse = |s: &str| {
+        crate::when::parse(s)
+            .map(|t| t.unix_timestamp())
+            .ok_or_else(|| format!("`{}` is not an RFC 3339 time", cut(s)))
+    };
+    let (start, end) = (parse(start)?, parse(end)?);
+    if end <= start {
+        return Err("endDateTime must come after startDateTime".to_string());
+    }
+    Ok(Window::bounded(start, end))
+}
+
 fn au_ix(t: &Tenant, id: &str) -> Result<AuId, String> {
     match t.object(id) {
         Some(crate::model::Object::Au(a)) => Ok(a),
@@ -377,7 +508,7 @@ pub struct Planned<T> {
     pub result: Result<T, OpError>,
 }
 
-fn user_resource(t: &Tenant, u: UserId, props: Vec<ModifiedProperty>) -> TargetResource {
+pub(crate) fn user_resource(t: &Tenant, u: UserId, props: Vec<ModifiedProperty>) -> TargetResource {
     let user = t.user(u);
     TargetResource {
         id: user.id().to_string(),
@@ -388,7 +519,7 @@ fn user_resource(t: &Tenant, u: UserId, props: Vec<ModifiedProperty>) -> TargetR
     }
 }
 
-fn principal_resource(t: &Tenant, p: Principal) -> TargetResource {
+pub(crate) fn principal_resource(t: &Tenant, p: Principal) -> TargetResource {
     match p {
         Principal::User(u) => user_resource(t, u, Vec::new()),
         _ => TargetResource {
@@ -405,7 +536,7 @@ fn principal_resource(t: &Tenant, p: Principal) -> TargetResource {
     }
 }
 
-fn au_resource(t: &Tenant, a: AuId) -> TargetResource {
+pub(crate) fn au_resource(t: &Tenant, a: AuId) -> TargetResource {
     let au = t.au(a);
     TargetResource {
         id: au.id.clone(),
@@ -416,7 +547,7 @@ fn au_resource(t: &Tenant, a: AuId) -> TargetResource {
     }
 }
 
-fn prop(name: &str, old: Option<String>, new: Option<String>) -> ModifiedProperty {
+pub(crate) fn prop(name: &str, old: Option<String>, new: Option<String>) -> ModifiedProperty {
     ModifiedProperty {
         display_name: name.to_string(),
         old_value: old,
@@ -424,7 +555,7 @@ fn prop(name: &str, old: Option<String>, new: Option<String>) -> ModifiedPropert
     }
 }
 
-fn record(
+pub(crate) fn record(
     t: &Tenant,
     ctx: &mut Ctx,
     actor: UserId,
@@ -468,7 +599,7 @@ fn record(
 }
 
 /// Turns a checked result into a plan with its audit record.
-fn finish<T>(
+pub(crate) fn finish<T>(
     t: &Tenant,
     ctx: &mut Ctx,
     actor: UserId,
@@ -490,7 +621,12 @@ fn finish<T>(
     }
 }
 
-fn check(t: &Tenant, actor: UserId, action: Action, target: Target) -> Result<(), OpError> {
+pub(crate) fn check(
+    t: &Tenant,
+    actor: UserId,
+    action: Action,
+    target: Target,
+) -> Result<(), OpError> {
     let d = permissions::decide(t, Principal::User(actor), action, target);
     if d.allowed {
         Ok(())

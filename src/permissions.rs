@@ -158,6 +158,105 @@ pub struct Decision {
     pub allowed: bool,
     pub reason: String,
     pub granted_by: Vec<Grant>,
+    /// Refused now, but allowed once the actor activates this (PIM); the reason says so.
+    pub after_activating: Option<Activatable>,
+}
+
+/// A PIM eligibility of the actor that would grant a refused action once activated.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Activatable {
+    /// An eligible role: the actor's own, or that of a role-assignable group they are a member
+    /// of (`via_group`).
+    Role {
+        role: Role,
+        scope: Scope,
+        via_group: Option<GroupId>,
+    },
+    /// Eligible membership of a role-assignable group that holds `role` at `scope`.
+    Membership {
+        group: GroupId,
+        role: Role,
+        scope: Scope,
+    },
+}
+
+impl Activatable {
+    /// "Authentication Administrator (scoped to Portland)", or "membership of Contoso Regional
+    /// Helpdesk (Helpdesk Administrator, scoped to Seattle)".
+    pub fn describe(&self, t: &Tenant) -> String {
+        match *self {
+            Activatable::Role {
+                role,
+                scope,
+                via_group,
+            } => describe_role(t, role, scope, via_group),
+            Activatable::Membership { group, role, scope } => format!(
+                "membership of {} ({}, {})",
+                t.group(group).display_name,
+                role.name(),
+                t.scope_phrase(scope)
+            ),
+        }
+    }
+
+    fn grant(self) -> Grant {
+        let (role, scope, via_group) = match self {
+            Activatable::Role {
+                role,
+                scope,
+                via_group,
+            } => (role, scope, via_group),
+            Activatable::Membership { group, role, scope } => (role, scope, Some(group)),
+        };
+        Grant {
+            // A grant that does not exist yet has no assignment; this one is only judged, never
+            // returned.
+            assignment: AssignmentId::from_index(u32::MAX as usize),
+            role,
+            scope,
+            via_group,
+        }
+    }
+}
+
+/// What `u` could activate that holds a role: their own eligibilities in their window, those of
+/// the role-assignable groups they are a member of, and the roles of the role-assignable groups
+/// they are an eligible member of.
+fn activatable(t: &Tenant, u: UserId) -> Vec<Activatable> {
+    let mut out: Vec<Activatable> = t
+        .eligibilities_of(Principal::User(u))
+        .map(|e| Activatable::Role {
+            role: e.role,
+            scope: e.scope,
+            via_group: None,
+        })
+        .collect();
+    for &g in t.user_groups(u) {
+        if t.group(g).role_assignable {
+            out.extend(
+                t.eligibilities_of(Principal::Group(g))
+                    .map(|e| Activatable::Role {
+                        role: e.role,
+                        scope: e.scope,
+                        via_group: Some(g),
+                    }),
+            );
+        }
+    }
+    for &g in t.user_eligible_groups(u) {
+        let group = t.group(g);
+        if group.role_assignable && group.eligible_members.contains(&u) {
+            out.extend(t.assignments_of(Principal::Group(g)).iter().map(|&a| {
+                let asg = t.assignment(a);
+                Activatable::Membership {
+                    group: g,
+                    role: asg.role,
+                    scope: asg.scope,
+                }
+            }));
+        }
+    }
+    out
 }
 
 impl Decision {
@@ -166,6 +265,7 @@ impl Decision {
             allowed: true,
             reason: reason.into(),
             granted_by,
+            after_activating: None,
         }
     }
     fn refuse(reason: impl Into<String>) -> Decision {
@@ -173,6 +273,7 @@ impl Decision {
             allowed: false,
             reason: reason.into(),
             granted_by: Vec::new(),
+            after_activating: None,
         }
     }
 }
@@ -226,6 +327,13 @@ pub fn grants_of(t: &Tenant, p: Principal) -> Vec<Grant> {
     out
 }
 
+/// [`grants_of`], with one more that activation would add.
+fn grants_with(t: &Tenant, p: Principal, extra: Option<Grant>) -> Vec<Grant> {
+    let mut grants = grants_of(t, p);
+    grants.extend(extra);
+    grants
+}
+
 /// "Helpdesk Administrator (scoped to Portland)".
 pub fn describe_grant(t: &Tenant, g: &Grant) -> String {
     describe_role(t, g.role, g.scope, g.via_group)
@@ -264,7 +372,11 @@ fn user_name(t: &Tenant, u: UserId) -> &str {
 
 /// The My Staff access gate: a user holding at least one directory role, enabled by the
 /// tenant setting. Returns the actor's roles when open.
-fn my_staff_gate(t: &Tenant, actor: Principal) -> Result<Vec<Grant>, Decision> {
+fn my_staff_gate(
+    t: &Tenant,
+    actor: Principal,
+    extra: Option<Grant>,
+) -> Result<Vec<Grant>, Decision> {
     let Principal::User(u) = actor else {
         return Err(Decision::refuse(format!(
             "{OOPS} ({} is not a user; service principals cannot sign in to My Staff.)",
@@ -278,7 +390,7 @@ fn my_staff_gate(t: &Tenant, actor: Principal) -> Result<Vec<Grant>, Decision> {
             user.upn()
         )));
     }
-    let grants = grants_of(t, actor);
+    let grants = grants_with(t, actor, extra);
     if grants.is_empty() {
         return Err(Decision::refuse(format!(
             "{OOPS} ({} holds no directory role; only administrators can use My Staff.)",
@@ -741,7 +853,13 @@ fn capitalize(s: &str) -> String {
 }
 
 /// Actions gated by holding one of `roles` at tenant scope.
-fn decide_by_tenant_role(t: &Tenant, actor: Principal, action: Action, roles: &[Role]) -> Decision {
+fn decide_by_tenant_role(
+    t: &Tenant,
+    actor: Principal,
+    action: Action,
+    roles: &[Role],
+    extra: Option<Grant>,
+) -> Decision {
     if let Principal::User(u) = actor
         && !t.user(u).account_enabled
     {
@@ -750,7 +868,7 @@ fn decide_by_tenant_role(t: &Tenant, actor: Principal, action: Action, roles: &[
             t.user(u).upn()
         ));
     }
-    let grants = grants_of(t, actor);
+    let grants = grants_with(t, actor, extra);
     let granted: Vec<Grant> = grants
         .iter()
         .filter(|g| g.scope == Scope::Tenant && roles.contains(&g.role))
@@ -776,11 +894,41 @@ fn decide_by_tenant_role(t: &Tenant, actor: Principal, action: Action, roles: &[
     }
 }
 
-/// The one question everything asks: may `actor` do `action` to `target`?
+/// The one question everything asks: may `actor` do `action` to `target`? A refusal that
+/// activating one of the actor's PIM eligibilities would lift says so, naming it.
 pub fn decide(t: &Tenant, actor: Principal, action: Action, target: Target) -> Decision {
+    let mut d = decide_with(t, actor, action, target, None);
+    if d.allowed {
+        return d;
+    }
+    let Principal::User(u) = actor else {
+        return d;
+    };
+    for a in activatable(t, u) {
+        if decide_with(t, actor, action, target, Some(a.grant())).allowed {
+            d.reason = format!(
+                "{} You are eligible for {}: activating it would allow this.",
+                d.reason,
+                a.describe(t)
+            );
+            d.after_activating = Some(a);
+            break;
+        }
+    }
+    d
+}
+
+/// [`decide`] as if the actor also held `extra`.
+fn decide_with(
+    t: &Tenant,
+    actor: Principal,
+    action: Action,
+    target: Target,
+    extra: Option<Grant>,
+) -> Decision {
     match action {
         Action::OpenMyStaff | Action::ViewProfile | Action::ListAuRoles => {
-            match my_staff_gate(t, actor) {
+            match my_staff_gate(t, actor, extra) {
                 Err(d) => d,
                 Ok(grants) => Decision::allow(
                     match action {
@@ -795,7 +943,7 @@ pub fn decide(t: &Tenant, actor: Principal, action: Action, target: Target) -> D
             }
         }
         Action::ResetPassword | Action::ManagePhone => {
-            let grants = match my_staff_gate(t, actor) {
+            let grants = match my_staff_gate(t, actor, extra) {
                 Ok(g) => g,
                 Err(d) => return d,
             };
@@ -816,12 +964,14 @@ pub fn decide(t: &Tenant, actor: Principal, action: Action, target: Target) -> D
                 Role::PRIVILEGED_ROLE_ADMINISTRATOR,
                 Role::GLOBAL_ADMINISTRATOR,
             ],
+            extra,
         ),
         Action::ManageSettings | Action::CreateUser => decide_by_tenant_role(
             t,
             actor,
             action,
             &[Role::USER_ADMINISTRATOR, Role::GLOBAL_ADMINISTRATOR],
+            extra,
         ),
         Action::DeleteUser => {
             let gate = decide_by_tenant_role(
@@ -829,11 +979,12 @@ pub fn decide(t: &Tenant, actor: Principal, action: Action, target: Target) -> D
                 actor,
                 action,
                 &[Role::USER_ADMINISTRATOR, Role::GLOBAL_ADMINISTRATOR],
+                extra,
             );
             match (gate.allowed, target) {
                 (false, _) => gate,
                 (true, Target::User(u)) => {
-                    let grants = grants_of(t, actor);
+                    let grants = grants_with(t, actor, extra);
                     decide_on_user(t, actor, &grants, action, u)
                 }
                 (true, _) => Decision::refuse("delete-user needs a user as the target."),

@@ -11,7 +11,8 @@ use rand::rngs::StdRng;
 
 use crate::audit::{AuditRecord, AuditResult};
 use crate::model::{Object, Principal, Scope, Tenant, UserId};
-use crate::ops::{self, Change, Ctx, OpError, PhoneMode, Planned, UserRequest};
+use crate::ops::{self, Change, Ctx, GroupAccess, OpError, PhoneMode, Planned, UserRequest};
+use crate::pim;
 use crate::roles::Role;
 use crate::sanitize::cut;
 
@@ -277,6 +278,77 @@ pub fn verify(
             })
         }
         Change::UserDeleted { id } => drop_value(ops::delete_user(t, ctx, actor, user(id)?)),
+        Change::RoleActivated {
+            id,
+            role_definition_id,
+            directory_scope_id,
+            start_date_time,
+            end_date_time,
+            ..
+        } => {
+            new_id(id)?;
+            let role = Role::lookup(role_definition_id)
+                .ok_or_else(|| format!("unknown role {}", cut(role_definition_id)))?;
+            let scope = match directory_scope_id.as_str() {
+                "/" => Scope::Tenant,
+                s => match s.strip_prefix("/administrativeUnits/") {
+                    Some(a) => Scope::Au(au(a)?),
+                    None => return Err(format!("`{}` is not a directory scope", cut(s))),
+                },
+            };
+            let seconds = recorded_seconds(start_date_time, end_date_time)?;
+            let justification = pim::recorded_justification(record).unwrap_or("");
+            let p = pim::activate_role(t, ctx, actor, role, scope, seconds, justification);
+            same_except(p, &mut planned_id, |c| {
+                if let Change::RoleActivated { id: i, .. } = c {
+                    i.clone_from(id);
+                }
+            })
+        }
+        Change::RoleDeactivated { id } => match t.object(id) {
+            Some(Object::Assignment(a)) => {
+                let a = t.assignment(a);
+                pim::deactivate_role(t, ctx, actor, a.role, a.scope)
+            }
+            _ => return Err(format!("no role activation has the id {}", cut(id))),
+        },
+        Change::GroupAccessActivated {
+            id,
+            group_id,
+            access_id,
+            start_date_time,
+            end_date_time,
+            ..
+        } => {
+            new_id(id)?;
+            if t.group_activation(id).is_some() {
+                return Err(format!("the id {id} is already in use"));
+            }
+            let g = match t.object(group_id) {
+                Some(Object::Group(g)) => g,
+                _ => return Err(format!("no group has the id {}", cut(group_id))),
+            };
+            let seconds = recorded_seconds(start_date_time, end_date_time)?;
+            let justification = pim::recorded_justification(record).unwrap_or("");
+            let p = pim::activate_group(t, ctx, actor, g, *access_id, seconds, justification);
+            same_except(p, &mut planned_id, |c| {
+                if let Change::GroupAccessActivated { id: i, .. } = c {
+                    i.clone_from(id);
+                }
+            })
+        }
+        Change::GroupAccessDeactivated { id } => match t.group_activation(id) {
+            Some(i) => {
+                let a = &t.group_activations[i];
+                let access = if a.owner {
+                    GroupAccess::Owner
+                } else {
+                    GroupAccess::Member
+                };
+                pim::deactivate_group(t, ctx, actor, a.group, access)
+            }
+            None => return Err(format!("no group activation has the id {}", cut(id))),
+        },
     };
     if let Err(e) = planned.result {
         return Err(refusal(&e, &record.initiated_by.user.user_principal_name));
@@ -314,6 +386,17 @@ pub fn verify(
         return Err("the audit record does not describe this change".into());
     }
     Ok(())
+}
+
+/// The duration an activation was asked for, as far as its record shows: its length, or PIM's
+/// shortest when the eligibility's end cut it shorter (planning again then reaches the same end).
+fn recorded_seconds(start: &str, end: &str) -> Result<i64, String> {
+    let at = |s: &str| {
+        crate::when::parse(s)
+            .map(|t| t.unix_timestamp())
+            .ok_or_else(|| format!("`{}` is not an RFC 3339 time", cut(s)))
+    };
+    Ok((at(end)? - at(start)?).max(pim::MIN_SECONDS))
 }
 
 fn refusal(e: &OpError, actor: &str) -> String {

@@ -14,6 +14,7 @@ use crate::fixture::{self, FixtureError};
 use crate::model::{MyStaffAccess, Principal, Tenant};
 use crate::ops::{self, Ctx, OpError, PhoneMode, Planned};
 use crate::phone::PhoneType;
+use crate::pim;
 use crate::replay;
 use crate::roles::Role;
 use crate::storage::{self, Journal, StorageError};
@@ -113,11 +114,41 @@ pub struct Session {
     pub warnings: Vec<String>,
 }
 
-/// Now, UTC, RFC 3339 with seconds.
+/// The environment variable that fixes the clock (RFC 3339), for demos and tests.
+pub const NOW_VAR: &str = "MYSTAFF_NOW";
+
+/// Now: `MYSTAFF_NOW` when it is set, else the system clock. Err when `MYSTAFF_NOW` is set but
+/// is not an RFC 3339 time.
+pub fn clock_now() -> Result<time::OffsetDateTime, String> {
+    match std::env::var_os(NOW_VAR) {
+        None => Ok(time::OffsetDateTime::now_utc()),
+        Some(v) => {
+            let v = v.to_string_lossy();
+            crate::when::parse(&v).ok_or_else(|| {
+                format!(
+                    "{NOW_VAR} is `{}`, which is not an RFC 3339 time (like 2026-12-02T06:00:00Z)",
+                    crate::sanitize::cut(&v)
+                )
+            })
+        }
+    }
+}
+
+/// Now (see [`clock_now`]; a bad `MYSTAFF_NOW` is refused at start-up, so here it falls back to
+/// the system clock), UTC, RFC 3339.
 pub fn now_utc() -> String {
-    let now = time::OffsetDateTime::now_utc();
+    let now = clock_now()
+        .unwrap_or_else(|_| time::OffsetDateTime::now_utc())
+        .to_offset(time::UtcOffset::UTC);
     now.format(&time::format_description::well_known::Rfc3339)
         .unwrap_or_else(|_| now.unix_timestamp().to_string())
+}
+
+/// Sets the tenant's clock to `at` (RFC 3339); text that is not a time leaves it as it is.
+fn set_clock(t: &mut Tenant, at: &str) {
+    if let Some(at) = crate::when::parse(at) {
+        t.set_now(at.unix_timestamp());
+    }
 }
 
 impl Session {
@@ -130,6 +161,7 @@ impl Session {
         .map_err(SessionError::Fixture)?;
         let mut s = Session::in_memory(tenant, client);
         if opts.ephemeral {
+            s.tick();
             return Ok(s);
         }
         let dir = match &opts.state_dir {
@@ -210,7 +242,15 @@ impl Session {
         };
         s.journal = Some(journal);
         s.state_dir = Some(dir);
+        s.tick();
         Ok(s)
+    }
+
+    /// Brings the tenant's clock to now: activations that ended lapse. Drivers call it before
+    /// they ask the engine anything (the TUI on each event).
+    pub fn tick(&mut self) {
+        let now = self.now();
+        set_clock(&mut self.tenant, &now);
     }
 
     /// A session over a tenant with no storage (ephemeral; also for tests).
@@ -242,6 +282,7 @@ impl Session {
     pub fn with_test_clock(mut self, clock: fn() -> String, seed: u64) -> Session {
         self.clock = clock;
         self.ctx.rng = StdRng::seed_from_u64(seed);
+        self.tick();
         self
     }
 
@@ -280,6 +321,7 @@ impl Session {
                 return Err(running_journal_error(path, e.line(), reason));
             }
         }
+        self.tick();
         Ok(n)
     }
 
@@ -301,7 +343,10 @@ impl Session {
             ..
         } = self;
         let planned = match journal.as_mut() {
-            None => plan(tenant, ctx),
+            None => {
+                set_clock(tenant, &ctx.now);
+                plan(tenant, ctx)
+            }
             Some(j) => {
                 let path = j.path().to_path_buf();
                 let mut tx = j
@@ -315,6 +360,7 @@ impl Session {
                         return Err(OpError::Storage(e.to_string()));
                     }
                 }
+                set_clock(tenant, &ctx.now);
                 let planned = plan(tenant, ctx);
                 if let Some(record) = &planned.audit {
                     tx.append(&json!({"change": planned.change, "audit": record}))
@@ -436,6 +482,22 @@ impl Session {
         self.run(|t, c| ops::unassign_tenant_role(t, c, actor, assignment))
     }
 
+    /// PIM: activates an eligible role or group access for `seconds`.
+    pub fn pim_activate(
+        &mut self,
+        actor: UserId,
+        what: pim::Request,
+        seconds: i64,
+        justification: &str,
+    ) -> Result<pim::Activation, OpError> {
+        self.run(|t, c| pim::activate(t, c, actor, what, seconds, justification))
+    }
+
+    /// PIM: ends an activation before its end time.
+    pub fn pim_deactivate(&mut self, actor: UserId, what: pim::Request) -> Result<(), OpError> {
+        self.run(|t, c| pim::deactivate(t, c, actor, what))
+    }
+
     /// Changes "Administrators can access My Staff"; later decisions see it at once.
     pub fn set_my_staff_access(
         &mut self,
@@ -506,6 +568,8 @@ fn apply_entry(
     entry: &storage::RawEntry,
 ) -> Result<(), String> {
     let (change, record) = replay::read(entry.bytes())?;
+    // Decided again at the moment it was made: activations then in force, and no others.
+    set_clock(tenant, &record.activity_date_time);
     let checked = replay::actor(tenant, &record).and_then(|actor| match &change {
         Some(c) => replay::verify(tenant, actor, c, &record),
         None => Ok(()),

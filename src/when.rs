@@ -57,6 +57,15 @@ fn day_month(d: Date) -> String {
     )
 }
 
+/// Unix seconds as RFC 3339 UTC to the second ("2026-12-02T04:25:27Z"), as the tenant stores
+/// times.
+pub fn rfc3339(unix: i64) -> String {
+    OffsetDateTime::from_unix_timestamp(unix)
+        .ok()
+        .and_then(|t| t.format(&Rfc3339).ok())
+        .unwrap_or_else(|| unix.to_string())
+}
+
 /// Exact, in UTC, to the second: "2026-12-02 04:25:27 UTC". Text that is not a timestamp comes
 /// back as it is.
 pub fn exact_utc(at: &str) -> String {

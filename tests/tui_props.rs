@@ -100,6 +100,9 @@ impl Backend for Checked {
     fn refresh(&mut self) -> Result<usize, String> {
         Backend::refresh(&mut self.inner)
     }
+    fn tick(&mut self) {
+        Backend::tick(&mut self.inner)
+    }
 }
 
 const PERSONAS: &[Option<&str>] = &[

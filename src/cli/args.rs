@@ -212,6 +212,70 @@ pub enum Command {
         #[command(subcommand)]
         op: RoleOp,
     },
+    /// Privileged Identity Management: list, activate and end eligible roles and group access.
+    Pim {
+        #[command(subcommand)]
+        op: PimOp,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum PimOp {
+    /// What a user is eligible to activate, and what they hold now, with end times.
+    List {
+        #[command(flatten)]
+        actor: Actor,
+        #[command(flatten)]
+        json: Json,
+    },
+    /// Activate an eligible role (or group membership) for a while, with a justification.
+    Activate {
+        #[command(flatten)]
+        actor: Actor,
+        #[command(flatten)]
+        what: PimWhat,
+        /// How long: 30 minutes to 8 hours, like 1h, 90m, 1h30m or PT2H.
+        #[arg(long)]
+        duration: String,
+        /// Why you need it (required; recorded in the audit log).
+        #[arg(long)]
+        justification: String,
+        #[command(flatten)]
+        json: Json,
+    },
+    /// End an activation before its end time.
+    Deactivate {
+        #[command(flatten)]
+        actor: Actor,
+        #[command(flatten)]
+        what: PimWhat,
+        #[command(flatten)]
+        json: Json,
+    },
+}
+
+/// A role (with its scope) or a group's membership or ownership.
+#[derive(Args, Debug, Clone)]
+#[group(skip)]
+pub struct PimWhat {
+    /// The eligible role (name or template id).
+    #[arg(long, required_unless_present = "group", conflicts_with = "group")]
+    pub role: Option<String>,
+    /// With --role: the administrative unit it is scoped to (id or name); default tenant-wide.
+    #[arg(long, requires = "role")]
+    pub au: Option<String>,
+    /// A group you are eligible to join or own (PIM for Groups): id or name.
+    #[arg(long)]
+    pub group: Option<String>,
+    /// With --group: member (the default) or owner.
+    #[arg(long, requires = "group")]
+    pub access: Option<GroupAccessArg>,
+}
+
+#[derive(clap::ValueEnum, Debug, Clone, Copy)]
+pub enum GroupAccessArg {
+    Member,
+    Owner,
 }
 
 #[derive(Subcommand, Debug)]

@@ -48,7 +48,7 @@ pub fn run(
         print(out, "no audit records")?;
         return Ok(0);
     }
-    let now = OffsetDateTime::now_utc();
+    let now = crate::session::clock_now().unwrap_or_else(|_| OffsetDateTime::now_utc());
     for r in records {
         // The offset of each record's own moment, so daylight saving does not shift old ones.
         let offset = when::local_offset_at(when::parse(&r.activity_date_time).unwrap_or(now));

@@ -12,6 +12,7 @@ mod check;
 mod config;
 mod output;
 mod phone;
+mod pim;
 mod reset;
 mod resolve;
 mod roles;
@@ -20,8 +21,8 @@ mod settings;
 mod users;
 
 pub use args::{
-    Actor, AuOp, Cli, Command, ConfigOp, Global, Json, PhoneArgs, PhoneOp, RoleOp, SettingsOp,
-    UserOp, Viewer,
+    Actor, AuOp, Cli, Command, ConfigOp, Global, Json, PhoneArgs, PhoneOp, PimOp, RoleOp,
+    SettingsOp, UserOp, Viewer,
 };
 pub use output::Out;
 
@@ -85,6 +86,7 @@ pub fn open_options(g: &Global) -> OpenOptions {
 }
 
 pub fn open_session(g: &Global, client: &'static str) -> Result<Session, CliError> {
+    crate::session::clock_now().map_err(CliError::usage)?;
     let mut s = Session::open(&open_options(g), client).map_err(|e| CliError {
         code: e.exit_code(),
         message: match &e {
@@ -184,6 +186,7 @@ pub fn run(cmd: Command, g: &Global, out: Out) -> Result<i32, CliError> {
         Command::User { op } => users::run(&mut s, op, out),
         Command::Settings { op } => settings::run(&mut s, g, op, out),
         Command::Role { op } => roles::run(&mut s, op, out),
+        Command::Pim { op } => pim::run(&mut s, op, out),
     };
     // Warnings found while the command ran (another writer's torn line) come after its output.
     print_warnings(&mut s);

@@ -57,7 +57,7 @@ pub fn print_temporary(out: Out, p: &Secret) -> Result<(), CliError> {
 
 /// A stored timestamp as people read it here: local, human ("today 04:25").
 pub fn local_time(at: &str) -> String {
-    let now = time::OffsetDateTime::now_utc();
+    let now = crate::session::clock_now().unwrap_or_else(|_| time::OffsetDateTime::now_utc());
     let offset = when::local_offset_at(when::parse(at).unwrap_or(now));
     when::human(at, now, offset)
 }

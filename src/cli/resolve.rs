@@ -55,6 +55,16 @@ pub fn au(t: &Tenant, key: &str) -> Result<AuId, CliError> {
     t.find_au(key).map_err(CliError::usage)
 }
 
+pub fn group(t: &Tenant, key: &str) -> Result<crate::model::GroupId, CliError> {
+    match t.find_principal(key) {
+        Ok(Principal::Group(g)) => Ok(g),
+        _ => Err(CliError::usage(format!(
+            "no group has the id or name '{}'",
+            key.trim()
+        ))),
+    }
+}
+
 pub fn role(key: &str) -> Result<Role, CliError> {
     Role::lookup(key).ok_or_else(|| {
         CliError::usage(format!(

@@ -79,6 +79,8 @@ pub trait Backend {
     fn set_pref(&mut self, key: &str, value: &str);
     /// Catches up on other processes' changes; how many were applied.
     fn refresh(&mut self) -> Result<usize, String>;
+    /// Brings the tenant's clock to now, so activations that ended lapse.
+    fn tick(&mut self);
 }
 
 impl Backend for Session {
@@ -155,6 +157,9 @@ impl Backend for Session {
     fn refresh(&mut self) -> Result<usize, String> {
         Session::refresh(self).map_err(|e| e.to_string())
     }
+    fn tick(&mut self) {
+        Session::tick(self)
+    }
 }
 
 /// The state machine wired to a backend. Effects run synchronously, except searches when
@@ -203,8 +208,9 @@ impl<B: Backend> App<B> {
         app
     }
 
-    /// Tells the state the time, read in the system's time zone.
+    /// Tells the tenant and the state the time, read in the system's time zone.
     pub fn tick(&mut self) {
+        self.backend.tick();
         if let Some(now) = crate::when::parse(&self.backend.now()) {
             self.handle(Event::Clock(crate::when::Clock::system(now)));
         }

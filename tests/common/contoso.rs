@@ -330,6 +330,8 @@ fn groups() -> Vec<Value> {
             "isAssignableToRole": true,
             "members": [user_id("ContosoRegionalLead1"), user_id("ContosoSeattleUser19")],
             "owners": [user_id("ContosoSeattleUser18")],
+            // PIM for Groups: protected as a member would be; can activate membership.
+            "eligibleMembers": [user_id("ContosoSeattleUser15")],
         }),
         json!({
             "id": group_id(FLOOR_STAFF),
@@ -494,6 +496,62 @@ fn role_assignments() -> Vec<Value> {
     out
 }
 
+/// One PIM eligibility, with an optional window.
+fn eligibility(
+    local: &str,
+    role: &str,
+    scope: Scope<'_>,
+    window: (Option<&str>, Option<&str>),
+) -> Value {
+    let mut v = assignment(
+        &format!("eligible:user:{local}"),
+        &user_id(local),
+        role,
+        scope,
+    );
+    if let Some(start) = window.0 {
+        v["startDateTime"] = json!(start);
+    }
+    if let Some(end) = window.1 {
+        v["endDateTime"] = json!(end);
+    }
+    v
+}
+
+/// PIM eligibilities (see fixtures/README.md, "PIM").
+fn role_eligibilities() -> Vec<Value> {
+    use Scope::{Au, Tenant};
+    vec![
+        // A Helpdesk manager who can add the phone powers for an hour when needed.
+        eligibility(
+            "ContosoPortlandManager1",
+            AUTHENTICATION_ADMINISTRATOR,
+            Au("Portland"),
+            (None, None),
+        ),
+        // Only eligible, yet protected as a Global Administrator is.
+        eligibility(
+            "ContosoOrlandoUser11",
+            GLOBAL_ADMINISTRATOR,
+            Tenant,
+            (None, None),
+        ),
+        // Windows: one that ended, one that has not opened yet.
+        eligibility(
+            "ContosoRegionalLead1",
+            HELPDESK_ADMINISTRATOR,
+            Au("Denver"),
+            (Some("2026-01-01T00:00:00Z"), Some("2026-06-30T00:00:00Z")),
+        ),
+        eligibility(
+            "ContosoChicagoManager1",
+            AUTHENTICATION_ADMINISTRATOR,
+            Au("Chicago"),
+            (Some("2030-01-01T00:00:00Z"), None),
+        ),
+    ]
+}
+
 /// The full Contoso demo tenant.
 pub fn contoso() -> Value {
     let users: Vec<Value> = users().iter().map(UserSpec::to_json).collect();
@@ -506,6 +564,7 @@ pub fn contoso() -> Value {
         "servicePrincipals": service_principals(),
         "administrativeUnits": administrative_units(),
         "roleAssignments": role_assignments(),
+        "roleEligibilities": role_eligibilities(),
     })
 }
 
@@ -521,6 +580,7 @@ pub fn contoso_empty() -> Value {
         "servicePrincipals": [],
         "administrativeUnits": [],
         "roleAssignments": [user_assignment("ContosoAdmin", GLOBAL_ADMINISTRATOR, Scope::Tenant)],
+        "roleEligibilities": [],
     })
 }
 
@@ -623,6 +683,7 @@ mod tests {
                 "servicePrincipals",
                 "administrativeUnits",
                 "roleAssignments",
+                "roleEligibilities",
             ];
             expected.sort_unstable();
             assert_eq!(keys, expected);

@@ -155,7 +155,14 @@ pub fn eligible_items(t: &Tenant, u: UserId, now: i64) -> Vec<EligibleItem> {
             };
             groups.push(EligibleItem {
                 what: Eligible::Group { group: g, access },
-                name: format!("{} of {}", access.as_str(), group.display_name),
+                name: format!(
+                    "{} of {}",
+                    match access {
+                        GroupAccess::Member => "Member",
+                        GroupAccess::Owner => "Owner",
+                    },
+                    group.display_name
+                ),
                 window: Window::ALWAYS,
                 standing,
             });

@@ -307,10 +307,20 @@ fn active(t: &Tenant, u: UserId) -> Vec<ActiveOut> {
         .iter()
         .map(|g| {
             let a = t.assignment(g.assignment);
+            // A role through a group lasts as long as the membership, if that was activated.
+            let membership_end = g.via_group.and_then(|grp| {
+                t.group_activations_of(u)
+                    .find(|(_, m)| m.group == grp && !m.owner)
+                    .and_then(|(_, m)| m.window.end)
+            });
+            let end = match (a.window.end, membership_end) {
+                (Some(x), Some(y)) => Some(x.min(y)),
+                (x, y) => x.or(y),
+            };
             ActiveOut {
                 access_id: None,
                 directory_scope_id: Some(t.scope_id(g.scope)),
-                end_date_time: a.window.end.map(when::rfc3339),
+                end_date_time: end.map(when::rfc3339),
                 group: None,
                 group_id: None,
                 kind: "role",

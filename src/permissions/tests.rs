@@ -1066,3 +1066,276 @@ mod eligibility {
         ));
     }
 }
+
+/// PIM activation: windows, lapsing, and the refusal that names what to activate.
+mod activation {
+    use super::*;
+    use crate::ops::{Ctx, GroupAccess, OpError};
+    use crate::pim::{self, Request};
+    use rand::SeedableRng;
+
+    const T0: i64 = 1_796_000_000; // 2026-11-29
+
+    fn ctx(now: i64) -> Ctx {
+        Ctx {
+            now: crate::when::rfc3339(now),
+            rng: rand::rngs::StdRng::seed_from_u64(7),
+            client: "test",
+            replay: false,
+        }
+    }
+
+    /// `helper` (Helpdesk, Portland) is eligible for Authentication Administrator (Portland)
+    /// inside `window`; `target` is a plain Portland member.
+    fn tenant(window: (Option<i64>, Option<i64>)) -> Tenant {
+        let mut b = B::new();
+        let portland = b.au("Portland", false);
+        let helper = b.user("helper");
+        b.assign(&helper, "Helpdesk Administrator", Some(&portland));
+        let target = b.user("target");
+        b.member(&portland, &target);
+        b.eligible(&helper, "Authentication Administrator", Some(&portland));
+        let e = b.v["roleEligibilities"]
+            .as_array_mut()
+            .unwrap()
+            .last_mut()
+            .unwrap();
+        if let Some(s) = window.0 {
+            e["startDateTime"] = json!(crate::when::rfc3339(s));
+        }
+        if let Some(end) = window.1 {
+            e["endDateTime"] = json!(crate::when::rfc3339(end));
+        }
+        let mut t = b.build();
+        t.set_now(T0);
+        t
+    }
+
+    fn auth_portland(t: &Tenant) -> Request {
+        let a = t.find_au("Portland").unwrap();
+        Request::Role(Role::AUTHENTICATION_ADMINISTRATOR, Scope::Au(a))
+    }
+
+    fn helper(t: &Tenant) -> UserId {
+        t.find_user("helper@t.com").unwrap()
+    }
+
+    /// Plans and applies an activation; the planned value or the error.
+    fn activate(t: &mut Tenant, seconds: i64, why: &str) -> Result<pim::Activation, OpError> {
+        let (who, what) = (helper(t), auth_portland(t));
+        let p = pim::activate(t, &mut ctx(t.now().unwrap()), who, what, seconds, why);
+        if let Some(c) = &p.change {
+            c.apply(t).unwrap();
+        }
+        assert!(p.audit.is_some(), "every attempt is audited");
+        p.result
+    }
+
+    #[test]
+    fn a_refusal_that_activation_lifts_names_the_eligibility() {
+        let t = tenant((None, None));
+        let d = ask(&t, "helper", Action::ManagePhone, "target");
+        assert!(!d.allowed);
+        assert!(
+            d.reason.ends_with(
+                "You are eligible for Authentication Administrator (scoped to Portland): activating it would allow this."
+            ),
+            "{}",
+            d.reason
+        );
+        assert!(matches!(
+            d.after_activating,
+            Some(Activatable::Role {
+                role: Role::AUTHENTICATION_ADMINISTRATOR,
+                ..
+            })
+        ));
+        // Resetting is already allowed through Helpdesk: nothing to hint.
+        assert!(allowed(&t, "helper", Action::ResetPassword, "target"));
+        // Activation would not help on oneself: no hint.
+        let d = ask(&t, "helper", Action::ManagePhone, "helper");
+        assert!(d.after_activating.is_none(), "{}", d.reason);
+        assert!(!d.reason.contains("eligible"), "{}", d.reason);
+    }
+
+    #[test]
+    fn an_eligibility_outside_its_window_neither_hints_nor_protects() {
+        for (window, open) in [
+            ((Some(T0 + 60), None), false),
+            ((None, Some(T0)), false),
+            ((Some(T0 - 60), Some(T0 + 60)), true),
+        ] {
+            let t = tenant(window);
+            let d = ask(&t, "helper", Action::ManagePhone, "target");
+            assert_eq!(
+                d.after_activating.is_some(),
+                open,
+                "{window:?}: {}",
+                d.reason
+            );
+        }
+        // Protection follows the window too: a target eligible for Global Administrator
+        // only from tomorrow is not protected today.
+        let mut b = B::new();
+        let central = b.user("central");
+        b.assign(&central, "Helpdesk Administrator", None);
+        let target = b.user("target");
+        b.eligible(&target, "Global Administrator", None);
+        b.v["roleEligibilities"][0]["startDateTime"] = json!(crate::when::rfc3339(T0 + 86400));
+        let mut t = b.build();
+        t.set_now(T0);
+        assert!(allowed(&t, "central", Action::ResetPassword, "target"));
+        t.set_now(T0 + 86400);
+        assert!(!allowed(&t, "central", Action::ResetPassword, "target"));
+    }
+
+    #[test]
+    fn activation_grants_until_its_end_and_lapses_after() {
+        let mut t = tenant((None, None));
+        let a = activate(&mut t, 3600, "store opening").unwrap();
+        assert_eq!(
+            (a.start, a.end, a.cut_by_eligibility),
+            (T0, T0 + 3600, false)
+        );
+        assert!(allowed(&t, "helper", Action::ManagePhone, "target"));
+        t.set_now(T0 + 3599);
+        assert!(allowed(&t, "helper", Action::ManagePhone, "target"));
+        t.set_now(T0 + 3600);
+        let d = ask(&t, "helper", Action::ManagePhone, "target");
+        assert!(!d.allowed && d.after_activating.is_some(), "{}", d.reason);
+        // A clock set back (another process's view) brings it back: state follows the clock.
+        t.set_now(T0 + 10);
+        assert!(allowed(&t, "helper", Action::ManagePhone, "target"));
+    }
+
+    #[test]
+    fn activation_is_refused_or_invalid_with_the_reason() {
+        let mut t = tenant((None, Some(T0 + 1800 + 600)));
+        let e = activate(&mut t, 1799, "x").unwrap_err();
+        assert!(
+            matches!(&e, OpError::Invalid(m) if m.contains("29 min")),
+            "{e}"
+        );
+        let e = activate(&mut t, 3600, "  ").unwrap_err();
+        assert!(
+            matches!(&e, OpError::Invalid(m) if m.contains("justification is required")),
+            "{e}"
+        );
+        let e = activate(&mut t, 3600, "a\u{1b}[2Jb").unwrap_err();
+        assert!(matches!(&e, OpError::Invalid(_)), "{e}");
+        // Capped at the eligibility's end.
+        let a = activate(&mut t, 3600, "ok").unwrap();
+        assert_eq!(a.end, T0 + 2400);
+        assert!(a.cut_by_eligibility);
+        let e = activate(&mut t, 3600, "again").unwrap_err();
+        assert!(
+            matches!(&e, OpError::Invalid(m) if m.contains("already active")),
+            "{e}"
+        );
+        // After the eligibility's end it cannot be activated.
+        t.set_now(T0 + 2400);
+        let e = activate(&mut t, 3600, "late").unwrap_err();
+        assert!(
+            matches!(&e, OpError::Refused(m) if m.contains("ended at")),
+            "{e}"
+        );
+        // Before its start neither.
+        let mut t = tenant((Some(T0 + 60), None));
+        let e = activate(&mut t, 3600, "early").unwrap_err();
+        assert!(
+            matches!(&e, OpError::Refused(m) if m.contains("starts at")),
+            "{e}"
+        );
+        // A role one is not eligible for.
+        let (who, a) = (helper(&t), t.find_au("Portland").unwrap());
+        let p = pim::activate(
+            &t,
+            &mut ctx(T0),
+            who,
+            Request::Role(Role::GLOBAL_ADMINISTRATOR, Scope::Au(a)),
+            3600,
+            "x",
+        );
+        assert!(
+            matches!(&p.result, Err(OpError::Refused(m)) if m.contains("eligible for: Authentication Administrator (scoped to Portland)")),
+            "{:?}",
+            p.result
+        );
+        assert!(p.change.is_none());
+    }
+
+    #[test]
+    fn deactivation_ends_it_and_only_an_activation_can_be_ended() {
+        let mut t = tenant((None, None));
+        let (who, what) = (helper(&t), auth_portland(&t));
+        let p = pim::deactivate(&t, &mut ctx(T0), who, what);
+        assert!(matches!(&p.result, Err(OpError::Invalid(m)) if m.contains("no activation")));
+        activate(&mut t, 3600, "x").unwrap();
+        let p = pim::deactivate(&t, &mut ctx(T0 + 60), who, what);
+        p.change.unwrap().apply(&mut t).unwrap();
+        assert!(!allowed(&t, "helper", Action::ManagePhone, "target"));
+        // The permanent Helpdesk role is not PIM's to end.
+        let a = t.find_au("Portland").unwrap();
+        let p = pim::deactivate(
+            &t,
+            &mut ctx(T0),
+            who,
+            Request::Role(Role::HELPDESK_ADMINISTRATOR, Scope::Au(a)),
+        );
+        assert!(matches!(&p.result, Err(OpError::Invalid(m)) if m.contains("permanently")));
+    }
+
+    #[test]
+    fn eligible_group_membership_activates_into_the_groups_roles() {
+        let mut b = B::new();
+        let portland = b.au("Portland", false);
+        let lead = b.user("lead");
+        let target = b.user("target");
+        b.member(&portland, &target);
+        let g = b.group("Leads", true, &[], &[]);
+        b.assign(&g, "Helpdesk Administrator", Some(&portland));
+        b.v["groups"][0]["eligibleMembers"] = json!([lead]);
+        let mut t = b.build();
+        t.set_now(T0);
+        let d = ask(&t, "lead", Action::ResetPassword, "target");
+        assert!(!d.allowed);
+        assert!(
+            d.reason.contains("You are eligible for membership of Leads (Helpdesk Administrator, scoped to Portland)"),
+            "{}",
+            d.reason
+        );
+        let (who, grp) = (
+            t.find_user("lead@t.com").unwrap(),
+            match t.find_principal("Leads").unwrap() {
+                Principal::Group(g) => g,
+                _ => unreachable!(),
+            },
+        );
+        let p = pim::activate(
+            &t,
+            &mut ctx(T0),
+            who,
+            Request::Group(grp, GroupAccess::Member),
+            1800,
+            "cover",
+        );
+        p.change.unwrap().apply(&mut t).unwrap();
+        assert!(allowed(&t, "lead", Action::ResetPassword, "target"));
+        assert!(t.group(grp).members.contains(&who));
+        // Owner is a different eligibility, which the lead does not have.
+        let p = pim::activate(
+            &t,
+            &mut ctx(T0),
+            who,
+            Request::Group(grp, GroupAccess::Owner),
+            1800,
+            "x",
+        );
+        assert!(
+            matches!(&p.result, Err(OpError::Refused(m)) if m.contains("not eligible to be an owner"))
+        );
+        t.set_now(T0 + 1800);
+        assert!(!t.group(grp).members.contains(&who));
+        assert!(!allowed(&t, "lead", Action::ResetPassword, "target"));
+    }
+}

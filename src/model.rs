@@ -1067,9 +1067,11 @@ impl Tenant {
     }
 
     /// Sets the clock: time-bound assignments and group activations outside their window lapse
-    /// (out of the indices), those inside it come back. Costs one pass over the activations.
-    pub fn set_now(&mut self, now: i64) {
+    /// (out of the indices), those inside it come back. Costs one pass over the assignments.
+    /// True when one lapsed or came back.
+    pub fn set_now(&mut self, now: i64) -> bool {
         self.now = Some(now);
+        let mut changed = false;
         for i in 0..self.assignments.len() {
             let a = &self.assignments[i];
             if a.deleted || a.window.is_always() {
@@ -1084,6 +1086,7 @@ impl Tenant {
                     self.index_assignment(i);
                 }
                 self.assignments[i.index()].lapsed = lapsed;
+                changed = true;
             }
         }
         for i in 0..self.group_activations.len() {
@@ -1100,8 +1103,10 @@ impl Tenant {
                     self.join_group(g, u, owner);
                 }
                 self.group_activations[i].lapsed = lapsed;
+                changed = true;
             }
         }
+        changed
     }
 
     /// The groups `u` is an eligible member or owner of.

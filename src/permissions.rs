@@ -906,16 +906,34 @@ pub fn decide(t: &Tenant, actor: Principal, action: Action, target: Target) -> D
     };
     for a in activatable(t, u) {
         if decide_with(t, actor, action, target, Some(a.grant())).allowed {
-            d.reason = format!(
-                "{} You are eligible for {}: activating it would allow this.",
-                d.reason,
-                a.describe(t)
-            );
+            d.reason = format!("{} {}", d.reason, activation_note(t, &a));
             d.after_activating = Some(a);
             break;
         }
     }
     d
+}
+
+/// The sentence a refusal ends with when activating `a` would allow it.
+fn activation_note(t: &Tenant, a: &Activatable) -> String {
+    format!(
+        "You are eligible for {}: activating it would allow this.",
+        a.describe(t)
+    )
+}
+
+impl Decision {
+    /// The reason without the activation sentence [`decide`] adds (for a UI that shows that
+    /// part as an action of its own).
+    pub fn reason_alone(&self, t: &Tenant) -> &str {
+        match &self.after_activating {
+            Some(a) => self
+                .reason
+                .strip_suffix(&activation_note(t, a))
+                .map_or(self.reason.as_str(), str::trim_end),
+            None => &self.reason,
+        }
+    }
 }
 
 /// [`decide`] as if the actor also held `extra`.

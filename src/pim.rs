@@ -262,6 +262,21 @@ pub fn deactivate(t: &Tenant, ctx: &mut Ctx, actor: UserId, what: Request) -> Pl
     }
 }
 
+/// "Authentication Administrator (scoped to Portland)" or "Member of Store leads".
+pub fn request_name(t: &Tenant, r: Request) -> String {
+    match r {
+        Request::Role(role, scope) => role_name(t, role, scope, None),
+        Request::Group(g, access) => format!(
+            "{} of {}",
+            match access {
+                GroupAccess::Member => "Member",
+                GroupAccess::Owner => "Owner",
+            },
+            t.group(g).display_name
+        ),
+    }
+}
+
 /// What an activation planned: its id and window, and whether the eligibility's own end cut it
 /// short.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -145,9 +145,11 @@ pub fn now_utc() -> String {
 }
 
 /// Sets the tenant's clock to `at` (RFC 3339); text that is not a time leaves it as it is.
-fn set_clock(t: &mut Tenant, at: &str) {
-    if let Some(at) = crate::when::parse(at) {
-        t.set_now(at.unix_timestamp());
+/// True when an activation lapsed or began.
+fn set_clock(t: &mut Tenant, at: &str) -> bool {
+    match crate::when::parse(at) {
+        Some(at) => t.set_now(at.unix_timestamp()),
+        None => false,
     }
 }
 
@@ -248,9 +250,9 @@ impl Session {
 
     /// Brings the tenant's clock to now: activations that ended lapse. Drivers call it before
     /// they ask the engine anything (the TUI on each event).
-    pub fn tick(&mut self) {
+    pub fn tick(&mut self) -> bool {
         let now = self.now();
-        set_clock(&mut self.tenant, &now);
+        set_clock(&mut self.tenant, &now)
     }
 
     /// A session over a tenant with no storage (ephemeral; also for tests).

@@ -781,7 +781,7 @@ fn seed_scripts_build_the_contoso_decisions_and_clean_up_after_themselves() {
     }
     assert_eq!(
         managers, 98,
-        "ContosoPortlandManager1 and ContosoChicagoManager1 are eligible"
+        "ContosoPortlandManager2 and ContosoChicagoManager1 are eligible"
     );
     assert_eq!(allowed + refused, managers * 3 * 88);
     assert!(

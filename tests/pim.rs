@@ -8,7 +8,7 @@ use serde_json::Value;
 
 const BIN: &str = env!("CARGO_BIN_EXE_mystaff");
 /// Helpdesk Administrator (Portland), eligible for Authentication Administrator (Portland).
-const MANAGER: &str = "ContosoPortlandManager1@contoso.com";
+const MANAGER: &str = "ContosoPortlandManager2@contoso.com";
 const TARGET: &str = "ContosoPortlandUser2@contoso.com";
 /// An eligible member of the role-assignable group Contoso Regional Helpdesk.
 const ELIGIBLE_MEMBER: &str = "ContosoSeattleUser15@contoso.com";

@@ -100,8 +100,20 @@ impl Backend for Checked {
     fn refresh(&mut self) -> Result<usize, String> {
         Backend::refresh(&mut self.inner)
     }
-    fn tick(&mut self) {
+    fn tick(&mut self) -> bool {
         Backend::tick(&mut self.inner)
+    }
+    fn pim_activate(
+        &mut self,
+        actor: UserId,
+        what: mystaff::pim::Request,
+        seconds: i64,
+        justification: &str,
+    ) -> Result<mystaff::pim::Activation, String> {
+        Backend::pim_activate(&mut self.inner, actor, what, seconds, justification)
+    }
+    fn pim_deactivate(&mut self, actor: UserId, what: mystaff::pim::Request) -> Result<(), String> {
+        Backend::pim_deactivate(&mut self.inner, actor, what)
     }
 }
 

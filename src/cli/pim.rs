@@ -44,7 +44,7 @@ pub fn run(s: &mut Session, op: PimOp, out: Out) -> Result<i32, CliError> {
             let u = resolve::actor(t, &actor.actor)?;
             let req = request(t, &what)?;
             let seconds = pim::parse_duration(&duration).map_err(CliError::usage)?;
-            let name = request_name(t, req);
+            let name = pim::request_name(t, req);
             let a = s.pim_activate(u, req, seconds, &justification)?;
             if json.json {
                 print_json(
@@ -76,7 +76,7 @@ pub fn run(s: &mut Session, op: PimOp, out: Out) -> Result<i32, CliError> {
             let t = s.tenant();
             let u = resolve::actor(t, &actor.actor)?;
             let req = request(t, &what)?;
-            let name = request_name(t, req);
+            let name = pim::request_name(t, req);
             s.pim_deactivate(u, req)?;
             if json.json {
                 print_json(out, &serde_json::json!({"deactivated": true}))?;
@@ -112,19 +112,6 @@ fn request(t: &Tenant, w: &PimWhat) -> Result<Request, CliError> {
             Ok(Request::Group(resolve::group(t, g)?, access))
         }
         (None, None) => Err(CliError::usage("say what to activate: --role or --group")),
-    }
-}
-
-fn request_name(t: &Tenant, r: Request) -> String {
-    match r {
-        Request::Role(role, scope) => format!("{} ({})", role.name(), t.scope_phrase(scope)),
-        Request::Group(g, access) => {
-            format!(
-                "{} of {}",
-                capital(access.as_str()),
-                t.group(g).display_name
-            )
-        }
     }
 }
 

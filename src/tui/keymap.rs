@@ -147,6 +147,8 @@ pub enum Cmd {
     Reveal,
     /// The temporary password: show or hide its phonetic spelling.
     Spell,
+    /// PIM: activate a role one is eligible for, or end an activation.
+    Activate,
 }
 
 pub struct Binding {
@@ -324,6 +326,7 @@ pub static BINDINGS: &[Binding] = &[
     b("close-help", Cmd::Back, &[ESC, Key::ch('?'), Key::ch('q')], &[C::Help], S_GENERAL, "close the help", Some("close")),
     b("quit", Cmd::Quit, &[Key::ch('q')], &[C::Locations, C::Members, C::Profile, C::Audit, C::AuditDetail, C::Roles, C::Settings, C::Confirm, C::Notice], S_GENERAL, "quit (asks first if a dialog is open)", Some("quit")),
     b("sign-out", Cmd::SignOut, &[Key::ch('S')], PANES, S_GENERAL, "sign in as someone else", None),
+    b("activate-role", Cmd::Activate, &[Key::ch('P')], &[C::Locations, C::Members, C::Profile, C::Denied], S_GENERAL, "activate a role you are eligible for (PIM), or end an activation", Some("activate role")),
     // Sign-in and access denied
     b("sign-in", Cmd::Open, &[ENTER], &[C::SignIn], S_SIGN_IN, "sign in as the selected account", Some("sign in")),
     b("sign-in-back", Cmd::Back, &[ESC], &[C::SignIn], S_SIGN_IN, "back to your account (quit if nobody is signed in)", Some("back")),

@@ -79,8 +79,18 @@ pub trait Backend {
     fn set_pref(&mut self, key: &str, value: &str);
     /// Catches up on other processes' changes; how many were applied.
     fn refresh(&mut self) -> Result<usize, String>;
-    /// Brings the tenant's clock to now, so activations that ended lapse.
-    fn tick(&mut self);
+    /// Brings the tenant's clock to now, so activations that ended lapse. True when one did (or
+    /// one began).
+    fn tick(&mut self) -> bool;
+    /// PIM: activates `what`.
+    fn pim_activate(
+        &mut self,
+        actor: UserId,
+        what: crate::pim::Request,
+        seconds: i64,
+        justification: &str,
+    ) -> Result<crate::pim::Activation, String>;
+    fn pim_deactivate(&mut self, actor: UserId, what: crate::pim::Request) -> Result<(), String>;
 }
 
 impl Backend for Session {
@@ -157,8 +167,20 @@ impl Backend for Session {
     fn refresh(&mut self) -> Result<usize, String> {
         Session::refresh(self).map_err(|e| e.to_string())
     }
-    fn tick(&mut self) {
+    fn tick(&mut self) -> bool {
         Session::tick(self)
+    }
+    fn pim_activate(
+        &mut self,
+        actor: UserId,
+        what: crate::pim::Request,
+        seconds: i64,
+        justification: &str,
+    ) -> Result<crate::pim::Activation, String> {
+        Session::pim_activate(self, actor, what, seconds, justification).map_err(|e| e.to_string())
+    }
+    fn pim_deactivate(&mut self, actor: UserId, what: crate::pim::Request) -> Result<(), String> {
+        Session::pim_deactivate(self, actor, what).map_err(|e| e.to_string())
     }
 }
 
@@ -210,7 +232,12 @@ impl<B: Backend> App<B> {
 
     /// Tells the tenant and the state the time, read in the system's time zone.
     pub fn tick(&mut self) {
-        self.backend.tick();
+        let before = self.my_activations();
+        if self.backend.tick() {
+            let after = self.my_activations();
+            let ended = before.into_iter().filter(|a| !after.contains(a)).collect();
+            self.handle(Event::ActivationsEnded(ended));
+        }
         if let Some(now) = crate::when::parse(&self.backend.now()) {
             self.handle(Event::Clock(crate::when::Clock::system(now)));
         }
@@ -218,6 +245,33 @@ impl<B: Backend> App<B> {
 
     pub fn tenant(&self) -> &Tenant {
         self.backend.tenant()
+    }
+
+    /// The signed-in person's activations in force, by name (to say which ones ended).
+    fn my_activations(&self) -> Vec<String> {
+        let Some(u) = self.state.actor else {
+            return Vec::new();
+        };
+        let t = self.backend.tenant();
+        let mut v: Vec<String> = crate::permissions::grants_of(t, Principal::User(u))
+            .iter()
+            .filter(|g| !t.assignment(g.assignment).window.is_always())
+            .map(|g| crate::permissions::describe_grant(t, g))
+            .collect();
+        v.extend(t.group_activations_of(u).map(|(_, a)| {
+            crate::pim::request_name(
+                t,
+                crate::pim::Request::Group(
+                    a.group,
+                    if a.owner {
+                        crate::ops::GroupAccess::Owner
+                    } else {
+                        crate::ops::GroupAccess::Member
+                    },
+                ),
+            )
+        }));
+        v
     }
 
     /// Feeds one event and everything it leads to.
@@ -312,6 +366,22 @@ impl<B: Backend> App<B> {
                     .backend
                     .set_phone(actor, target, kind, &number)
                     .map(|_| Vec::new()),
+            }),
+            Effect::PimActivate {
+                actor,
+                what,
+                seconds,
+                justification,
+            } => Some(Event::PimDone {
+                what,
+                result: self
+                    .backend
+                    .pim_activate(actor, what, seconds, &justification)
+                    .map(Some),
+            }),
+            Effect::PimDeactivate { actor, what } => Some(Event::PimDone {
+                what,
+                result: self.backend.pim_deactivate(actor, what).map(|()| None),
             }),
             Effect::RemovePhone {
                 actor,

@@ -524,7 +524,7 @@ fn role_eligibilities() -> Vec<Value> {
     vec![
         // A Helpdesk manager who can add the phone powers for an hour when needed.
         eligibility(
-            "ContosoPortlandManager1",
+            "ContosoPortlandManager2",
             AUTHENTICATION_ADMINISTRATOR,
             Au("Portland"),
             (None, None),

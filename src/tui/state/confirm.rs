@@ -42,6 +42,21 @@ pub enum ConfirmKind {
         access: MyStaffAccess,
         selected: Vec<Principal>,
     },
+    /// PIM: activate an eligibility (from the "Activate a role" dialog, which stays below).
+    Activate {
+        what: crate::pim::Request,
+        name: String,
+        seconds: i64,
+        justification: String,
+        /// When it would end (Unix seconds), for the question.
+        end: i64,
+    },
+    /// PIM: end an activation now.
+    Deactivate {
+        what: crate::pim::Request,
+        name: String,
+        end: i64,
+    },
     Quit,
 }
 
@@ -78,6 +93,29 @@ pub(super) fn on_key(s: &mut State, t: &Tenant, cmd: Option<Cmd>) -> Vec<Effect>
 fn confirmed(s: &mut State, t: &Tenant, actor: UserId, kind: ConfirmKind) -> Vec<Effect> {
     let (action, target) = match &kind {
         ConfirmKind::Quit => return s.quit_now(),
+        // Not a My Staff action: PIM decides when the session carries it out.
+        ConfirmKind::Activate {
+            what,
+            seconds,
+            justification,
+            ..
+        } => {
+            if let Some(Dialog::Activate(d)) = s.dialogs.last_mut() {
+                d.busy = true;
+            }
+            return vec![Effect::PimActivate {
+                actor,
+                what: *what,
+                seconds: *seconds,
+                justification: justification.clone(),
+            }];
+        }
+        ConfirmKind::Deactivate { what, .. } => {
+            if let Some(Dialog::Activate(d)) = s.dialogs.last_mut() {
+                d.busy = true;
+            }
+            return vec![Effect::PimDeactivate { actor, what: *what }];
+        }
         ConfirmKind::Reset { target } => (Action::ResetPassword, Target::User(*target)),
         ConfirmKind::RemovePhone { target, .. } | ConfirmKind::SetPhone { target, .. } => {
             (Action::ManagePhone, Target::User(*target))
@@ -91,7 +129,9 @@ fn confirmed(s: &mut State, t: &Tenant, actor: UserId, kind: ConfirmKind) -> Vec
         return Vec::new();
     }
     match kind {
-        ConfirmKind::Quit => Vec::new(),
+        ConfirmKind::Quit | ConfirmKind::Activate { .. } | ConfirmKind::Deactivate { .. } => {
+            Vec::new()
+        }
         ConfirmKind::Reset { target } => {
             if t.user(target).synced {
                 s.dialogs
@@ -150,6 +190,7 @@ pub(super) fn view(
     t: &Tenant,
     actor: Option<UserId>,
     inv: &super::Invocation,
+    when: &dyn Fn(i64) -> String,
 ) -> DialogView {
     let (title, body, ok): (&str, Vec<VLine>, &str) = match &c.kind {
         &ConfirmKind::Reset { target } => {
@@ -243,6 +284,43 @@ pub(super) fn view(
         ConfirmKind::MyStaffAccess { access, selected } => {
             access_body(t, actor, inv, *access, selected)
         }
+        ConfirmKind::Activate {
+            name,
+            seconds,
+            justification,
+            end,
+            ..
+        } => (
+            "Confirm activation",
+            vec![
+                VLine::text(
+                    format!(
+                        "Activate {name} for {}, until {}?",
+                        crate::pim::human_duration(*seconds),
+                        when(*end)
+                    ),
+                    Tone::Text,
+                ),
+                VLine::text(format!("Justification: {justification}"), Tone::Dim),
+                VLine::blank(),
+                VLine::text(
+                    "It is recorded in the audit log, and ends by itself at that time.",
+                    Tone::Dim,
+                ),
+            ],
+            "Activate",
+        ),
+        ConfirmKind::Deactivate { name, end, .. } => (
+            "End an activation",
+            vec![
+                VLine::text(format!("End {name} now?"), Tone::Text),
+                VLine::text(
+                    format!("It would otherwise last until {}.", when(*end)),
+                    Tone::Dim,
+                ),
+            ],
+            "End it",
+        ),
         ConfirmKind::Quit => (
             "Quit mystaff",
             vec![

@@ -52,6 +52,11 @@ pub enum Event {
         op: OpKind,
         result: Result<Vec<String>, String>,
     },
+    /// A PIM activation (its end) or deactivation (None) of `what`.
+    PimDone {
+        what: crate::pim::Request,
+        result: Result<Option<crate::pim::Activation>, String>,
+    },
     AuditLoaded(Vec<AuditRow>),
     PrefLoaded {
         key: String,
@@ -59,6 +64,8 @@ pub enum Event {
     },
     /// The tenant changed underneath (another process's journal entries were applied).
     TenantChanged,
+    /// The clock moved past the end of activations (PIM): these, by name, ended.
+    ActivationsEnded(Vec<String>),
     /// Catching up on other processes' changes failed.
     RefreshFailed(String),
     /// The command-line flags the UI was opened with.
@@ -115,6 +122,16 @@ pub enum Effect {
         actor: UserId,
         access: MyStaffAccess,
         selected: Vec<Principal>,
+    },
+    PimActivate {
+        actor: UserId,
+        what: crate::pim::Request,
+        seconds: i64,
+        justification: String,
+    },
+    PimDeactivate {
+        actor: UserId,
+        what: crate::pim::Request,
     },
 }
 

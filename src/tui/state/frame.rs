@@ -6,7 +6,7 @@ use crate::tui::view::{Body, Message, Tone, VLine, ViewModel};
 
 use super::{
     Dialog, MIN_HEIGHT, MIN_WIDTH, Screen, State, StatusKind, View, audit, confirm, help, panes,
-    phone, picker, reset, roles, roles_summary, search, settings, signin,
+    phone, picker, pim, reset, roles, search, settings, signin,
 };
 use crate::tui::keymap::Ctx;
 
@@ -54,12 +54,16 @@ impl State {
         };
         for (depth, d) in self.dialogs.iter().enumerate() {
             vm.dialogs.push(match d {
-                Dialog::Confirm(c) => confirm::view(c, t, self.actor, &self.invocation),
+                Dialog::Confirm(c) => {
+                    let when = |unix: i64| self.when(&crate::when::rfc3339(unix));
+                    confirm::view(c, t, self.actor, &self.invocation, &when)
+                }
                 Dialog::SetPassword(p) => reset::password_view(p, t, &self.keys),
                 Dialog::TempPassword(p) => reset::notice_view(p, t, &self.keys),
                 Dialog::Phone(p) => phone::view(p, t, self.actor),
                 Dialog::PickRole(p) => picker::role_view(p, t, &areas, depth),
                 Dialog::PickPrincipal(p) => picker::principal_view(p, t, &areas, depth),
+                Dialog::Activate(d) => pim::view(d, self),
             });
         }
         if let Some(h) = &self.help {
@@ -85,7 +89,7 @@ impl State {
             })
         };
         if let Some(a) = self.actor {
-            vm.roles = format!("Your roles: {}", roles_summary(t, a));
+            vm.roles = self.roles_line(t, a);
         }
         let ctx = self.ctx();
         let mut hints: Vec<(String, String)> = self

@@ -18,6 +18,7 @@ mod list;
 mod panes;
 mod phone;
 mod picker;
+mod pim;
 mod profile;
 mod reset;
 mod roles;
@@ -100,6 +101,8 @@ pub enum Dialog {
     Phone(phone::PhoneDialog),
     PickRole(picker::PickRole),
     PickPrincipal(picker::PickPrincipal),
+    /// PIM: activate an eligible role, or end an activation.
+    Activate(pim::ActivateDialog),
 }
 
 #[derive(Debug)]
@@ -108,6 +111,8 @@ pub struct State {
     pub actor: Option<UserId>,
     /// The engine's refusal on the access-denied screen.
     pub denied_reason: String,
+    /// The eligibility that would let them in once activated (PIM), by name.
+    pub denied_activate: Option<String>,
     pub signin: SignIn,
     pub main: Main,
     pub view: View,
@@ -155,6 +160,69 @@ pub fn pref_key(t: &Tenant, actor: UserId) -> String {
 }
 
 /// "Helpdesk Administrator (scoped to Portland)" for each role a user holds, or "no admin role".
+impl State {
+    /// The header's "Your roles: …": each active role (an activation with its end), then what
+    /// the person could activate, with the key that does it.
+    fn roles_line(&self, t: &Tenant, u: UserId) -> String {
+        let grants = permissions::grants_of(t, Principal::User(u));
+        let eligible = pim::items(t, u);
+        let mut line = if grants.is_empty() && eligible.is_empty() {
+            "Your roles: no admin role".to_string()
+        } else if grants.is_empty() {
+            "Your roles: no active admin role".to_string()
+        } else {
+            let v: Vec<String> = grants
+                .iter()
+                .map(|g| {
+                    let name = permissions::describe_grant(t, g);
+                    match t.assignment(g.assignment).window.end {
+                        Some(end) => {
+                            format!("{name} until {}", self.when(&crate::when::rfc3339(end)))
+                        }
+                        None => name,
+                    }
+                })
+                .collect();
+            format!("Your roles: {}", v.join(", "))
+        };
+        let ready: Vec<String> = eligible
+            .into_iter()
+            .filter(|i| i.standing == crate::pim::Standing::Ready)
+            .map(|i| i.name)
+            .collect();
+        if !ready.is_empty() {
+            line.push_str(&format!(
+                " · {} activates: {}",
+                self.keys.key_text(Ctx::Profile, Cmd::Activate),
+                ready.join(", ")
+            ));
+        }
+        line
+    }
+
+    /// Shuts the person out with the engine's refusal, and what they could activate to get in.
+    pub(super) fn deny(&mut self, t: &Tenant, d: &Decision) {
+        self.screen = Screen::Denied;
+        self.view = View::Panes;
+        self.denied_reason = d.reason_alone(t).to_string();
+        self.denied_activate = d.after_activating.map(|a| a.describe(t));
+    }
+
+    /// A refusal as the person reads it: with the key that activates the eligibility which
+    /// would allow it, when there is one.
+    pub(super) fn refusal(&self, t: &Tenant, d: &Decision) -> String {
+        match &d.after_activating {
+            Some(a) => format!(
+                "You are eligible for {}: press {} to activate it. ({})",
+                a.describe(t),
+                self.keys.key_text(Ctx::Profile, Cmd::Activate),
+                d.reason_alone(t)
+            ),
+            None => d.reason.clone(),
+        }
+    }
+}
+
 pub fn roles_summary(t: &Tenant, u: UserId) -> String {
     let grants = permissions::grants_of(t, Principal::User(u));
     if grants.is_empty() {
@@ -200,6 +268,7 @@ impl State {
             screen: Screen::SignIn,
             actor: None,
             denied_reason: String::new(),
+            denied_activate: None,
             signin: SignIn::default(),
             main: Main::default(),
             view: View::Panes,
@@ -238,7 +307,7 @@ impl State {
                 Dialog::Confirm(_) => Ctx::Confirm,
                 Dialog::SetPassword(_) => Ctx::Password,
                 Dialog::Phone(p) if p.mode == PhoneMode::Remove => Ctx::Choice,
-                Dialog::Phone(_) => Ctx::Input,
+                Dialog::Phone(_) | Dialog::Activate(_) => Ctx::Input,
                 Dialog::TempPassword(_) => Ctx::Notice,
                 Dialog::PickRole(_) | Dialog::PickPrincipal(_) => Ctx::Picker,
             };
@@ -371,9 +440,14 @@ impl State {
                 }
             }
             Cmd::UserAudit => self.profile_user().is_some(),
+            Cmd::Activate => !pim::items(t, actor).is_empty(),
             // Choosing between phone types only when there is more than one.
             Cmd::NextField | Cmd::PrevField if matches!(self.ctx(), Ctx::Input | Ctx::Choice) => {
-                matches!(self.dialogs.last(), Some(Dialog::Phone(p)) if p.kinds.len() > 1)
+                match self.dialogs.last() {
+                    Some(Dialog::Phone(p)) => p.kinds.len() > 1,
+                    Some(Dialog::Activate(_)) => true,
+                    _ => false,
+                }
             }
             Cmd::ScopedRoles | Cmd::FilterMembers => self.location().is_some(),
             Cmd::Open if self.ctx() == Ctx::Settings => manage_settings(t, actor).allowed,
@@ -448,7 +522,7 @@ impl State {
         let actor = self.actor?;
         let d = permissions::decide(t, Principal::User(actor), action, target);
         if !d.allowed {
-            self.info(StatusKind::Error, d.reason);
+            self.info(StatusKind::Error, self.refusal(t, &d));
             return None;
         }
         Some(actor)
@@ -529,6 +603,22 @@ pub fn update(s: &mut State, t: &Tenant, ev: Event) -> Vec<Effect> {
         }
         Event::PrefLoaded { key, value } => {
             panes::pref_loaded(s, t, key, value);
+            Vec::new()
+        }
+        Event::PimDone { what, result } => {
+            s.saving = false;
+            let fx = pim::done(s, t, what, result);
+            panes::reload(s, t);
+            fx
+        }
+        Event::ActivationsEnded(names) => {
+            panes::reload(s, t);
+            if !names.is_empty() {
+                s.info(
+                    StatusKind::Info,
+                    format!("Your activation of {} has ended.", names.join(", ")),
+                );
+            }
             Vec::new()
         }
         Event::TenantChanged => {
@@ -641,6 +731,9 @@ fn on_key(s: &mut State, t: &Tenant, key: Key) -> Vec<Effect> {
         Ctx::Notice => {
             reset::on_notice_key(s, cmd);
             Vec::new()
+        }
+        Ctx::Input if matches!(s.dialogs.last(), Some(Dialog::Activate(_))) => {
+            pim::on_key(s, t, cmd, typed)
         }
         Ctx::Input | Ctx::Choice => phone::on_key(s, t, cmd, typed),
         Ctx::Picker => picker::on_key(s, t, cmd, typed, page),

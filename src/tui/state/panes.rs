@@ -269,9 +269,7 @@ pub(super) fn reload(s: &mut State, t: &Tenant) {
     // A changed setting can shut the person out: the engine decides, at once.
     let d = permissions::decide(t, Principal::User(actor), Action::OpenMyStaff, Target::None);
     if !d.allowed {
-        s.screen = Screen::Denied;
-        s.denied_reason = d.reason;
-        s.view = View::Panes;
+        s.deny(t, &d);
         // A temporary password on screen is still the manager's to read.
         s.dialogs
             .retain(|d| matches!(d, super::Dialog::TempPassword(_)));
@@ -417,6 +415,7 @@ pub(super) fn on_key(
             }
         }
         Cmd::Audit => fx.push(s.open_audit(None)),
+        Cmd::Activate => s.open_activate(t),
         Cmd::SignOut => {
             fx.extend(save_location(s, t));
             s.open_sign_in(t);

@@ -43,7 +43,7 @@ impl State {
             return;
         };
         if !a.allowed {
-            self.info(StatusKind::Error, a.reason);
+            self.info(StatusKind::Error, a.shown_reason(&self.keys));
             return;
         }
         self.clear_status();
@@ -138,7 +138,10 @@ pub(super) fn on_key(
                         Target::User(target),
                     );
                     if !d.allowed {
-                        p.error = Some(d.reason);
+                        let why = s.refusal(t, &d);
+                        if let Some(Dialog::Phone(p)) = s.dialogs.last_mut() {
+                            p.error = Some(why);
+                        }
                         return Vec::new();
                     }
                     let add = p.mode == PhoneMode::Add;

@@ -18,6 +18,24 @@ pub struct ActionView {
     pub label: &'static str,
     pub allowed: bool,
     pub reason: String,
+    /// Refused, but allowed once the person activates this eligibility (PIM): its name. The
+    /// reason then leaves that part out.
+    pub after_activating: Option<String>,
+}
+
+impl ActionView {
+    /// The reason as one sentence for the status line, with the key that activates the
+    /// eligibility which would allow it.
+    pub fn shown_reason(&self, keys: &crate::tui::keymap::Keymap) -> String {
+        match &self.after_activating {
+            Some(name) => format!(
+                "You are eligible for {name}: press {} to activate it. ({})",
+                keys.key_text(Ctx::Profile, Cmd::Activate),
+                self.reason
+            ),
+            None => self.reason.clone(),
+        }
+    }
 }
 
 /// The profile's actions for `target`, each asked of the engine (phone edit/remove also need a
@@ -42,15 +60,20 @@ pub fn profile_actions(t: &Tenant, actor: UserId, target: UserId) -> Vec<ActionV
         rule(phone::PhoneChange::Remove),
     );
     let view = |cmd, label, d: &Decision, extra: Option<&str>| {
-        let (allowed, reason) = match (d.allowed, extra) {
-            (true, Some(why)) => (false, why.to_string()),
-            _ => (d.allowed, d.reason.clone()),
+        let (allowed, reason, after) = match (d.allowed, extra) {
+            (true, Some(why)) => (false, why.to_string(), None),
+            _ => (
+                d.allowed,
+                d.reason_alone(t).to_string(),
+                d.after_activating.map(|a| a.describe(t)),
+            ),
         };
         ActionView {
             cmd,
             label,
             allowed,
             reason,
+            after_activating: after,
         }
     };
     vec![
@@ -68,6 +91,7 @@ pub fn profile_actions(t: &Tenant, actor: UserId, target: UserId) -> Vec<ActionV
             label: "Audit records of this user",
             allowed: true,
             reason: String::new(),
+            after_activating: None,
         },
     ]
 }
@@ -232,6 +256,17 @@ fn actions(keys: &crate::tui::keymap::Keymap, t: &Tenant, actor: UserId, u: User
                 .indented(5),
             );
             j += 1;
+        }
+        if let Some(name) = &a.after_activating {
+            lines.push(
+                VLine::new(vec![
+                    VSpan::new("  ", Tone::Text),
+                    VSpan::new(keys.key_text(Ctx::Profile, Cmd::Activate), Tone::Key),
+                    VSpan::new("  ", Tone::Text),
+                    VSpan::new(format!("Activate {name} to do this"), Tone::Text),
+                ])
+                .indented(5),
+            );
         }
         lines.push(VLine::text(format!("     {}", a.reason), Tone::Dim).indented(5));
         i = j;

@@ -152,8 +152,7 @@ impl State {
         self.clear_status();
         let d = permissions::decide(t, Principal::User(actor), Action::OpenMyStaff, Target::None);
         if !d.allowed {
-            self.screen = Screen::Denied;
-            self.denied_reason = d.reason;
+            self.deny(t, &d);
             return Vec::new();
         }
         self.screen = Screen::Main;
@@ -182,6 +181,7 @@ pub(super) fn on_key(
     if ctx == Ctx::Denied {
         match cmd {
             Some(Cmd::SignOut) => s.open_sign_in(t),
+            Some(Cmd::Activate) => s.open_activate(t),
             Some(Cmd::Quit) => return s.quit_now(),
             Some(Cmd::Help) => s.help = Some(Default::default()),
             _ => {}
@@ -304,18 +304,29 @@ pub(super) fn denied_view(s: &State, t: &Tenant, a: &Areas) -> Body {
         .map(|a| t.user(a).upn().to_string())
         .unwrap_or_default();
     let key = |c| s.keys.key_text(Ctx::Denied, c);
-    let lines = vec![
+    let mut lines = vec![
         VLine::text(format!("Signed in as {who}"), Tone::Dim),
         VLine::blank(),
         VLine::text(&s.denied_reason, Tone::Error),
         VLine::blank(),
-        VLine::new(vec![
-            VSpan::new(key(Cmd::SignOut), Tone::Key),
-            VSpan::new(" sign in as someone else    ", Tone::Text),
-            VSpan::new(key(Cmd::Quit), Tone::Key),
-            VSpan::new(" quit", Tone::Text),
-        ]),
     ];
+    let mut keys = Vec::new();
+    if let Some(name) = &s.denied_activate {
+        lines.push(VLine::text(
+            format!("You are eligible for {name}: activating it lets you in."),
+            Tone::Warning,
+        ));
+        lines.push(VLine::blank());
+        keys.push(VSpan::new(key(Cmd::Activate), Tone::Key));
+        keys.push(VSpan::new(" activate it    ", Tone::Text));
+    }
+    keys.extend([
+        VSpan::new(key(Cmd::SignOut), Tone::Key),
+        VSpan::new(" sign in as someone else    ", Tone::Text),
+        VSpan::new(key(Cmd::Quit), Tone::Key),
+        VSpan::new(" quit", Tone::Text),
+    ]);
+    lines.push(VLine::new(keys));
     Body::Boxed(TextPane {
         frame: Frame {
             title: "Access denied".to_string(),

@@ -621,8 +621,9 @@ struct Indices {
     user_owned_groups: Lists<GroupId>,
     /// Role-assignable or not, the groups a user is an eligible member or owner of.
     user_eligible_groups: Lists<GroupId>,
-    /// Eligibilities (indices into `Tenant::eligibilities`) by principal.
+    /// Eligibilities (indices into `Tenant::eligibilities`) by principal, and by scope.
     eligible_by_principal: FastMap<Principal, Vec<usize>>,
+    eligible_by_scope: FastMap<Scope, Vec<usize>>,
     /// AUs a group is a direct member of.
     group_aus: Vec<Vec<AuId>>,
     by_principal: FastMap<Principal, Vec<AssignmentId>>,
@@ -831,6 +832,7 @@ impl Tenant {
                 .entry(e.principal)
                 .or_default()
                 .push(i);
+            idx.eligible_by_scope.entry(e.scope).or_default().push(i);
         }
         for (i, a) in self.aus.iter().enumerate() {
             if a.deleted {
@@ -1044,6 +1046,22 @@ impl Tenant {
         self.eligibility_indices_of(p)
             .iter()
             .map(|&i| &self.eligibilities[i])
+    }
+
+    /// The eligibilities at a scope that are in their window at the tenant's clock, with their
+    /// holders still there.
+    pub fn eligibilities_at(&self, s: Scope) -> impl Iterator<Item = &Eligibility> {
+        let now = self.now;
+        self.idx
+            .eligible_by_scope
+            .get(&s)
+            .map_or(&[][..], |v| v.as_slice())
+            .iter()
+            .map(|&i| &self.eligibilities[i])
+            .filter(move |e| {
+                e.window.contains(now)
+                    && !matches!(e.principal, Principal::User(u) if self.users[u.index()].deleted)
+            })
     }
 
     /// [`all_eligibilities_of`](Self::all_eligibilities_of) as indices into `eligibilities`.

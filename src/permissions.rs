@@ -372,7 +372,7 @@ fn user_name(t: &Tenant, u: UserId) -> &str {
 
 /// The My Staff access gate: a user holding at least one directory role, enabled by the
 /// tenant setting. Returns the actor's roles when open.
-fn my_staff_gate(
+pub(crate) fn my_staff_gate(
     t: &Tenant,
     actor: Principal,
     extra: Option<Grant>,
@@ -525,7 +525,7 @@ fn target_roles(t: &Tenant, u: UserId) -> Vec<TargetRole> {
 }
 
 /// The rows of the reset table a target falls in, each with how to name it in a refusal.
-fn target_rows(t: &Tenant, target: UserId) -> Vec<(Row, String)> {
+pub(crate) fn target_rows(t: &Tenant, target: UserId) -> Vec<(Row, String)> {
     let mut rows = Vec::new();
     for r in target_roles(t, target) {
         let restricted = matches!(r.scope, Scope::Au(a) if t.au(a).restricted);
@@ -576,7 +576,7 @@ fn member_or_owner(eligible: bool) -> &'static str {
     }
 }
 
-fn in_restricted_au(t: &Tenant, u: UserId) -> bool {
+pub(crate) fn in_restricted_au(t: &Tenant, u: UserId) -> bool {
     t.user_aus(u).iter().any(|&a| t.au(a).restricted)
 }
 
@@ -589,7 +589,7 @@ fn verb(action: Action) -> &'static str {
 }
 
 /// The column an actor's grant acts with for this action, if the role has the power at all.
-fn power(action: Action, role: Role) -> Option<Column> {
+pub(crate) fn power(action: Action, role: Role) -> Option<Column> {
     let column = role.def().column?;
     match action {
         Action::ResetPassword => Some(column),
@@ -634,13 +634,11 @@ fn judge(
                     reason: restricted_unit_refusal(t, target),
                 });
             }
-            for (row, desc) in target_rows(t, target) {
-                if !column.allows(row) {
-                    return Err(Refusal {
-                        rank: RANK_IN_SCOPE,
-                        reason: format!("{who} cannot {} {desc}.", verb(action)),
-                    });
-                }
+            if let Some((_, desc)) = blocking_row(column, &target_rows(t, target)) {
+                return Err(Refusal {
+                    rank: RANK_IN_SCOPE,
+                    reason: format!("{who} cannot {} {desc}.", verb(action)),
+                });
             }
             Ok(())
         }
@@ -715,8 +713,52 @@ fn judge(
     }
 }
 
+/// Why a tenant-wide User Administrator (the broadest role below Privileged Authentication and
+/// Global Administrator) cannot help `target`, as a sentence; empty when it can.
+pub fn why_protected(t: &Tenant, target: UserId) -> String {
+    if in_restricted_au(t, target) {
+        return restricted_unit_refusal(t, target);
+    }
+    let name = user_name(t, target);
+    for r in target_roles(t, target) {
+        let row = match r.scope {
+            Scope::Au(a) if t.au(a).restricted => Row::RoleScopedToRestrictedAu,
+            _ => r.role.def().row,
+        };
+        if !Column::User.allows(row) {
+            return format!("{name} {}.", r.holds_where(t));
+        }
+    }
+    match protecting_group(t, target) {
+        Some((g, eligible)) => format!(
+            "{name} is {} of the role-assignable group {g}.",
+            member_or_owner(eligible)
+        ),
+        None => String::new(),
+    }
+}
+
+/// The first of a target's rows a tenant-scope grant acting with `column` may not act on.
+pub(crate) fn blocking_row(column: Column, rows: &[(Row, String)]) -> Option<&(Row, String)> {
+    rows.iter().find(|(row, _)| !column.allows(*row))
+}
+
+/// The columns a tenant-scope grant may act on `target` with (bit `Column::index`): none in a
+/// restricted unit, else those no row of the target blocks. The tenant branch of [`judge`] for
+/// every column at once, for counting at scale.
+pub(crate) fn tenant_columns(t: &Tenant, target: UserId) -> u8 {
+    if in_restricted_au(t, target) {
+        return 0;
+    }
+    let rows = target_rows(t, target);
+    Column::ALL
+        .iter()
+        .filter(|c| blocking_row(**c, &rows).is_none())
+        .fold(0, |m, c| m | 1 << c.index())
+}
+
 /// A guest's AU-scoped role works only if the guest also reads the directory at tenant scope.
-fn guest_without_directory_read(t: &Tenant, actor: Principal, grants: &[Grant]) -> bool {
+pub(crate) fn guest_without_directory_read(t: &Tenant, actor: Principal, grants: &[Grant]) -> bool {
     let Principal::User(u) = actor else {
         return false;
     };
@@ -752,7 +794,7 @@ pub fn no_locations_reason(t: &Tenant, actor: Principal) -> Option<String> {
 
 /// Reset a password, manage phones, delete a user: the per-target rules (the reset table at tenant
 /// scope, the unit rules inside an administrative unit; both in docs/RULES.md).
-fn decide_on_user(
+pub(crate) fn decide_on_user(
     t: &Tenant,
     actor: Principal,
     grants: &[Grant],

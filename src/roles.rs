@@ -172,7 +172,17 @@ fn table_row(row: Row) -> &'static str {
 }
 
 impl Column {
-    fn index(self) -> usize {
+    pub const ALL: [Column; 6] = [
+        C::Password,
+        C::Helpdesk,
+        C::Auth,
+        C::User,
+        C::PrivAuth,
+        C::Global,
+    ];
+
+    /// Its place in the table (and its bit in a set of columns).
+    pub fn index(self) -> usize {
         match self {
             C::Password => 0,
             C::Helpdesk => 1,

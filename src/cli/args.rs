@@ -212,10 +212,54 @@ pub enum Command {
         #[command(subcommand)]
         op: RoleOp,
     },
+    /// Who may reset TARGET's password or manage their phones, and through which role.
+    WhoCan {
+        /// reset-password or manage-phone
+        #[arg(long)]
+        action: Action,
+        /// The user acted on (UPN or id).
+        #[arg(long)]
+        target: String,
+        /// Also list who could after activating a PIM eligibility, marked as such.
+        #[arg(long)]
+        include_eligible: bool,
+        #[command(flatten)]
+        json: Json,
+    },
+    /// Every user ACTOR may reset the password of (or manage the phones of), with the granting
+    /// role.
+    Reach {
+        #[command(flatten)]
+        actor: Actor,
+        /// reset-password or manage-phone
+        #[arg(long)]
+        action: Action,
+        /// Print only how many.
+        #[arg(long)]
+        count: bool,
+        #[command(flatten)]
+        json: Json,
+    },
+    /// Delegation analysis for a My Staff rollout review.
+    Delegation {
+        #[command(subcommand)]
+        op: DelegationOp,
+    },
     /// Privileged Identity Management: list, activate and end eligible roles and group access.
     Pim {
         #[command(subcommand)]
         op: PimOp,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum DelegationOp {
+    /// Per location: who can reset passwords and manage phones (its own scoped admins and the
+    /// tenant-wide roles), who no one below Privileged Authentication or Global Administrator can
+    /// help, assignments that grant nothing, and the locations only central IT covers.
+    Report {
+        #[command(flatten)]
+        json: Json,
     },
 }
 

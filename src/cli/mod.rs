@@ -10,6 +10,7 @@ mod audit;
 mod can;
 mod check;
 mod config;
+mod delegation;
 mod output;
 mod phone;
 mod pim;
@@ -21,8 +22,8 @@ mod settings;
 mod users;
 
 pub use args::{
-    Actor, AuOp, Cli, Command, ConfigOp, Global, Json, PhoneArgs, PhoneOp, PimOp, RoleOp,
-    SettingsOp, UserOp, Viewer,
+    Actor, AuOp, Cli, Command, ConfigOp, DelegationOp, Global, Json, PhoneArgs, PhoneOp, PimOp,
+    RoleOp, SettingsOp, UserOp, Viewer,
 };
 pub use output::Out;
 
@@ -187,6 +188,21 @@ pub fn run(cmd: Command, g: &Global, out: Out) -> Result<i32, CliError> {
         Command::Settings { op } => settings::run(&mut s, g, op, out),
         Command::Role { op } => roles::run(&mut s, op, out),
         Command::Pim { op } => pim::run(&mut s, op, out),
+        Command::WhoCan {
+            action,
+            target,
+            include_eligible,
+            json,
+        } => delegation::who_can(&s, action, &target, include_eligible, json.json, out),
+        Command::Reach {
+            actor,
+            action,
+            count,
+            json,
+        } => delegation::reach(&s, &actor.actor, action, count, json.json, out),
+        Command::Delegation {
+            op: DelegationOp::Report { json },
+        } => delegation::report(&s, json.json, out),
     };
     // Warnings found while the command ran (another writer's torn line) come after its output.
     print_warnings(&mut s);

@@ -11,7 +11,7 @@ pub mod config;
 pub mod key;
 pub mod keymap;
 pub mod layout;
-pub mod natural;
+
 pub mod run;
 pub mod state;
 pub mod text;

@@ -3,11 +3,11 @@
 
 use crate::model::{AuId, UserId};
 use crate::model::{Principal, Tenant};
+use crate::natural::natural_key;
 use crate::permissions::{self, Action, Target};
 use crate::roles::Role;
 use crate::tui::keymap::{Cmd, Ctx};
 use crate::tui::layout::{self, Areas};
-use crate::tui::natural::natural_key;
 use crate::tui::text::{self, Cut};
 use crate::tui::view::{Body, Col, Frame, ListScreen, ListView, PanesView, Row, Tone, VLine};
 

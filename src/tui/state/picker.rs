@@ -3,11 +3,11 @@
 
 use crate::model::AuId;
 use crate::model::{MyStaffAccess, Principal, Tenant};
+use crate::natural::natural_key;
 use crate::permissions;
 use crate::roles::Role;
 use crate::tui::keymap::Cmd;
 use crate::tui::layout::{self, Areas};
-use crate::tui::natural::natural_key;
 use crate::tui::text;
 use crate::tui::view::{Col, DialogView, ListView, Row, Tone, VLine};
 

@@ -3,10 +3,10 @@
 
 use crate::model::{AssignmentId, AuId};
 use crate::model::{Principal, Scope, Tenant};
+use crate::natural::natural_key;
 use crate::permissions::{self, Action, Target};
 use crate::tui::keymap::Cmd;
 use crate::tui::layout::Areas;
-use crate::tui::natural::natural_key;
 use crate::tui::text::{self, Cut};
 use crate::tui::view::{Col, Frame, ListScreen, ListView, Row, Tone, VLine, wrap_lines};
 

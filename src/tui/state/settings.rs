@@ -3,9 +3,9 @@
 
 use crate::model::UserId;
 use crate::model::{MyStaffAccess, Principal, Tenant};
+use crate::natural::natural_key;
 use crate::tui::keymap::{Cmd, Ctx};
 use crate::tui::layout::{Areas, Mode};
-use crate::tui::natural::natural_key;
 use crate::tui::view::{Body, Col, Frame, ListView, Row, Tone, VLine, VSpan, wrap_lines};
 
 use super::list::{ListSel, is_move};

@@ -2,10 +2,10 @@
 
 use crate::model::UserId;
 use crate::model::{Principal, Tenant};
+use crate::natural::natural_key;
 use crate::permissions::{self, Action, Target};
 use crate::tui::keymap::{Cmd, Ctx};
 use crate::tui::layout::Areas;
-use crate::tui::natural::natural_key;
 use crate::tui::text;
 use crate::tui::view::{
     Body, Col, Frame, ListScreen, ListView, Row, TextPane, Tone, VLine, VSpan, wrap_lines,

@@ -197,6 +197,11 @@ fn only_search() -> bool {
     std::env::var("MYSTAFF_BENCH_ONLY").as_deref() == Ok("search")
 }
 
+/// `MYSTAFF_BENCH_ONLY=delegation`: report on who-can, reach and the delegation report only.
+fn only_delegation() -> bool {
+    std::env::var("MYSTAFF_BENCH_ONLY").as_deref() == Ok("delegation")
+}
+
 fn report() {
     let w = world();
     let mut rows: Vec<[String; 4]> = Vec::new();
@@ -211,12 +216,18 @@ fn report() {
     );
     println!("{:<48} {:>14} {:>14}  notes", "what", "median", "p99/max");
 
+    if only_delegation() {
+        report_delegation(w, &mut rows, row);
+        println!();
+        return;
+    }
     if !only_search() {
         report_load(w, &mut rows, row);
     }
     report_search(w, &mut rows, row);
     if !only_search() {
         report_rest(w, &mut rows, row);
+        report_delegation(w, &mut rows, row);
     }
     println!();
 }
@@ -494,6 +505,93 @@ fn report_rest(w: &World, rows: &mut Vec<[String; 4]>, row: Row) {
         format!("{} members shown", rw.app.state.main.shown.len()),
     );
     println!();
+}
+
+/// Times `f` `n` times: (median, max).
+fn timed<T>(n: usize, mut f: impl FnMut() -> T) -> (Duration, Duration, T) {
+    let mut samples = Vec::new();
+    let mut last = None;
+    for _ in 0..n {
+        let t0 = Instant::now();
+        last = Some(black_box(f()));
+        samples.push(t0.elapsed());
+    }
+    let m = pct(&mut samples, 0.5);
+    let p = pct(&mut samples, 1.0);
+    (m, p, last.expect("n > 0"))
+}
+
+fn report_delegation(w: &World, rows: &mut Vec<[String; 4]>, row: Row) {
+    use mystaff::delegation;
+    let t = &w.tenant;
+    let staff: Vec<_> = (0..20)
+        .map(|l| match t.aus[(l * 37) % t.aus.len()].members[5] {
+            Principal::User(u) => u,
+            _ => panic!("members are users"),
+        })
+        .collect();
+    for action in [Action::ResetPassword, Action::ManagePhone] {
+        let mut samples = Vec::new();
+        let mut found = 0;
+        for &u in &staff {
+            for _ in 0..10 {
+                let t0 = Instant::now();
+                found = black_box(delegation::who_can(t, action, u, true)).len();
+                samples.push(t0.elapsed());
+            }
+        }
+        row(
+            rows,
+            &format!("who-can {action}: one staff member"),
+            format!("{:.3} ms", pct(&mut samples, 0.5).as_secs_f64() * 1e3),
+            format!("{:.3} ms", pct(&mut samples, 0.99).as_secs_f64() * 1e3),
+            format!("goal ≤ 5 ms; {found} helpers for the last"),
+        );
+    }
+    let mgr = t.find_user(&upn_of(t, 0, 0)).expect("manager");
+    let (m, p, n) = timed(50, || {
+        delegation::reach_count(t, mgr, Action::ResetPassword)
+    });
+    row(
+        rows,
+        "reach --count: AU-scoped manager",
+        format!("{:.3} ms", m.as_secs_f64() * 1e3),
+        format!("{:.3} ms", p.as_secs_f64() * 1e3),
+        format!("goal ≤ 50 ms; reaches {n}"),
+    );
+    let helpdesk = (0..t.users.len())
+        .map(mystaff::model::UserId::from_index)
+        .find(|&u| {
+            permissions::grants_of(t, Principal::User(u))
+                .iter()
+                .any(|g| {
+                    g.scope == mystaff::model::Scope::Tenant
+                        && g.role == mystaff::roles::Role::HELPDESK_ADMINISTRATOR
+                })
+        })
+        .expect("a tenant-wide Helpdesk Administrator");
+    let (m, p, n) = timed(5, || {
+        delegation::reach_count(t, helpdesk, Action::ResetPassword)
+    });
+    row(
+        rows,
+        "reach --count: tenant-wide Helpdesk Administrator",
+        ms(m),
+        ms(p),
+        format!("goal ≤ 1 s; reaches {n}"),
+    );
+    let (m, p, r) = timed(3, || delegation::report(t));
+    row(
+        rows,
+        "delegation report: whole tenant",
+        ms(m),
+        ms(p),
+        format!(
+            "goal ≤ 10 s; {} locations, {} tenant-wide helpers",
+            r.locations.len(),
+            r.tenant_wide.len()
+        ),
+    );
 }
 
 type Case = (&'static str, Principal, Action, Target);

@@ -122,27 +122,52 @@ pub fn who_can(t: &Tenant, action: Action, target: UserId, include_eligible: boo
 /// Exactly the targets `decide` allows; the actor's side (the My Staff gate, its grants) is
 /// worked out once.
 pub fn reach(t: &Tenant, actor: UserId, action: Action) -> Vec<(UserId, permissions::Grant)> {
-    let mut out = Vec::new();
-    each_reached(t, actor, action, |u, g| out.push((u, g)));
-    out
+    reached(t, actor, action, |u, g| Some((u, g)))
 }
 
 /// How many users [`reach`] would return, without collecting them.
 pub fn reach_count(t: &Tenant, actor: UserId, action: Action) -> usize {
-    let mut n = 0;
-    each_reached(t, actor, action, |_, _| n += 1);
-    n
+    reached(t, actor, action, |_, _| Some(())).len()
 }
 
-fn each_reached(
+/// Runs `f` over `0..n` in as many ordered chunks as there are cores, and concatenates. Fewer
+/// than `small` items are not worth a thread.
+fn par_chunks<T: Send>(
+    n: usize,
+    small: usize,
+    f: impl Fn(std::ops::Range<usize>) -> Vec<T> + Sync,
+) -> Vec<T> {
+    let k = std::thread::available_parallelism()
+        .map_or(1, |p| p.get())
+        .clamp(1, 8);
+    if k == 1 || n < small {
+        return f(0..n);
+    }
+    let step = n.div_ceil(k);
+    std::thread::scope(|s| {
+        let parts: Vec<_> = (0..k)
+            .map(|i| {
+                let f = &f;
+                s.spawn(move || f(i * step..((i + 1) * step).min(n)))
+            })
+            .collect();
+        parts
+            .into_iter()
+            .flat_map(|h| h.join().expect("a reach worker panicked"))
+            .collect()
+    })
+}
+
+/// The targets `actor` may act on, mapped by `f` (None drops one), ascending.
+fn reached<T: Send>(
     t: &Tenant,
     actor: UserId,
     action: Action,
-    mut f: impl FnMut(UserId, permissions::Grant),
-) {
+    f: impl Fn(UserId, permissions::Grant) -> Option<T> + Sync,
+) -> Vec<T> {
     let who = Principal::User(actor);
     let Ok(grants) = permissions::my_staff_gate(t, who, None) else {
-        return;
+        return Vec::new();
     };
     let mut tenant_wide = false;
     let mut units = BTreeSet::new();
@@ -157,20 +182,21 @@ fn each_reached(
             }
         }
     }
-    let mut judge = |u: UserId| {
+    let judge = |u: UserId| {
         let d = permissions::decide_on_user(t, who, &grants, action, u);
         if d.allowed {
-            f(u, d.granted_by[0]);
+            f(u, d.granted_by[0])
+        } else {
+            None
         }
     };
     if tenant_wide {
-        for i in 0..t.users.len() {
-            let u = UserId::from_index(i);
-            if !t.user(u).deleted {
-                judge(u);
-            }
-        }
-        return;
+        return par_chunks(t.users.len(), 50_000, |r| {
+            r.map(UserId::from_index)
+                .filter(|&u| !t.user(u).deleted)
+                .filter_map(judge)
+                .collect()
+        });
     }
     let mut targets = BTreeSet::new();
     for a in units {
@@ -180,9 +206,7 @@ fn each_reached(
             }
         }
     }
-    for u in targets {
-        judge(u);
-    }
+    targets.into_iter().filter_map(judge).collect()
 }
 
 /// A helper of a location, with how many of its members they may help.
@@ -267,8 +291,8 @@ const LOWER: [Column; 4] = [
 /// The delegation report over the whole tenant.
 pub fn report(t: &Tenant) -> Report {
     // Tenant-wide reach: the columns each user may be acted on with from tenant scope.
-    let columns: Vec<u8> = (0..t.users.len())
-        .map(|i| {
+    let columns: Vec<u8> = par_chunks(t.users.len(), 50_000, |r| {
+        r.map(|i| {
             let u = UserId::from_index(i);
             if t.user(u).deleted {
                 0
@@ -276,7 +300,8 @@ pub fn report(t: &Tenant) -> Report {
                 permissions::tenant_columns(t, u)
             }
         })
-        .collect();
+        .collect()
+    });
     let tenant_helpers = tenant_helpers(t);
     let mut tenant_wide: Vec<TenantReach> = tenant_helpers
         .iter()
@@ -308,8 +333,8 @@ pub fn report(t: &Tenant) -> Report {
             .then_with(|| a.role.name().cmp(b.role.name()))
     });
 
-    let mut locations = Vec::new();
-    for a in t.live_aus() {
+    let aus: Vec<AuId> = t.live_aus().collect();
+    let location = |a: AuId| {
         let members: Vec<UserId> = t
             .au(a)
             .members
@@ -359,14 +384,16 @@ pub fn report(t: &Tenant) -> Report {
             .map(|&m| (m, permissions::why_protected(t, m)))
             .collect();
         let [reset, phone] = cover;
-        locations.push(LocationReport {
+        LocationReport {
             au: a,
             members: members.len(),
             reset,
             phone,
             hard_to_help,
-        });
-    }
+        }
+    };
+    // Per location, a few scoped admins times its members: in chunks of locations.
+    let mut locations = par_chunks(aus.len(), 200, |r| r.map(|i| location(aus[i])).collect());
     locations.sort_by(|x, y| natural_cmp(&t.au(x.au).display_name, &t.au(y.au).display_name));
     Report {
         locations,

@@ -623,7 +623,8 @@ fn judge(
     column: Column,
     target: UserId,
 ) -> Result<(), Refusal> {
-    let who = describe_grant(t, g);
+    // Named only in a refusal: an allowed decision (most of them, at scale) builds no text.
+    let who = || describe_grant(t, g);
     let name = user_name(t, target);
     let in_restricted = in_restricted_au(t, target);
     match g.scope {
@@ -637,7 +638,7 @@ fn judge(
             if let Some((_, desc)) = blocking_row(column, &target_rows(t, target)) {
                 return Err(Refusal {
                     rank: RANK_IN_SCOPE,
-                    reason: format!("{who} cannot {} {desc}.", verb(action)),
+                    reason: format!("{} cannot {} {desc}.", who(), verb(action)),
                 });
             }
             Ok(())
@@ -672,7 +673,8 @@ fn judge(
                 return Err(Refusal {
                     rank: RANK_IN_SCOPE,
                     reason: format!(
-                        "{who} cannot {} {name}, who {} tenant-wide; admins scoped to a location never manage tenant-wide admins.",
+                        "{} cannot {} {name}, who {} tenant-wide; admins scoped to a location never manage tenant-wide admins.",
+                        who(),
                         verb(action),
                         tg.holds()
                     ),
@@ -682,7 +684,8 @@ fn judge(
                 return Err(Refusal {
                     rank: RANK_IN_SCOPE,
                     reason: format!(
-                        "{who} cannot {} {name}, {} of the role-assignable group {group}; only tenant-wide Privileged Authentication or Global Administrators can.",
+                        "{} cannot {} {name}, {} of the role-assignable group {group}; only tenant-wide Privileged Authentication or Global Administrators can.",
+                        who(),
                         verb(action),
                         member_or_owner(eligible)
                     ),
@@ -700,7 +703,8 @@ fn judge(
                 return Err(Refusal {
                     rank: RANK_IN_SCOPE,
                     reason: format!(
-                        "{who} cannot {} {} {} ({name} {}).",
+                        "{} cannot {} {} {} ({name} {}).",
+                        who(),
                         verb(action),
                         article(tg.role.name()),
                         tg.role.name(),

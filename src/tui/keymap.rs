@@ -28,6 +28,8 @@ pub enum Ctx {
     Roles,
     /// The tenant settings view.
     Settings,
+    /// The delegation report.
+    Report,
     /// A yes/no dialog (Cancel focused first).
     Confirm,
     /// A dialog with a text field and a choice (adding or editing a phone number).
@@ -82,6 +84,7 @@ impl Ctx {
             Ctx::AuditDetail => "Audit record",
             Ctx::Roles => "Scoped roles view",
             Ctx::Settings => "Tenant settings view",
+            Ctx::Report => "Delegation report",
             Ctx::Confirm => "Confirmation",
             Ctx::Input => "Input dialogs",
             Ctx::Choice => "Choice dialogs",
@@ -149,6 +152,8 @@ pub enum Cmd {
     Spell,
     /// PIM: activate a role one is eligible for, or end an activation.
     Activate,
+    /// The delegation report view.
+    Report,
 }
 
 pub struct Binding {
@@ -216,6 +221,7 @@ const LISTS: &[Ctx] = &[
     C::AuditDetail,
     C::Roles,
     C::Settings,
+    C::Report,
     C::Help,
 ];
 /// Lists under a text field: letters are typed, so only arrows and chords move.
@@ -306,7 +312,8 @@ pub static BINDINGS: &[Binding] = &[
     b("settings", Cmd::Settings, &[Key::ch('t')], PANES, S_VIEWS, "tenant settings: who can access My Staff, phone sign-in, writeback", None),
     b("change-setting", Cmd::Open, &[ENTER], &[C::Settings], S_VIEWS, "settings: set My Staff access to the highlighted value (Selected: add a user or group)", Some("change")),
     b("remove-selected", Cmd::RemoveSelected, &[Key::ch('d')], &[C::Settings], S_VIEWS, "settings: remove the highlighted user or group from the selection", Some("remove")),
-    b("back", Cmd::Back, &[ESC], &[C::Audit, C::AuditDetail, C::Roles, C::Settings], S_VIEWS, "back", Some("back")),
+    b("delegation-report", Cmd::Report, &[Key::ch('D')], PANES, S_VIEWS, "delegation report: who can help whom in every location", None),
+    b("back", Cmd::Back, &[ESC], &[C::Audit, C::AuditDetail, C::Roles, C::Settings, C::Report], S_VIEWS, "back", Some("back")),
     // Dialogs
     b("confirm-left", Cmd::PrevField, &[LEFT, BACKTAB, Key::ch('h')], &[C::Confirm], S_DIALOGS, "confirmations: choose a button (Cancel is focused first)", Some("choose")),
     b("confirm-right", Cmd::NextField, &[RIGHT, TAB, Key::ch('l')], &[C::Confirm], S_DIALOGS, "confirmations: choose a button (Cancel is focused first)", Some("choose")),
@@ -322,9 +329,9 @@ pub static BINDINGS: &[Binding] = &[
     b("close-notice", Cmd::Back, &[ENTER, ESC], &[C::Notice], S_DIALOGS, "close the notice (a temporary password is then gone)", Some("close")),
     // General
     b("force-quit", Cmd::ForceQuit, &[Key::ctrl('c')], &[C::Global], S_GENERAL, "quit at once (anywhere)", None),
-    b("help", Cmd::Help, &[Key::ch('?')], &[C::Locations, C::Members, C::Profile, C::Denied, C::Audit, C::AuditDetail, C::Roles, C::Settings], S_GENERAL, "this help", Some("help")),
+    b("help", Cmd::Help, &[Key::ch('?')], &[C::Locations, C::Members, C::Profile, C::Denied, C::Audit, C::AuditDetail, C::Roles, C::Settings, C::Report], S_GENERAL, "this help", Some("help")),
     b("close-help", Cmd::Back, &[ESC, Key::ch('?'), Key::ch('q')], &[C::Help], S_GENERAL, "close the help", Some("close")),
-    b("quit", Cmd::Quit, &[Key::ch('q')], &[C::Locations, C::Members, C::Profile, C::Audit, C::AuditDetail, C::Roles, C::Settings, C::Confirm, C::Notice], S_GENERAL, "quit (asks first if a dialog is open)", Some("quit")),
+    b("quit", Cmd::Quit, &[Key::ch('q')], &[C::Locations, C::Members, C::Profile, C::Audit, C::AuditDetail, C::Roles, C::Settings, C::Report, C::Confirm, C::Notice], S_GENERAL, "quit (asks first if a dialog is open)", Some("quit")),
     b("sign-out", Cmd::SignOut, &[Key::ch('S')], PANES, S_GENERAL, "sign in as someone else", None),
     b("activate-role", Cmd::Activate, &[Key::ch('P')], &[C::Locations, C::Members, C::Profile, C::Denied], S_GENERAL, "activate a role you are eligible for (PIM), or end an activation", Some("activate role")),
     // Sign-in and access denied

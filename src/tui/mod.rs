@@ -283,7 +283,7 @@ impl<B: Backend> App<B> {
     fn run_effects(&mut self, effects: Vec<Effect>) {
         self.pending.extend(effects);
         while let Some(e) = self.pending.pop_front() {
-            if self.deferred_changes && e.is_change() {
+            if self.deferred_changes && e.is_slow() {
                 self.pending.push_front(e);
                 return;
             }
@@ -379,6 +379,9 @@ impl<B: Backend> App<B> {
                     .pim_activate(actor, what, seconds, &justification)
                     .map(Some),
             }),
+            Effect::DelegationReport => Some(Event::DelegationReport(Box::new(
+                crate::delegation::report(self.backend.tenant()),
+            ))),
             Effect::PimDeactivate { actor, what } => Some(Event::PimDone {
                 what,
                 result: self.backend.pim_deactivate(actor, what).map(|()| None),

@@ -64,6 +64,8 @@ pub enum Event {
     },
     /// The tenant changed underneath (another process's journal entries were applied).
     TenantChanged,
+    /// The delegation report, worked out.
+    DelegationReport(Box<crate::delegation::Report>),
     /// The clock moved past the end of activations (PIM): these, by name, ended.
     ActivationsEnded(Vec<String>),
     /// Catching up on other processes' changes failed.
@@ -133,15 +135,24 @@ pub enum Effect {
         actor: UserId,
         what: crate::pim::Request,
     },
+    /// Work out the delegation report (seconds at millions of users).
+    DelegationReport,
 }
 
 impl Effect {
+    /// Work the driver shows a frame before (a change, or the delegation report), so the
+    /// person sees it is under way.
+    pub fn is_slow(&self) -> bool {
+        self.is_change() || matches!(self, Effect::DelegationReport)
+    }
+
     /// A change to the tenant: journaled and fsynced, so the driver shows "Saving…" first.
     pub fn is_change(&self) -> bool {
         !matches!(
             self,
             Effect::Search { .. }
                 | Effect::LoadAudit
+                | Effect::DelegationReport
                 | Effect::LoadPref { .. }
                 | Effect::SavePref { .. }
         )

@@ -6,7 +6,7 @@ use crate::tui::view::{Body, Message, Tone, VLine, ViewModel};
 
 use super::{
     Dialog, MIN_HEIGHT, MIN_WIDTH, Screen, State, StatusKind, View, audit, confirm, help, panes,
-    phone, picker, pim, reset, roles, search, settings, signin,
+    phone, picker, pim, report, reset, roles, search, settings, signin,
 };
 use crate::tui::keymap::Ctx;
 
@@ -49,6 +49,7 @@ impl State {
                 View::Search => Body::List(search::view(self, t, &areas)),
                 View::Audit => audit::view(self, &areas),
                 View::Roles => Body::List(roles::view(self, t, &areas)),
+                View::Report => Body::List(report::view(self, t, &areas)),
                 View::Settings => settings::view(self, t, &areas),
             },
         };
@@ -72,7 +73,7 @@ impl State {
         vm.message = if self.saving {
             Some(Message {
                 tone: Tone::Dim,
-                text: "Saving…".to_string(),
+                text: self.saving_note.to_string(),
             })
         } else {
             self.status.as_ref().map(|st| Message {

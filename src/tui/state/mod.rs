@@ -20,6 +20,7 @@ mod phone;
 mod picker;
 mod pim;
 mod profile;
+mod report;
 mod reset;
 mod roles;
 mod search;
@@ -76,6 +77,8 @@ pub enum View {
     Audit,
     Roles,
     Settings,
+    /// The delegation report.
+    Report,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -128,6 +131,9 @@ pub struct State {
     status_gen: u64,
     /// A change is being saved (its effect is with the driver).
     pub saving: bool,
+    /// What the frame says while slow work is with the driver.
+    pub saving_note: &'static str,
+    pub report: report::ReportState,
     /// Now, and the wall clock's time zone, from the driver: times are shown local and human.
     pub clock: Option<crate::when::Clock>,
     pub size: (u16, u16),
@@ -245,6 +251,9 @@ pub fn manage_settings(t: &Tenant, actor: UserId) -> Decision {
     )
 }
 
+/// The frame's word while a change is with the driver.
+pub(super) const SAVING: &str = "Saving…";
+
 /// What the selection is; a message set for one selection goes when it changes.
 #[derive(Debug, PartialEq, Eq)]
 struct Focus {
@@ -281,6 +290,8 @@ impl State {
             status: None,
             status_gen: 0,
             saving: false,
+            saving_note: SAVING,
+            report: Default::default(),
             clock: None,
             size,
             quit: false,
@@ -321,6 +332,7 @@ impl State {
                 View::Audit if self.audit.filtering => Ctx::AuditFilter,
                 View::Audit => Ctx::Audit,
                 View::Roles => Ctx::Roles,
+                View::Report => Ctx::Report,
                 View::Settings => Ctx::Settings,
                 View::Panes => match self.main.pane {
                     Pane::Locations => Ctx::Locations,
@@ -359,6 +371,9 @@ impl State {
                     head: roles::HEAD_LINES,
                 },
                 View::Settings => settings::mode(t),
+                View::Report => Mode::List {
+                    head: report::HEAD_LINES,
+                },
             },
         }
     }
@@ -398,6 +413,8 @@ impl State {
         let rows = self.roles.au.map_or(0, |au| au_assignments(t, au).len());
         self.roles.list.scroll(h(a.list), rows);
         self.settings.list.scroll(h(a.list), settings_rows(t).len());
+        let n = self.report.report.as_ref().map_or(0, |r| r.locations.len());
+        self.report.list.scroll(h(a.list), n);
         let depth = self.dialogs.len().saturating_sub(1);
         let ph = h(layout::picker_rows(a.full, depth));
         if let Some(d) = self.dialogs.last_mut() {
@@ -491,6 +508,7 @@ impl State {
                 v.push("Scoped roles".into());
             }
             View::Settings => v.push("Settings".into()),
+            View::Report => v.push("Delegation report".into()),
             View::Panes => {
                 if self.main.pinned.is_none()
                     && let Some(l) = self.location()
@@ -605,6 +623,11 @@ pub fn update(s: &mut State, t: &Tenant, ev: Event) -> Vec<Effect> {
             panes::pref_loaded(s, t, key, value);
             Vec::new()
         }
+        Event::DelegationReport(r) => {
+            s.saving = false;
+            report::loaded(s, *r);
+            Vec::new()
+        }
         Event::PimDone { what, result } => {
             s.saving = false;
             let fx = pim::done(s, t, what, result);
@@ -648,7 +671,7 @@ pub fn update(s: &mut State, t: &Tenant, ev: Event) -> Vec<Effect> {
     if s.quit {
         fx.extend(panes::save_location(s, t));
     }
-    if fx.iter().any(Effect::is_change) {
+    if fx.iter().any(Effect::is_slow) {
         s.saving = true;
     }
     let after = s.focus();
@@ -743,6 +766,7 @@ fn on_key(s: &mut State, t: &Tenant, key: Key) -> Vec<Effect> {
             audit::on_key(s, t, ctx, cmd, typed, page)
         }
         Ctx::Roles => roles::on_key(s, t, cmd, page),
+        Ctx::Report => report::on_key(s, cmd, page),
         Ctx::Settings => settings::on_key(s, t, cmd, page),
         Ctx::Locations | Ctx::Members | Ctx::MemberFilter | Ctx::Profile => {
             panes::on_key(s, t, ctx, cmd, typed, page)

@@ -416,6 +416,7 @@ pub(super) fn on_key(
         }
         Cmd::Audit => fx.push(s.open_audit(None)),
         Cmd::Activate => s.open_activate(t),
+        Cmd::Report => fx.extend(s.open_report()),
         Cmd::SignOut => {
             fx.extend(save_location(s, t));
             s.open_sign_in(t);
@@ -454,7 +455,13 @@ pub(super) fn on_mouse(
         if let Some(cmd) = wheel
             && matches!(
                 ctx,
-                Ctx::SignIn | Ctx::Search | Ctx::Audit | Ctx::Roles | Ctx::Settings | Ctx::Help
+                Ctx::SignIn
+                    | Ctx::Search
+                    | Ctx::Audit
+                    | Ctx::Roles
+                    | Ctx::Settings
+                    | Ctx::Report
+                    | Ctx::Help
             )
             && let Some(key) = s.keys.key_for(ctx, cmd)
         {

@@ -221,6 +221,55 @@ fn phones(t: &Tenant, actor: UserId, u: UserId) -> Vec<VLine> {
     lines
 }
 
+/// How many helpers "Who can help" names per action before "and N more".
+const HELPERS_SHOWN: usize = 3;
+
+/// The people other than `actor` who may do `action` to `u`: the location's own admins first
+/// (closest to the store), then tenant-wide ones; each once.
+fn helpers(t: &Tenant, actor: UserId, u: UserId, action: Action) -> Vec<UserId> {
+    let mut hs = crate::delegation::who_can(t, action, u, false);
+    hs.retain(|h| h.user != actor);
+    hs.sort_by_key(|h| h.scope == crate::model::Scope::Tenant);
+    let mut out: Vec<UserId> = Vec::new();
+    for h in hs {
+        if !out.contains(&h.user) {
+            out.push(h.user);
+        }
+    }
+    out
+}
+
+/// "Who can help": whom to ask for what the actor may not do themselves.
+fn who_can_help(t: &Tenant, actor: UserId, u: UserId) -> Vec<VLine> {
+    let mut lines = vec![VLine::text("Who can help", Tone::Title)];
+    for (label, action) in [
+        ("Passwords", Action::ResetPassword),
+        ("Phones", Action::ManagePhone),
+    ] {
+        let hs = helpers(t, actor, u, action);
+        let names: Vec<&str> = hs
+            .iter()
+            .take(HELPERS_SHOWN)
+            .map(|&h| t.user(h).display_name())
+            .collect();
+        let text = match hs.len() {
+            0 => "no one else".to_string(),
+            n if n > HELPERS_SHOWN => {
+                format!("{}, and {} more", names.join(", "), n - HELPERS_SHOWN)
+            }
+            _ => names.join(", "),
+        };
+        lines.push(
+            VLine::new(vec![
+                VSpan::new(format!("  {label:<10}"), Tone::Dim),
+                VSpan::new(text, Tone::Text),
+            ])
+            .indented(12),
+        );
+    }
+    lines
+}
+
 fn actions(keys: &crate::tui::keymap::Keymap, t: &Tenant, actor: UserId, u: UserId) -> Vec<VLine> {
     let mut lines = vec![VLine::text("Actions", Tone::Title)];
     let actions = profile_actions(t, actor, u);
@@ -268,7 +317,23 @@ fn actions(keys: &crate::tui::keymap::Keymap, t: &Tenant, actor: UserId, u: User
                 .indented(5),
             );
         }
-        lines.push(VLine::text(format!("     {}", a.reason), Tone::Dim).indented(5));
+        // Whom to ask instead, when the engine refused (not a rule about the numbers).
+        let action = match a.cmd {
+            Cmd::ResetPassword => Some(Action::ResetPassword),
+            Cmd::AddPhone | Cmd::EditPhone | Cmd::RemovePhone => Some(Action::ManagePhone),
+            _ => None,
+        };
+        let ask = action
+            .filter(|&act| {
+                !permissions::decide(t, Principal::User(actor), act, Target::User(u)).allowed
+            })
+            .and_then(|act| helpers(t, actor, u, act).first().copied())
+            .map(|h| {
+                let h = t.user(h);
+                format!(" Ask {} ({}).", h.display_name(), h.upn())
+            })
+            .unwrap_or_default();
+        lines.push(VLine::text(format!("     {}{ask}", a.reason), Tone::Dim).indented(5));
         i = j;
     }
     lines
@@ -296,13 +361,14 @@ fn lines(s: &State, t: &Tenant, a: &Areas) -> Vec<VLine> {
         VLine::text(user.upn(), Tone::Dim),
         VLine::blank(),
     ];
-    let (details, phones, actions) = (
+    let (details, phones, actions, help) = (
         details(s, t, u),
         phones(t, actor, u),
         actions(&s.keys, t, actor, u),
+        who_can_help(t, actor, u),
     );
     let width = a.panes.profile_text.width as usize;
-    let join = |parts: [&Vec<VLine>; 3]| {
+    let join = |parts: [&Vec<VLine>; 4]| {
         let mut v = top.clone();
         for (i, p) in parts.iter().enumerate() {
             if i > 0 {
@@ -312,13 +378,20 @@ fn lines(s: &State, t: &Tenant, a: &Areas) -> Vec<VLine> {
         }
         wrap_lines(&v, width)
     };
-    let natural = join([&details, &phones, &actions]);
+    let natural = join([&details, &phones, &actions, &help]);
     // By the pane's height, not by this user's lines, so the actions stay where they were as
     // the selection moves.
+    // Whom to ask matters most when the person may not do something themselves: then it comes
+    // right after the actions; otherwise last.
+    let refused = [Action::ResetPassword, Action::ManagePhone]
+        .iter()
+        .any(|&act| !permissions::decide(t, Principal::User(actor), act, Target::User(u)).allowed);
     if a.panes.profile_text.height >= TALL_PROFILE {
         natural
+    } else if refused {
+        join([&actions, &help, &phones, &details])
     } else {
-        join([&actions, &phones, &details])
+        join([&actions, &phones, &details, &help])
     }
 }
 

@@ -504,3 +504,59 @@ fn most_random_tenants_load() {
         "{with_roles} of 200 had assignments and eligibilities"
     );
 }
+
+/// A scope-blind model, as graph tools that drop the scope of role assignments compute a
+/// "can reset password" edge: every role the actor holds (directly or through a group) counts
+/// tenant-wide, and a target is protected only by the roles it actively holds (not by a
+/// restricted unit, a role-assignable group or an eligible role).
+fn scope_blind_reset_count(t: &Tenant, actor: UserId) -> usize {
+    let columns: Vec<_> = permissions::grants_of(t, Principal::User(actor))
+        .iter()
+        .filter_map(|g| g.role.def().column)
+        .collect();
+    users(t)
+        .into_iter()
+        .filter(|&u| u != actor)
+        .filter(|&u| {
+            let rows: Vec<_> = permissions::grants_of(t, Principal::User(u))
+                .iter()
+                .map(|g| g.role.def().row)
+                .collect();
+            columns.iter().any(|c| rows.iter().all(|&r| c.allows(r)))
+        })
+        .count()
+}
+
+/// The demo managers of docs/DELEGATION.md's comparison table.
+const COMPARED: [&str; 8] = [
+    "ContosoPortlandManager1",
+    "ContosoSeattleManager1",
+    "ContosoDenverManager1",
+    "ContosoChicagoManager1",
+    "ContosoOrlandoManager1",
+    "ContosoRegionalLead1",
+    "ContosoExecAssistant",
+    "ava.fabrikam.com#EXT#",
+];
+
+#[test]
+fn the_delegation_docs_table_is_what_both_models_compute() {
+    let t = contoso();
+    let doc = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/DELEGATION.md"))
+        .unwrap();
+    for who in COMPARED {
+        let u = t.find_user(&format!("{who}@contoso.com")).unwrap();
+        let exact = delegation::reach_count(&t, u, Action::ResetPassword);
+        let blind = scope_blind_reset_count(&t, u);
+        let row = doc
+            .lines()
+            .find(|l| l.starts_with(&format!("| {who} |")))
+            .unwrap_or_else(|| panic!("no row for {who} in docs/DELEGATION.md"));
+        let cells: Vec<&str> = row.split('|').map(str::trim).collect();
+        assert_eq!(
+            (cells[3], cells[4]),
+            (exact.to_string().as_str(), blind.to_string().as_str()),
+            "{who}: mystaff {exact}, scope-blind {blind}"
+        );
+    }
+}

@@ -11,7 +11,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use crate::model::{AuId, GroupId, Principal, Scope, Tenant, UserId, UserType};
 use crate::natural::natural_cmp;
-use crate::permissions::{self, Action, Activatable, Target};
+use crate::permissions::{self, Action, Target};
 use crate::roles::{Column, Role};
 
 /// One way a principal may (or, after activating, could) do the action.
@@ -40,17 +40,21 @@ fn scopes(t: &Tenant, target: UserId) -> Vec<Scope> {
     v
 }
 
-/// The users an assignment of `role` held by `p` would act through: the user, or the members
-/// of a role-assignable group.
-fn acting_users(t: &Tenant, p: Principal, out: &mut BTreeSet<UserId>) {
+/// The users a role held by `p` acts through (the user, or the members of a role-assignable
+/// group), with the group; None for a principal no user acts through.
+fn holders(t: &Tenant, p: Principal) -> Option<(Vec<UserId>, Option<GroupId>)> {
     match p {
-        Principal::User(u) => {
-            out.insert(u);
-        }
+        Principal::User(u) => Some((vec![u], None)),
         Principal::Group(g) if t.group(g).role_assignable => {
-            out.extend(t.group(g).members.iter().copied())
+            Some((t.group(g).members.clone(), Some(g)))
         }
-        _ => {}
+        _ => None,
+    }
+}
+
+fn acting_users(t: &Tenant, p: Principal, out: &mut BTreeSet<UserId>) {
+    if let Some((users, _)) = holders(t, p) {
+        out.extend(users);
     }
 }
 
@@ -93,14 +97,7 @@ pub fn who_can(t: &Tenant, action: Action, target: UserId, include_eligible: boo
                 });
             }
         } else if include_eligible && let Some(a) = d.after_activating {
-            let (role, scope, via) = match a {
-                Activatable::Role {
-                    role,
-                    scope,
-                    via_group,
-                } => (role, scope, via_group),
-                Activatable::Membership { group, role, scope } => (role, scope, Some(group)),
-            };
+            let (role, scope, via) = a.parts();
             out.push(Helper {
                 user: u,
                 role,
@@ -411,12 +408,8 @@ fn tenant_helpers(t: &Tenant) -> Vec<Reacher> {
         if permissions::power(Action::ResetPassword, asg.role).is_none() {
             continue;
         }
-        let (users, via) = match asg.principal {
-            Principal::User(u) => (vec![u], None),
-            Principal::Group(g) if t.group(g).role_assignable => {
-                (t.group(g).members.clone(), Some(g))
-            }
-            _ => continue,
+        let Some((users, via)) = holders(t, asg.principal) else {
+            continue;
         };
         for u in users {
             if permissions::my_staff_gate(t, Principal::User(u), None).is_ok() {
@@ -440,12 +433,8 @@ fn scoped_reach(t: &Tenant, a: AuId, action: Action, members: &[UserId]) -> Vec<
         if permissions::power(action, asg.role).is_none() {
             continue;
         }
-        let (users, via) = match asg.principal {
-            Principal::User(u) => (vec![u], None),
-            Principal::Group(g) if t.group(g).role_assignable => {
-                (t.group(g).members.clone(), Some(g))
-            }
-            _ => continue,
+        let Some((users, via)) = holders(t, asg.principal) else {
+            continue;
         };
         for u in users {
             let who = Principal::User(u);

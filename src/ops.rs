@@ -291,25 +291,15 @@ impl Change {
                 principal_id,
                 directory_scope_id,
             } => {
-                let role = Role::lookup(role_definition_id)
-                    .ok_or_else(|| format!("unknown role {role_definition_id}"))?;
-                let principal = t.find_principal(principal_id)?;
-                let scope = match directory_scope_id.strip_prefix("/administrativeUnits/") {
-                    Some(au) => Scope::Au(au_ix(t, au)?),
-                    None => Scope::Tenant,
-                };
-                if t.object(id).is_some() {
-                    return Err(format!("id {id} is already in use"));
-                }
-                t.add_assignment(Assignment {
-                    id: id.clone(),
-                    role,
-                    principal,
-                    scope,
-                    window: Window::ALWAYS,
-                    deleted: false,
-                    lapsed: false,
-                });
+                let asg = assignment(
+                    t,
+                    id,
+                    role_definition_id,
+                    principal_id,
+                    directory_scope_id,
+                    Window::ALWAYS,
+                )?;
+                t.add_assignment(asg);
             }
             Change::RoleActivated {
                 id,
@@ -320,26 +310,16 @@ impl Change {
                 start_date_time,
                 end_date_time,
             } => {
-                let role = Role::lookup(role_definition_id)
-                    .ok_or_else(|| format!("unknown role {role_definition_id}"))?;
-                let principal = t.find_principal(principal_id)?;
-                let scope = match directory_scope_id.strip_prefix("/administrativeUnits/") {
-                    Some(au) => Scope::Au(au_ix(t, au)?),
-                    None => Scope::Tenant,
-                };
-                if t.object(id).is_some() {
-                    return Err(format!("id {id} is already in use"));
-                }
                 let window = window_of(start_date_time, end_date_time)?;
-                t.add_assignment(Assignment {
-                    id: id.clone(),
-                    role,
-                    principal,
-                    scope,
+                let asg = assignment(
+                    t,
+                    id,
+                    role_definition_id,
+                    principal_id,
+                    directory_scope_id,
                     window,
-                    deleted: false,
-                    lapsed: false,
-                });
+                )?;
+                t.add_assignment(asg);
             }
             Change::RoleDeactivated { id } => match t.object(id) {
                 Some(crate::model::Object::Assignment(a))
@@ -448,6 +428,37 @@ impl GroupAccess {
             GroupAccess::Owner => "owner",
         }
     }
+}
+
+/// A journaled assignment (ordinary, or an activation with its window), checked against the
+/// tenant it is applied to.
+fn assignment(
+    t: &Tenant,
+    id: &str,
+    role_definition_id: &str,
+    principal_id: &str,
+    directory_scope_id: &str,
+    window: Window,
+) -> Result<Assignment, String> {
+    let role = Role::lookup(role_definition_id)
+        .ok_or_else(|| format!("unknown role {role_definition_id}"))?;
+    let principal = t.find_principal(principal_id)?;
+    let scope = match directory_scope_id.strip_prefix("/administrativeUnits/") {
+        Some(au) => Scope::Au(au_ix(t, au)?),
+        None => Scope::Tenant,
+    };
+    if t.object(id).is_some() {
+        return Err(format!("id {id} is already in use"));
+    }
+    Ok(Assignment {
+        id: id.to_string(),
+        role,
+        principal,
+        scope,
+        window,
+        deleted: false,
+        lapsed: false,
+    })
 }
 
 /// A journaled activation's window; its end must come after its start.

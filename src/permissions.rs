@@ -199,15 +199,20 @@ impl Activatable {
         }
     }
 
-    fn grant(self) -> Grant {
-        let (role, scope, via_group) = match self {
+    /// The role, its scope and the group it would come through.
+    pub fn parts(self) -> (Role, Scope, Option<GroupId>) {
+        match self {
             Activatable::Role {
                 role,
                 scope,
                 via_group,
             } => (role, scope, via_group),
             Activatable::Membership { group, role, scope } => (role, scope, Some(group)),
-        };
+        }
+    }
+
+    fn grant(self) -> Grant {
+        let (role, scope, via_group) = self.parts();
         Grant {
             // A grant that does not exist yet has no assignment; this one is only judged, never
             // returned.

@@ -56,13 +56,20 @@ pub fn parse_duration(text: &str) -> Result<i64, String> {
         }
     }
     let seconds = minutes * 60;
-    if !(MIN_SECONDS..=MAX_SECONDS).contains(&seconds) {
-        return Err(format!(
+    check_duration(seconds)?;
+    Ok(seconds)
+}
+
+/// PIM's bounds on an activation's length.
+fn check_duration(seconds: i64) -> Result<(), String> {
+    if (MIN_SECONDS..=MAX_SECONDS).contains(&seconds) {
+        Ok(())
+    } else {
+        Err(format!(
             "an activation lasts from 30 minutes to 8 hours (PIM's default role setting), not {}",
             human_duration(seconds)
-        ));
+        ))
     }
-    Ok(seconds)
 }
 
 /// "1 h 30 min", "45 min", "8 h".
@@ -99,6 +106,19 @@ pub enum Standing {
     Opens(i64),
     /// Its window closed at this time.
     Closed(i64),
+}
+
+impl Standing {
+    /// "can be activated", "active until …", "opens …", "ended …", with times as `at` shows them.
+    pub fn describe(self, at: impl Fn(i64) -> String) -> String {
+        match self {
+            Standing::Ready => "can be activated".to_string(),
+            Standing::Active(Some(end)) => format!("active until {}", at(end)),
+            Standing::Active(None) => "held permanently".to_string(),
+            Standing::Opens(start) => format!("opens {}", at(start)),
+            Standing::Closed(end) => format!("ended {}", at(end)),
+        }
+    }
 }
 
 /// One line of `pim list`: what the user may activate, and where it stands.
@@ -155,14 +175,7 @@ pub fn eligible_items(t: &Tenant, u: UserId, now: i64) -> Vec<EligibleItem> {
             };
             groups.push(EligibleItem {
                 what: Eligible::Group { group: g, access },
-                name: format!(
-                    "{} of {}",
-                    match access {
-                        GroupAccess::Member => "Member",
-                        GroupAccess::Owner => "Owner",
-                    },
-                    group.display_name
-                ),
+                name: request_name(t, Request::Group(g, access)),
                 window: Window::ALWAYS,
                 standing,
             });
@@ -353,12 +366,7 @@ pub fn activate_role(
     let result = (|| {
         let now = now_of(ctx)?;
         check_request(t, actor, justification)?;
-        if !(MIN_SECONDS..=MAX_SECONDS).contains(&seconds) {
-            return Err(OpError::Invalid(format!(
-                "an activation lasts from 30 minutes to 8 hours (PIM's default role setting), not {}",
-                human_duration(seconds)
-            )));
-        }
+        check_duration(seconds).map_err(OpError::Invalid)?;
         let items = eligible_items(t, actor, now);
         let found = items.iter().find(|it| match it.what {
             Eligible::Role { eligibility, .. } => {
@@ -540,12 +548,7 @@ pub fn activate_group(
     let result = (|| {
         let now = now_of(ctx)?;
         check_request(t, actor, justification)?;
-        if !(MIN_SECONDS..=MAX_SECONDS).contains(&seconds) {
-            return Err(OpError::Invalid(format!(
-                "an activation lasts from 30 minutes to 8 hours (PIM's default role setting), not {}",
-                human_duration(seconds)
-            )));
-        }
+        check_duration(seconds).map_err(OpError::Invalid)?;
         let upn = t.user(actor).upn();
         let group = t.group(g);
         let list = match access {

@@ -115,25 +115,12 @@ fn request(t: &Tenant, w: &PimWhat) -> Result<Request, CliError> {
     }
 }
 
-fn capital(s: &str) -> String {
-    let mut c = s.chars();
-    c.next()
-        .map(|f| f.to_uppercase().chain(c).collect())
-        .unwrap_or_default()
-}
-
 fn exact(unix: i64) -> String {
     when::exact_utc(&when::rfc3339(unix))
 }
 
 fn standing_text(s: Standing) -> String {
-    match s {
-        Standing::Ready => "can be activated".to_string(),
-        Standing::Active(Some(end)) => format!("active until {}", exact(end)),
-        Standing::Active(None) => "already held permanently".to_string(),
-        Standing::Opens(at) => format!("opens {}", exact(at)),
-        Standing::Closed(at) => format!("ended {}", exact(at)),
-    }
+    s.describe(exact)
 }
 
 fn standing_key(s: Standing) -> &'static str {
@@ -331,11 +318,7 @@ fn active(t: &Tenant, u: UserId) -> Vec<ActiveOut> {
             group: Some(t.group(a.group).display_name.clone()),
             group_id: Some(t.group(a.group).id.clone()),
             kind: "group",
-            name: format!(
-                "{} of {}",
-                capital(access.as_str()),
-                t.group(a.group).display_name
-            ),
+            name: pim::request_name(t, Request::Group(a.group, access)),
             role: None,
             role_id: None,
             via: None,

@@ -71,14 +71,7 @@ impl State {
 }
 
 fn standing_text(s: &State, st: Standing) -> String {
-    let at = |unix: i64| s.when(&crate::when::rfc3339(unix));
-    match st {
-        Standing::Ready => "can be activated".to_string(),
-        Standing::Active(Some(end)) => format!("active until {}", at(end)),
-        Standing::Active(None) => "held permanently".to_string(),
-        Standing::Opens(start) => format!("opens {}", at(start)),
-        Standing::Closed(end) => format!("ended {}", at(end)),
-    }
+    st.describe(|unix| s.when(&crate::when::rfc3339(unix)))
 }
 
 pub(super) fn on_key(

@@ -345,7 +345,7 @@ pub fn describe_grant(t: &Tenant, g: &Grant) -> String {
 }
 
 /// "Helpdesk Administrator (scoped to Portland, through group Store leads)".
-fn describe_role(t: &Tenant, role: Role, scope: Scope, via_group: Option<GroupId>) -> String {
+pub fn describe_role(t: &Tenant, role: Role, scope: Scope, via_group: Option<GroupId>) -> String {
     let mut s = format!("{} ({}", role.name(), t.scope_phrase(scope));
     if let Some(group) = via_group {
         s.push_str(&format!(", through group {}", t.group(group).display_name));

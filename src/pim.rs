@@ -196,12 +196,7 @@ fn window_standing(w: Window, now: i64) -> Standing {
 }
 
 fn role_name(t: &Tenant, role: Role, scope: Scope, via_group: Option<GroupId>) -> String {
-    let mut s = format!("{} ({}", role.name(), t.scope_phrase(scope));
-    if let Some(g) = via_group {
-        s.push_str(&format!(", through group {}", t.group(g).display_name));
-    }
-    s.push(')');
-    s
+    crate::permissions::describe_role(t, role, scope, via_group)
 }
 
 /// Is `u` holding `role` at `scope` now, directly? Some(None): permanently; Some(Some(end)):
@@ -306,7 +301,14 @@ fn now_of(ctx: &Ctx) -> Result<i64, OpError> {
         .ok_or_else(|| OpError::Storage(format!("the clock reads `{}`", ctx.now)))
 }
 
-fn check_request(t: &Tenant, actor: UserId, justification: &str) -> Result<(), OpError> {
+/// What every activation needs: an account that can sign in, PIM's bounds on the duration, and
+/// a justification.
+fn check_request(
+    t: &Tenant,
+    actor: UserId,
+    seconds: i64,
+    justification: &str,
+) -> Result<(), OpError> {
     let user = t.user(actor);
     if !user.account_enabled {
         return Err(OpError::Refused(format!(
@@ -314,6 +316,7 @@ fn check_request(t: &Tenant, actor: UserId, justification: &str) -> Result<(), O
             user.upn()
         )));
     }
+    check_duration(seconds).map_err(OpError::Invalid)?;
     if justification.trim().is_empty() {
         return Err(OpError::Invalid(
             "a justification is required (PIM's default role setting): say why you need it"
@@ -365,8 +368,7 @@ pub fn activate_role(
     let id = ctx.new_id();
     let result = (|| {
         let now = now_of(ctx)?;
-        check_request(t, actor, justification)?;
-        check_duration(seconds).map_err(OpError::Invalid)?;
+        check_request(t, actor, seconds, justification)?;
         let items = eligible_items(t, actor, now);
         let found = items.iter().find(|it| match it.what {
             Eligible::Role { eligibility, .. } => {
@@ -547,8 +549,7 @@ pub fn activate_group(
     let id = ctx.new_id();
     let result = (|| {
         let now = now_of(ctx)?;
-        check_request(t, actor, justification)?;
-        check_duration(seconds).map_err(OpError::Invalid)?;
+        check_request(t, actor, seconds, justification)?;
         let upn = t.user(actor).upn();
         let group = t.group(g);
         let list = match access {

@@ -75,12 +75,7 @@ struct HelperOut<'a> {
 }
 
 fn role_text(t: &Tenant, role: crate::roles::Role, scope: Scope, via: Option<GroupId>) -> String {
-    let mut s = format!("{} ({}", role.name(), t.scope_phrase(scope));
-    if let Some(g) = via {
-        s.push_str(&format!(", through group {}", t.group(g).display_name));
-    }
-    s.push(')');
-    s
+    permissions::describe_role(t, role, scope, via)
 }
 
 pub fn who_can(

@@ -19,14 +19,15 @@ pub fn check(g: &Global, out: Out) -> Result<i32, CliError> {
     print(
         out,
         format!(
-            "{name}: valid — tenant {} ({}), {} users, {} groups, {} service principals, {} administrative units, {} role assignments ({scoped} scoped to an administrative unit)",
+            "{name}: valid — tenant {} ({}), {} users, {} groups, {} service principals, {} administrative units, {} role assignments ({scoped} scoped to an administrative unit), {} role eligibilities (PIM)",
             t.info.display_name,
             t.info.id,
             t.users.len(),
             t.groups.len(),
             t.service_principals.len(),
             t.aus.len(),
-            t.assignments.len()
+            t.assignments.len(),
+            t.eligibilities.len()
         ),
     )?;
     // Freeing millions of users one by one takes a noticeable part of a second, and the

@@ -107,10 +107,19 @@ pub(super) fn view(s: &State, t: &Tenant, a: &Areas) -> ListScreen {
                 Tone::Ok,
             )
         } else {
-            let names: Vec<&str> = g.iter().map(|&a| t.au(a).display_name.as_str()).collect();
+            // The first few by name: the line is one row of the screen.
+            let names: Vec<&str> = g
+                .iter()
+                .take(3)
+                .map(|&a| t.au(a).display_name.as_str())
+                .collect();
+            let more = match g.len() {
+                n if n > 3 => format!(" and {} more", n - 3),
+                _ => String::new(),
+            };
             VLine::text(
                 format!(
-                    "Only central IT can {what} in {} location{}: {}.",
+                    "Only central IT can {what} in {} location{}: {}{more}.",
                     g.len(),
                     if g.len() == 1 { "" } else { "s" },
                     names.join(", ")

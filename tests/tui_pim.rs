@@ -92,7 +92,7 @@ fn the_refusal_names_the_eligibility_and_its_key() {
     assert_eq!(kind, StatusKind::Error);
     assert!(
         text.starts_with(
-            "You are eligible for Authentication Administrator (scoped to Portland): press P to activate it. (Managing phone numbers takes"
+            "Press P to activate Authentication Administrator (scoped to Portland), which you are eligible for. (Managing phone numbers takes"
         ),
         "{text}"
     );

@@ -218,10 +218,11 @@ impl State {
     /// would allow it, when there is one.
     pub(super) fn refusal(&self, t: &Tenant, d: &Decision) -> String {
         match &d.after_activating {
+            // The key first: a status line is one row and is cut at its end.
             Some(a) => format!(
-                "You are eligible for {}: press {} to activate it. ({})",
-                a.describe(t),
+                "Press {} to activate {}, which you are eligible for. ({})",
                 self.keys.key_text(Ctx::Profile, Cmd::Activate),
+                a.describe(t),
                 d.reason_alone(t)
             ),
             None => d.reason.clone(),

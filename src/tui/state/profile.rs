@@ -28,8 +28,9 @@ impl ActionView {
     /// eligibility which would allow it.
     pub fn shown_reason(&self, keys: &crate::tui::keymap::Keymap) -> String {
         match &self.after_activating {
+            // The key first: a status line is one row and is cut at its end.
             Some(name) => format!(
-                "You are eligible for {name}: press {} to activate it. ({})",
+                "Press {} to activate {name}, which you are eligible for. ({})",
                 keys.key_text(Ctx::Profile, Cmd::Activate),
                 self.reason
             ),

@@ -115,6 +115,28 @@ pub fn who_can(t: &Tenant, action: Action, target: UserId, include_eligible: boo
     out
 }
 
+/// Service principals holding a role with the power for `action` at a scope that covers
+/// `target`: Graph would honour such a role for an application, but service principals cannot
+/// use My Staff, so the engine (and `who_can`) never allows them. Listed apart for a review.
+pub fn service_principals_covering(
+    t: &Tenant,
+    action: Action,
+    target: UserId,
+) -> Vec<(Principal, Role, Scope)> {
+    let mut out = Vec::new();
+    for s in scopes(t, target) {
+        for &a in t.assignments_at(s) {
+            let asg = t.assignment(a);
+            if matches!(asg.principal, Principal::ServicePrincipal(_))
+                && permissions::power(action, asg.role).is_some()
+            {
+                out.push((asg.principal, asg.role, asg.scope));
+            }
+        }
+    }
+    out
+}
+
 /// The users `actor` may do `action` to, each with the grant that allows it, ascending.
 /// Exactly the targets `decide` allows; the actor's side (the My Staff gate, its grants) is
 /// worked out once.

@@ -318,6 +318,18 @@ fn who_can_cli_text_and_json() {
         .position(|u| *u == "ContosoOrlandoManager10@contoso.com")
         .unwrap();
     assert!(i1 < i10);
+    // A service principal's role is named apart: it cannot use My Staff.
+    let (_, out, _) = run(&[
+        "who-can",
+        "--action",
+        "reset-password",
+        "--target",
+        "ContosoChicagoUser3@contoso.com",
+    ]);
+    assert!(
+        out.contains("Also covered by a service principal's role, which Graph honours but My Staff does not: Contoso Provisioning (User Administrator (scoped to Chicago))"),
+        "{out}"
+    );
     // A question the reverse commands do not answer.
     let (code, _, err) = run(&[
         "who-can",

@@ -124,6 +124,26 @@ pub fn who_can(
             )?;
         }
     }
+    let sps = delegation::service_principals_covering(t, action, u);
+    if !sps.is_empty() {
+        let v: Vec<String> = sps
+            .iter()
+            .map(|&(p, role, scope)| {
+                format!(
+                    "{} ({})",
+                    t.principal_name(p),
+                    role_text(t, role, scope, None)
+                )
+            })
+            .collect();
+        print(
+            out,
+            format!(
+                "Also covered by a service principal's role, which Graph honours but My Staff does not: {}",
+                v.join(", ")
+            ),
+        )?;
+    }
     if include_eligible {
         if later.is_empty() {
             print(out, "No one else could after activating a PIM eligibility.")?;

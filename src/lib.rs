@@ -12,6 +12,7 @@ pub mod delegation;
 pub mod fields;
 pub mod fixture;
 pub mod generate;
+pub mod graph;
 pub mod model;
 pub mod natural;
 pub mod ops;

@@ -1423,6 +1423,125 @@ pub fn load_prefs(dir: &Path) -> Result<Map<String, Value>, StorageError> {
     }
 }
 
+/// The manifest of a `graph pull --save-raw` directory: the responses in the order received.
+pub const GRAPH_MANIFEST: &str = "manifest.json";
+
+/// One saved Graph response: what it answers (resource name, and the object id it was asked
+/// for), and its body as received.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SavedResponse {
+    pub resource: String,
+    pub key: Option<String>,
+    pub body: Value,
+}
+
+#[derive(Debug, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Manifest {
+    format: String,
+    version: u32,
+    responses: Vec<ManifestEntry>,
+}
+
+#[derive(Debug, serde::Deserialize)]
+struct ManifestEntry {
+    file: String,
+    resource: String,
+    #[serde(default)]
+    key: Option<String>,
+}
+
+/// Reads a `--save-raw` directory: its manifest, then each response file it names (a plain file
+/// name inside the directory), in order. Every problem names the file.
+pub fn read_graph_responses(dir: &Path) -> Result<Vec<SavedResponse>, String> {
+    let show = |p: &Path| p.display().to_string();
+    let manifest_path = dir.join(GRAPH_MANIFEST);
+    let bytes = fs::read(&manifest_path).map_err(|e| match e.kind() {
+        io::ErrorKind::NotFound => format!(
+            "{} holds no {GRAPH_MANIFEST}: it is not a directory written by `graph pull --save-raw`",
+            show(dir)
+        ),
+        _ => format!("cannot read {}: {}", show(&manifest_path), describe_io(&e)),
+    })?;
+    let m: Manifest = serde_json::from_slice(&bytes).map_err(|e| {
+        format!(
+            "{}:{}:{}: not a manifest mystaff wrote ({e})",
+            show(&manifest_path),
+            e.line(),
+            e.column()
+        )
+    })?;
+    if m.format != "mystaff graph responses" || m.version != 1 {
+        return Err(format!(
+            "{}: format `{}` version {} is not one this mystaff reads",
+            show(&manifest_path),
+            crate::sanitize::cut(&m.format),
+            m.version
+        ));
+    }
+    let mut out = Vec::with_capacity(m.responses.len());
+    for e in m.responses {
+        // Only a file of the directory itself: a manifest cannot send the reader elsewhere.
+        let plain =
+            !e.file.is_empty() && !e.file.contains(['/', '\\']) && e.file != "." && e.file != "..";
+        if !plain {
+            return Err(format!(
+                "{}: `{}` is not a file name in the directory",
+                show(&manifest_path),
+                crate::sanitize::cut(&e.file)
+            ));
+        }
+        let path = dir.join(&e.file);
+        let bytes = fs::read(&path)
+            .map_err(|err| format!("cannot read {}: {}", show(&path), describe_io(&err)))?;
+        let body: Value = serde_json::from_slice(&bytes).map_err(|err| {
+            format!(
+                "{}:{}:{}: not JSON ({err})",
+                show(&path),
+                err.line(),
+                err.column()
+            )
+        })?;
+        out.push(SavedResponse {
+            resource: e.resource,
+            key: e.key,
+            body,
+        });
+    }
+    Ok(out)
+}
+
+/// Writes `bytes` to `path` through a temporary file in the same directory and a rename, so an
+/// interrupted write leaves the old file or none, never half of one.
+pub fn write_file_atomically(path: &Path, bytes: &[u8]) -> Result<(), String> {
+    let show = |p: &Path| p.display().to_string();
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let name = path
+        .file_name()
+        .ok_or_else(|| format!("{} is not a file name", show(path)))?;
+    let tmp = dir.join(format!(
+        ".{}.tmp-{}",
+        name.to_string_lossy(),
+        std::process::id()
+    ));
+    let written = (|| {
+        let mut f = fs::File::create(&tmp)?;
+        f.write_all(bytes)?;
+        f.sync_all()
+    })();
+    if let Err(e) = written {
+        let _ = fs::remove_file(&tmp);
+        return Err(format!("cannot write {}: {}", show(&tmp), describe_io(&e)));
+    }
+    fs::rename(&tmp, path).map_err(|e| {
+        let _ = fs::remove_file(&tmp);
+        format!("cannot write {}: {}", show(path), describe_io(&e))
+    })
+}
+
 /// Saves `prefs.json` atomically: temp file in the same dir, fsync, rename,
 /// fsync dir, so a crash leaves either the old or the new file.
 pub fn save_prefs(dir: &Path, prefs: &Map<String, Value>) -> Result<(), StorageError> {

@@ -245,10 +245,35 @@ pub enum Command {
         #[command(subcommand)]
         op: DelegationOp,
     },
+    /// Microsoft Graph: build a fixture from a tenant's Graph responses.
+    Graph {
+        #[command(subcommand)]
+        op: GraphOp,
+    },
     /// Privileged Identity Management: list, activate and end eligible roles and group access.
     Pim {
         #[command(subcommand)]
         op: PimOp,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum GraphOp {
+    /// Build a fixture, offline, from the responses `graph pull --save-raw DIR` kept.
+    Import {
+        /// The directory `--save-raw` wrote (manifest.json and one file per response).
+        dir: PathBuf,
+        /// Write the fixture here (through a temporary file and a rename) instead of standard
+        /// output.
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+        /// "Administrators can access My Staff", which Graph does not expose: all (the default:
+        /// today's Entra follows role assignments alone), selected or none.
+        #[arg(long, default_value = "all")]
+        my_staff_access: MyStaffAccess,
+        /// Password writeback is off in this tenant (Graph does not say; on by default).
+        #[arg(long)]
+        no_writeback: bool,
     },
 }
 

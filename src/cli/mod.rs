@@ -11,6 +11,7 @@ mod can;
 mod check;
 mod config;
 mod delegation;
+mod graph;
 mod output;
 mod phone;
 mod pim;
@@ -22,8 +23,8 @@ mod settings;
 mod users;
 
 pub use args::{
-    Actor, AuOp, Cli, Command, ConfigOp, DelegationOp, Global, Json, PhoneArgs, PhoneOp, PimOp,
-    RoleOp, SettingsOp, UserOp, Viewer,
+    Actor, AuOp, Cli, Command, ConfigOp, DelegationOp, Global, GraphOp, Json, PhoneArgs, PhoneOp,
+    PimOp, RoleOp, SettingsOp, UserOp, Viewer,
 };
 pub use output::Out;
 
@@ -117,6 +118,7 @@ pub fn run(cmd: Command, g: &Global, out: Out) -> Result<i32, CliError> {
             out: file,
         } => return check::generate(locations, users_per_location, seed, file, out),
         Command::Check => return check::check(g, out),
+        Command::Graph { op } => return graph::run(op, out),
         Command::Config { op } => return config::run(g, op, out),
         Command::Search { query, .. } if query.trim().is_empty() => {
             return Err(CliError::usage(
@@ -127,7 +129,10 @@ pub fn run(cmd: Command, g: &Global, out: Out) -> Result<i32, CliError> {
     }
     let mut s = open_session(g, "cli")?;
     let result = match cmd {
-        Command::Check | Command::Generate { .. } | Command::Config { .. } => {
+        Command::Check
+        | Command::Generate { .. }
+        | Command::Config { .. }
+        | Command::Graph { .. } => {
             unreachable!("handled above")
         }
         Command::Can {

@@ -1511,6 +1511,60 @@ pub fn read_graph_responses(dir: &Path) -> Result<Vec<SavedResponse>, String> {
     Ok(out)
 }
 
+/// A `--save-raw` directory being written: one file per response as it arrives, the manifest
+/// last (so a directory without one is an interrupted pull, which `graph import` refuses).
+pub struct RawDir {
+    dir: PathBuf,
+    entries: Vec<Value>,
+}
+
+impl RawDir {
+    /// Creates the directory, or takes an empty one; one that already holds files is refused.
+    pub fn create(dir: &Path) -> Result<RawDir, String> {
+        let show = dir.display().to_string();
+        match fs::read_dir(dir) {
+            Ok(mut it) => {
+                if it.next().is_some() {
+                    return Err(format!(
+                        "{show} is not empty: --save-raw writes into a new or empty directory"
+                    ));
+                }
+            }
+            Err(e) if e.kind() == io::ErrorKind::NotFound => fs::create_dir_all(dir)
+                .map_err(|e| format!("cannot create {show}: {}", describe_io(&e)))?,
+            Err(e) => return Err(format!("cannot read {show}: {}", describe_io(&e))),
+        }
+        Ok(RawDir {
+            dir: dir.to_path_buf(),
+            entries: Vec::new(),
+        })
+    }
+
+    /// Saves one response body, as received.
+    pub fn save(&mut self, resource: &str, key: Option<&str>, body: &Value) -> Result<(), String> {
+        let file = format!("{:05}-{resource}.json", self.entries.len() + 1);
+        let bytes = serde_json::to_vec(body).map_err(|e| e.to_string())?;
+        let path = self.dir.join(&file);
+        fs::write(&path, bytes)
+            .map_err(|e| format!("cannot write {}: {}", path.display(), describe_io(&e)))?;
+        self.entries
+            .push(serde_json::json!({"file": file, "resource": resource, "key": key}));
+        Ok(())
+    }
+
+    /// Writes the manifest: the directory is complete.
+    pub fn finish(self) -> Result<(), String> {
+        let manifest = serde_json::json!({
+            "format": "mystaff graph responses",
+            "version": 1,
+            "responses": self.entries,
+        });
+        let mut bytes = serde_json::to_vec_pretty(&manifest).map_err(|e| e.to_string())?;
+        bytes.push(b'\n');
+        write_file_atomically(&self.dir.join(GRAPH_MANIFEST), &bytes)
+    }
+}
+
 /// Writes `bytes` to `path` through a temporary file in the same directory and a rename, so an
 /// interrupted write leaves the old file or none, never half of one.
 pub fn write_file_atomically(path: &Path, bytes: &[u8]) -> Result<(), String> {

@@ -259,6 +259,37 @@ pub enum Command {
 
 #[derive(Subcommand, Debug)]
 pub enum GraphOp {
+    /// Read a tenant from Microsoft Graph and write a fixture `check` accepts.
+    Pull {
+        /// The tenant: its id (GUID) or a verified domain.
+        #[arg(long)]
+        tenant_id: String,
+        /// Read an access token for Graph from standard input (for example from `az account
+        /// get-access-token --resource-type ms-graph --query accessToken -o tsv`).
+        #[arg(long)]
+        token_stdin: bool,
+        /// Graph's base URL, version included (a test server's; plain http:// only for a
+        /// loopback address). Default: the global cloud's https://graph.microsoft.com/v1.0.
+        #[arg(long, value_name = "URL")]
+        graph_url: Option<String>,
+        /// Write the fixture here (through a temporary file and a rename) instead of standard
+        /// output.
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+        /// Also keep every response body as received, in order, in this new directory (for
+        /// `graph import`).
+        #[arg(long, value_name = "DIR")]
+        save_raw: Option<PathBuf>,
+        /// Also read every user's phone methods (one call per user, 20 per $batch).
+        #[arg(long)]
+        phone_methods: bool,
+        /// "Administrators can access My Staff" (Graph does not expose it): all, selected, none.
+        #[arg(long, default_value = "all")]
+        my_staff_access: MyStaffAccess,
+        /// Password writeback is off in this tenant (Graph does not say; on by default).
+        #[arg(long)]
+        no_writeback: bool,
+    },
     /// Build a fixture, offline, from the responses `graph pull --save-raw DIR` kept.
     Import {
         /// The directory `--save-raw` wrote (manifest.json and one file per response).

@@ -2,4 +2,6 @@
 //! `--save-raw` directory is `storage.rs`'s; talking to Graph will be the client's, the only code
 //! that touches the network.
 
+pub mod client;
 pub mod import;
+pub mod pull;

@@ -31,9 +31,50 @@ fn pages(resource: &str, key: Option<String>) -> Vec<Value> {
 
 /// A Graph that serves the test tenant; `deny` names a path prefix answered with 403.
 fn tenant_graph(deny: Option<&'static str>) -> GraphServer {
+    tenant_graph_and_signin(deny, false)
+}
+
+/// The same, with the identity platform's device-code endpoints: pending, slow down, then a
+/// token (or, with `expire`, an expired code).
+fn tenant_graph_and_signin(deny: Option<&'static str>, expire: bool) -> GraphServer {
     let base = std::sync::Arc::new(std::sync::Mutex::new(String::new()));
     let b2 = base.clone();
     let server = GraphServer::start(move |r: &Recorded, before: &[Recorded]| {
+        if r.url == "/fabrikam.com/oauth2/v2.0/devicecode" {
+            assert!(
+                r.body
+                    .contains("client_id=14d82eec-204b-4c2f-b7e8-296a70dab67e"),
+                "{}",
+                r.body
+            );
+            assert!(r.body.contains("offline_access"), "{}", r.body);
+            return Answer::ok(json!({
+                "device_code": "DEVICE-CODE-SECRET", "user_code": "ABCD-EFGH",
+                "verification_uri": "https://microsoft.com/devicelogin", "expires_in": 900, "interval": 0,
+                "message": "To sign in, use a web browser to open the page https://microsoft.com/devicelogin and enter the code ABCD-EFGH to authenticate."
+            }));
+        }
+        if r.url == "/fabrikam.com/oauth2/v2.0/token" {
+            assert!(
+                r.body.contains("device_code=DEVICE-CODE-SECRET"),
+                "{}",
+                r.body
+            );
+            let polls = before.iter().filter(|x| x.url.ends_with("/token")).count();
+            let err = |e: &str| Answer {
+                status: 400,
+                headers: vec![],
+                body: json!({"error": e, "error_description": format!("AADSTS70016: {e}\nTrace ID: x")}),
+            };
+            return match (expire, polls) {
+                (_, 0) => err("authorization_pending"),
+                (true, _) => err("expired_token"),
+                (false, 1) => err("slow_down"),
+                (false, _) => Answer::ok(
+                    json!({"token_type": "Bearer", "access_token": "live-access-token", "expires_in": 3599, "refresh_token": "live-refresh", "scope": "User.Read.All"}),
+                ),
+            };
+        }
         let url = r.url.strip_prefix("/v1.0").unwrap_or(&r.url).to_string();
         let path = url.split('?').next().unwrap_or("").to_string();
         if let Some(d) = deny
@@ -347,5 +388,82 @@ fn a_refusal_stops_the_pull_in_one_sentence_and_writes_nothing() {
     assert!(
         err.contains("is not empty: --save-raw writes into a new or empty directory"),
         "{err}"
+    );
+}
+
+#[test]
+fn device_code_sign_in_shows_microsofts_message_and_polls_until_a_token() {
+    let server = tenant_graph_and_signin(None, false);
+    let authority = server.base.trim_end_matches("/v1.0").to_string();
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("pulled.json");
+    let o = Command::new(BIN)
+        .args([
+            "graph",
+            "pull",
+            "--tenant-id",
+            "fabrikam.com",
+            "--graph-url",
+            &server.base,
+            "--authority-url",
+            &authority,
+        ])
+        .arg("--out")
+        .arg(&out)
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(0), "{err}");
+    assert!(err.contains("To sign in, use a web browser to open the page https://microsoft.com/devicelogin and enter the code ABCD-EFGH to authenticate."), "{err}");
+    let reqs = server.recorded();
+    let polls = reqs.iter().filter(|r| r.url.ends_with("/token")).count();
+    assert_eq!(polls, 3, "pending, slow down, token");
+    let graph: Vec<&Recorded> = reqs
+        .iter()
+        .filter(|r| r.url.starts_with("/v1.0/"))
+        .collect();
+    assert!(!graph.is_empty());
+    assert!(
+        graph
+            .iter()
+            .all(|r| r.header("Authorization") == Some("Bearer live-access-token"))
+    );
+    for secret in ["live-access-token", "live-refresh", "DEVICE-CODE-SECRET"] {
+        assert!(!err.contains(secret), "{secret} on stderr");
+        assert!(!String::from_utf8_lossy(&std::fs::read(&out).unwrap()).contains(secret));
+    }
+}
+
+#[test]
+fn an_expired_device_code_is_one_sentence() {
+    let server = tenant_graph_and_signin(None, true);
+    let authority = server.base.trim_end_matches("/v1.0").to_string();
+    let o = Command::new(BIN)
+        .args([
+            "graph",
+            "pull",
+            "--tenant-id",
+            "fabrikam.com",
+            "--graph-url",
+            &server.base,
+            "--authority-url",
+            &authority,
+        ])
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("the sign-in code expired before it was used: run the command again"),
+        "{err}"
+    );
+    assert!(
+        !server
+            .recorded()
+            .iter()
+            .any(|r| r.url.starts_with("/v1.0/")),
+        "no Graph call without a token"
     );
 }

@@ -265,9 +265,18 @@ pub enum GraphOp {
         #[arg(long)]
         tenant_id: String,
         /// Read an access token for Graph from standard input (for example from `az account
-        /// get-access-token --resource-type ms-graph --query accessToken -o tsv`).
+        /// get-access-token --resource-type ms-graph --query accessToken -o tsv`) instead of
+        /// signing in with a device code.
         #[arg(long)]
         token_stdin: bool,
+        /// The app registration to sign in with (a public client); default: Microsoft Graph
+        /// Command Line Tools.
+        #[arg(long, value_name = "ID")]
+        client_id: Option<String>,
+        /// The sign-in authority (a test server's; plain http:// only for a loopback address).
+        /// Default: https://login.microsoftonline.com.
+        #[arg(long, value_name = "URL")]
+        authority_url: Option<String>,
         /// Graph's base URL, version included (a test server's; plain http:// only for a
         /// loopback address). Default: the global cloud's https://graph.microsoft.com/v1.0.
         #[arg(long, value_name = "URL")]

@@ -6,6 +6,7 @@ use std::io::{IsTerminal, Read};
 use crate::graph::client::{Client, Progress};
 use crate::graph::import::{self, ImportSettings, Resource, Response};
 use crate::graph::pull::{self, PullOptions};
+use crate::graph::signin::{self, SignIn};
 use crate::model::MyStaffAccess;
 use crate::secret::Secret;
 use crate::storage;
@@ -44,8 +45,10 @@ pub fn run(op: GraphOp, out: Out) -> Result<i32, CliError> {
             )
         }
         GraphOp::Pull {
-            tenant_id: _,
+            tenant_id,
             token_stdin,
+            client_id,
+            authority_url,
             graph_url,
             out: file,
             save_raw,
@@ -53,12 +56,15 @@ pub fn run(op: GraphOp, out: Out) -> Result<i32, CliError> {
             my_staff_access,
             no_writeback,
         } => {
-            if !token_stdin {
-                return Err(CliError::usage(
-                    "signing in with a device code is not built yet: pass --token-stdin with an access token for Graph",
-                ));
-            }
-            let token = read_token()?;
+            let token = if token_stdin {
+                read_token()?
+            } else {
+                sign_in(
+                    &tenant_id,
+                    client_id.as_deref().unwrap_or(signin::DEFAULT_CLIENT_ID),
+                    authority_url.as_deref().unwrap_or(signin::AUTHORITY_GLOBAL),
+                )?
+            };
             let base = graph_url.as_deref().unwrap_or(GRAPH_GLOBAL);
             let mut client = Client::new(base, token).map_err(CliError::usage)?;
             let live = std::io::stderr().is_terminal();
@@ -96,6 +102,17 @@ pub fn run(op: GraphOp, out: Out) -> Result<i32, CliError> {
             )
         }
     }
+}
+
+/// The device-code sign-in: Microsoft's sentence (URL and code) on stderr, then wait for it.
+fn sign_in(tenant: &str, client_id: &str, authority: &str) -> Result<Secret, CliError> {
+    let s = SignIn::new(authority, tenant, client_id).map_err(CliError::usage)?;
+    let code = s.start(signin::PULL_SCOPES).map_err(CliError::refused)?;
+    report("", &code.message);
+    let tokens = s
+        .wait(&code, &|d| std::thread::sleep(d))
+        .map_err(CliError::refused)?;
+    Ok(tokens.access)
 }
 
 fn progress_line(p: &Progress) -> String {

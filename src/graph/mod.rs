@@ -5,3 +5,4 @@
 pub mod client;
 pub mod import;
 pub mod pull;
+pub mod signin;

@@ -273,12 +273,16 @@ pub enum GraphOp {
         /// Command Line Tools.
         #[arg(long, value_name = "ID")]
         client_id: Option<String>,
-        /// The sign-in authority (a test server's; plain http:// only for a loopback address).
-        /// Default: https://login.microsoftonline.com.
+        /// The Microsoft cloud: global, usgov, usgov-dod or china (its sign-in authority and
+        /// Graph endpoint).
+        #[arg(long, default_value = "global")]
+        cloud: crate::graph::signin::Cloud,
+        /// Override the cloud's sign-in authority (a test server's; plain http:// only for a
+        /// loopback address).
         #[arg(long, value_name = "URL")]
         authority_url: Option<String>,
-        /// Graph's base URL, version included (a test server's; plain http:// only for a
-        /// loopback address). Default: the global cloud's https://graph.microsoft.com/v1.0.
+        /// Override the cloud's Graph base URL, version included (a test server's; plain
+        /// http:// only for a loopback address).
         #[arg(long, value_name = "URL")]
         graph_url: Option<String>,
         /// Write the fixture here (through a temporary file and a rename) instead of standard

@@ -15,9 +15,6 @@ use super::CliError;
 use super::args::GraphOp;
 use super::output::{Out, report};
 
-/// Graph in the global cloud.
-const GRAPH_GLOBAL: &str = "https://graph.microsoft.com/v1.0";
-
 pub fn run(op: GraphOp, out: Out) -> Result<i32, CliError> {
     match op {
         GraphOp::Import {
@@ -48,6 +45,7 @@ pub fn run(op: GraphOp, out: Out) -> Result<i32, CliError> {
             tenant_id,
             token_stdin,
             client_id,
+            cloud,
             authority_url,
             graph_url,
             out: file,
@@ -62,10 +60,12 @@ pub fn run(op: GraphOp, out: Out) -> Result<i32, CliError> {
                 sign_in(
                     &tenant_id,
                     client_id.as_deref().unwrap_or(signin::DEFAULT_CLIENT_ID),
-                    authority_url.as_deref().unwrap_or(signin::AUTHORITY_GLOBAL),
+                    authority_url.as_deref().unwrap_or(cloud.authority()),
+                    &signin::pull_scopes(cloud.graph()),
                 )?
             };
-            let base = graph_url.as_deref().unwrap_or(GRAPH_GLOBAL);
+            let default_base = format!("{}/v1.0", cloud.graph());
+            let base = graph_url.as_deref().unwrap_or(&default_base);
             let mut client = Client::new(base, token).map_err(CliError::usage)?;
             let live = std::io::stderr().is_terminal();
             client.on_progress = Box::new(move |p: &Progress| {
@@ -105,9 +105,14 @@ pub fn run(op: GraphOp, out: Out) -> Result<i32, CliError> {
 }
 
 /// The device-code sign-in: Microsoft's sentence (URL and code) on stderr, then wait for it.
-fn sign_in(tenant: &str, client_id: &str, authority: &str) -> Result<Secret, CliError> {
+fn sign_in(
+    tenant: &str,
+    client_id: &str,
+    authority: &str,
+    scopes: &str,
+) -> Result<Secret, CliError> {
     let s = SignIn::new(authority, tenant, client_id).map_err(CliError::usage)?;
-    let code = s.start(signin::PULL_SCOPES).map_err(CliError::refused)?;
+    let code = s.start(scopes).map_err(CliError::refused)?;
     report("", &code.message);
     let tokens = s
         .wait(&code, &|d| std::thread::sleep(d))

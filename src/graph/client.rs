@@ -239,6 +239,15 @@ impl Client {
         unreachable!("the last try returns")
     }
 
+    /// Waits, counted as a throttling wait (a throttled `$batch` sub-request).
+    pub fn wait(&mut self, d: Duration) {
+        let d = d.min(MAX_WAIT);
+        self.progress.waits += 1;
+        self.progress.waited += d;
+        (self.on_progress)(&self.progress);
+        sleep(d);
+    }
+
     /// `GET` one object.
     pub fn get(&mut self, path: &str, what: &str) -> Result<Value, GraphError> {
         self.send("GET", path, &[], None, what).map(|(_, v, _)| v)

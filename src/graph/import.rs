@@ -226,6 +226,8 @@ pub fn build(
 
     // Phone methods by user id, from the $batch sub-responses.
     let mut phones: HashMap<String, Vec<PhoneMethod>> = HashMap::new();
+    // A sub-request that failed (throttled, say) may have been asked again and answered later.
+    let mut unread: BTreeSet<String> = BTreeSet::new();
     for r in responses
         .iter()
         .filter(|r| r.resource == Resource::PhoneMethods)
@@ -234,9 +236,12 @@ pub fn build(
         for sub in subs.map_or(&[][..], |v| v.as_slice()) {
             let user = text(sub, "id").unwrap_or_default();
             if sub.get("status").and_then(Value::as_u64) != Some(200) {
-                sum.skip("users whose phone methods could not be read", &user);
+                if !phones.contains_key(&user) {
+                    unread.insert(user);
+                }
                 continue;
             }
+            unread.remove(&user);
             let list = phones.entry(user.clone()).or_default();
             for m in sub.get("body").map(page).unwrap_or(&[]) {
                 let kind = match m.get("phoneType").and_then(Value::as_str) {
@@ -257,6 +262,10 @@ pub fn build(
                 }
             }
         }
+    }
+
+    for user in &unread {
+        sum.skip("users whose phone methods could not be read", user);
     }
 
     let mut users = Vec::new();

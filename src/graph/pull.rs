@@ -205,13 +205,44 @@ pub fn pull(
 
     if opts.phone_methods {
         for chunk in user_ids.chunks(20) {
-            let reqs: Vec<(String, String)> = chunk
-                .iter()
-                .map(|u| (u.clone(), format!("/users/{u}/authentication/phoneMethods")))
-                .collect();
-            let body = c.batch(&reqs, "users' phone methods").map_err(e)?;
-            add(Resource::PhoneMethods, vec![body], &mut out)?;
+            let mut pending: Vec<String> = chunk.to_vec();
+            // A throttled sub-request (429) is asked again, after its own Retry-After.
+            for attempt in 0..5 {
+                let reqs: Vec<(String, String)> = pending
+                    .iter()
+                    .map(|u| (u.clone(), format!("/users/{u}/authentication/phoneMethods")))
+                    .collect();
+                let body = c.batch(&reqs, "users' phone methods").map_err(e)?;
+                let throttled = throttled_in(&body);
+                let wait = throttled.iter().filter_map(|(_, w)| *w).max();
+                add(Resource::PhoneMethods, vec![body], &mut out)?;
+                pending = throttled.into_iter().map(|(id, _)| id).collect();
+                if pending.is_empty() || attempt == 4 {
+                    break;
+                }
+                c.wait(wait.unwrap_or(std::time::Duration::from_secs(1 << attempt)));
+            }
         }
     }
     Ok(out)
+}
+
+/// The ids of a `$batch` answer's throttled sub-requests, with their `Retry-After`.
+fn throttled_in(batch: &Value) -> Vec<(String, Option<std::time::Duration>)> {
+    batch
+        .get("responses")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter(|r| r.get("status").and_then(Value::as_u64) == Some(429))
+        .filter_map(|r| {
+            let id = r.get("id").and_then(Value::as_str)?.to_string();
+            let wait = r
+                .get("headers")
+                .and_then(|h| h.get("Retry-After"))
+                .and_then(Value::as_str)
+                .and_then(super::client::retry_after);
+            Some((id, wait))
+        })
+        .collect()
 }

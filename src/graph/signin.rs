@@ -12,11 +12,53 @@ use crate::secret::Secret;
 
 /// Microsoft Graph Command Line Tools: a public client that works in most tenants after consent.
 pub const DEFAULT_CLIENT_ID: &str = "14d82eec-204b-4c2f-b7e8-296a70dab67e";
-/// The global cloud's authority.
-pub const AUTHORITY_GLOBAL: &str = "https://login.microsoftonline.com";
+/// A Microsoft cloud: where to sign in, and where its Graph is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Cloud {
+    Global,
+    Usgov,
+    UsgovDod,
+    China,
+}
 
-/// What `graph pull` needs: read-only scopes (and a refresh token).
-pub const PULL_SCOPES: &str = "https://graph.microsoft.com/User.Read.All https://graph.microsoft.com/Organization.Read.All https://graph.microsoft.com/AdministrativeUnit.Read.All https://graph.microsoft.com/RoleManagement.Read.Directory https://graph.microsoft.com/RoleEligibilitySchedule.Read.Directory https://graph.microsoft.com/GroupMember.Read.All https://graph.microsoft.com/PrivilegedEligibilitySchedule.Read.AzureADGroup https://graph.microsoft.com/Application.Read.All https://graph.microsoft.com/UserAuthenticationMethod.Read.All offline_access";
+impl Cloud {
+    pub fn authority(self) -> &'static str {
+        match self {
+            Cloud::Global => "https://login.microsoftonline.com",
+            Cloud::Usgov | Cloud::UsgovDod => "https://login.microsoftonline.us",
+            Cloud::China => "https://login.chinacloudapi.cn",
+        }
+    }
+
+    /// Graph's root, without the version.
+    pub fn graph(self) -> &'static str {
+        match self {
+            Cloud::Global => "https://graph.microsoft.com",
+            Cloud::Usgov => "https://graph.microsoft.us",
+            Cloud::UsgovDod => "https://dod-graph.microsoft.us",
+            Cloud::China => "https://microsoftgraph.chinacloudapi.cn",
+        }
+    }
+}
+
+/// What `graph pull` needs: read-only scopes on `graph` (a cloud's Graph root), and a refresh
+/// token.
+pub fn pull_scopes(graph: &str) -> String {
+    const SCOPES: [&str; 9] = [
+        "User.Read.All",
+        "Organization.Read.All",
+        "AdministrativeUnit.Read.All",
+        "RoleManagement.Read.Directory",
+        "RoleEligibilitySchedule.Read.Directory",
+        "GroupMember.Read.All",
+        "PrivilegedEligibilitySchedule.Read.AzureADGroup",
+        "Application.Read.All",
+        "UserAuthenticationMethod.Read.All",
+    ];
+    let mut v: Vec<String> = SCOPES.iter().map(|s| format!("{graph}/{s}")).collect();
+    v.push("offline_access".to_string());
+    v.join(" ")
+}
 
 /// The device code the person types at the verification page.
 #[derive(Debug, Clone)]
@@ -208,4 +250,40 @@ fn oauth_error(doing: &str, v: &Value) -> String {
             crate::sanitize::cut_to(first, 300)
         )
     }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_cloud_signs_in_and_reads_its_own_graph() {
+        assert_eq!(Cloud::Usgov.authority(), "https://login.microsoftonline.us");
+        assert_eq!(Cloud::UsgovDod.graph(), "https://dod-graph.microsoft.us");
+        assert_eq!(Cloud::China.authority(), "https://login.chinacloudapi.cn");
+        let s = pull_scopes(Cloud::Usgov.graph());
+        assert!(
+            s.starts_with("https://graph.microsoft.us/User.Read.All "),
+            "{s}"
+        );
+        assert!(s.ends_with(" offline_access"), "{s}");
+        assert!(
+            !s.contains("ReadWrite"),
+            "pull asks for read scopes only: {s}"
+        );
+    }
+
+    #[test]
+    fn tenant_and_client_ids_go_into_a_url_only_when_plain() {
+        assert!(SignIn::new(AUTHORITY, "contoso.com", DEFAULT_CLIENT_ID).is_ok());
+        for bad in ["", "a/b", "x?y", "c d", "../x"] {
+            assert!(
+                SignIn::new(AUTHORITY, bad, DEFAULT_CLIENT_ID).is_err(),
+                "{bad}"
+            );
+        }
+        assert!(SignIn::new("http://login.microsoftonline.com", "t", DEFAULT_CLIENT_ID).is_err());
+    }
+
+    const AUTHORITY: &str = "https://login.microsoftonline.com";
 }

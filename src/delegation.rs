@@ -526,12 +526,11 @@ fn idle(t: &Tenant) -> Vec<Idle> {
     }
     for e in &t.eligibilities {
         // Activations are assignments with a window, to the user who activated.
-        let activated = t.assignments.iter().any(|a| {
+        let activated = t.timed_assignments().any(|a| {
             let Principal::User(u) = a.principal else {
                 return false;
             };
-            !a.window.is_always()
-                && a.role == e.role
+            a.role == e.role
                 && a.scope == e.scope
                 && match e.principal {
                     Principal::User(h) => h == u,

@@ -628,6 +628,9 @@ struct Indices {
     group_aus: Vec<Vec<AuId>>,
     by_principal: FastMap<Principal, Vec<AssignmentId>>,
     by_scope: FastMap<Scope, Vec<AssignmentId>>,
+    /// Assignments with a bounded window (PIM activations), lapsed or not: the ones the clock
+    /// moves, so setting it looks at these and not at every assignment.
+    timed: Vec<AssignmentId>,
     /// Mobile numbers in use, for the tenant-wide uniqueness rule.
     mobile_owner: KeyIndex,
 }
@@ -847,6 +850,9 @@ impl Tenant {
             }
         }
         for (i, a) in self.assignments.iter().enumerate() {
+            if !a.deleted && !a.window.is_always() {
+                idx.timed.push(AssignmentId::from_index(i));
+            }
             if a.deleted || a.lapsed {
                 continue;
             }
@@ -1090,14 +1096,14 @@ impl Tenant {
     pub fn set_now(&mut self, now: i64) -> bool {
         self.now = Some(now);
         let mut changed = false;
-        for i in 0..self.assignments.len() {
-            let a = &self.assignments[i];
-            if a.deleted || a.window.is_always() {
+        for k in 0..self.idx.timed.len() {
+            let i = self.idx.timed[k];
+            let a = &self.assignments[i.index()];
+            if a.deleted {
                 continue;
             }
             let lapsed = !a.window.contains(self.now);
             if lapsed != a.lapsed {
-                let i = AssignmentId::from_index(i);
                 if lapsed {
                     self.unindex_assignment(i);
                 } else {
@@ -1125,6 +1131,12 @@ impl Tenant {
             }
         }
         changed
+    }
+
+    /// Every assignment with a bounded window (a PIM activation), lapsed or not, deactivated
+    /// or not.
+    pub fn timed_assignments(&self) -> impl Iterator<Item = &Assignment> {
+        self.idx.timed.iter().map(|&a| &self.assignments[a.index()])
     }
 
     /// The groups `u` is an eligible member or owner of.
@@ -1284,6 +1296,9 @@ impl Tenant {
             .insert(IdKey::of(&asg.id), Object::Assignment(i));
         asg.lapsed = !asg.window.contains(self.now);
         let lapsed = asg.lapsed;
+        if !asg.window.is_always() {
+            self.idx.timed.push(i);
+        }
         self.assignments.push(asg);
         if !lapsed {
             self.index_assignment(i);

@@ -131,9 +131,10 @@ pub struct EligibleItem {
     pub standing: Standing,
 }
 
-/// Everything `u` is eligible to activate at `now` (Unix seconds), roles first (by role and
-/// scope), then groups (by name).
-pub fn eligible_items(t: &Tenant, u: UserId, now: i64) -> Vec<EligibleItem> {
+/// Everything `u` is eligible to activate, where each stands at the tenant's clock, roles first
+/// (by role and scope), then groups (by name).
+pub fn eligible_items(t: &Tenant, u: UserId) -> Vec<EligibleItem> {
+    let now = t.now();
     let mut out = Vec::new();
     let mut sources = vec![(Principal::User(u), None)];
     for &g in t.user_groups(u) {
@@ -187,11 +188,15 @@ pub fn eligible_items(t: &Tenant, u: UserId, now: i64) -> Vec<EligibleItem> {
     out
 }
 
-fn window_standing(w: Window, now: i64) -> Standing {
-    match (w.start, w.end) {
-        (Some(s), _) if now < s => Standing::Opens(s),
-        (_, Some(e)) if now >= e => Standing::Closed(e),
-        _ => Standing::Ready,
+/// Where a window stands at `now`; inside it (`Window::contains`, so no clock counts as inside)
+/// it is ready.
+fn window_standing(w: Window, now: Option<i64>) -> Standing {
+    if w.contains(now) {
+        return Standing::Ready;
+    }
+    match (w.start, now) {
+        (Some(s), Some(n)) if n < s => Standing::Opens(s),
+        _ => w.end.map_or(Standing::Ready, Standing::Closed),
     }
 }
 
@@ -369,7 +374,7 @@ pub fn activate_role(
     let result = (|| {
         let now = now_of(ctx)?;
         check_request(t, actor, seconds, justification)?;
-        let items = eligible_items(t, actor, now);
+        let items = eligible_items(t, actor);
         let found = items.iter().find(|it| match it.what {
             Eligible::Role { eligibility, .. } => {
                 let e = &t.eligibilities[eligibility];

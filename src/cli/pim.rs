@@ -17,8 +17,7 @@ pub fn run(s: &mut Session, op: PimOp, out: Out) -> Result<i32, CliError> {
         PimOp::List { actor, json } => {
             let t = s.tenant();
             let u = resolve::actor(t, &actor.actor)?;
-            let now = now(s)?;
-            let items = pim::eligible_items(t, u, now);
+            let items = pim::eligible_items(t, u);
             let active = active(t, u);
             if json.json {
                 print_json(
@@ -86,12 +85,6 @@ pub fn run(s: &mut Session, op: PimOp, out: Out) -> Result<i32, CliError> {
             Ok(0)
         }
     }
-}
-
-fn now(s: &Session) -> Result<i64, CliError> {
-    when::parse(&s.now())
-        .map(|t| t.unix_timestamp())
-        .ok_or_else(|| CliError::storage("the clock gives no time"))
 }
 
 fn request(t: &Tenant, w: &PimWhat) -> Result<Request, CliError> {

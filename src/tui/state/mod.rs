@@ -171,7 +171,7 @@ impl State {
     /// the person could activate, with the key that does it.
     fn roles_line(&self, t: &Tenant, u: UserId) -> String {
         let grants = permissions::grants_of(t, Principal::User(u));
-        let eligible = pim::items(t, u);
+        let eligible = crate::pim::eligible_items(t, u);
         let mut line = if grants.is_empty() && eligible.is_empty() {
             "Your roles: no admin role".to_string()
         } else if grants.is_empty() {
@@ -458,7 +458,7 @@ impl State {
                 }
             }
             Cmd::UserAudit => self.profile_user().is_some(),
-            Cmd::Activate => !pim::items(t, actor).is_empty(),
+            Cmd::Activate => !crate::pim::eligible_items(t, actor).is_empty(),
             // Choosing between phone types only when there is more than one.
             Cmd::NextField | Cmd::PrevField if matches!(self.ctx(), Ctx::Input | Ctx::Choice) => {
                 match self.dialogs.last() {

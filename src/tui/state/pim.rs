@@ -2,7 +2,7 @@
 //! a justification (or an activation ended early), each after a confirmation. Whether it may
 //! happen is `pim.rs`'s to say when the session carries it out.
 
-use crate::model::{Tenant, UserId};
+use crate::model::Tenant;
 use crate::pim::{self, EligibleItem, Standing};
 use crate::tui::keymap::Cmd;
 use crate::tui::theme::{MARKER, NO_MARKER};
@@ -30,14 +30,9 @@ pub struct ActivateDialog {
     pub busy: bool,
 }
 
-/// The tenant's clock (set by the driver), for where each eligibility stands.
+/// The tenant's clock (set by the driver), for when an activation would end.
 fn now(t: &Tenant) -> i64 {
     t.now().unwrap_or(0)
-}
-
-/// What `actor` is eligible for now, for the header and the dialog.
-pub fn items(t: &Tenant, actor: UserId) -> Vec<EligibleItem> {
-    pim::eligible_items(t, actor, now(t))
 }
 
 impl State {
@@ -45,7 +40,7 @@ impl State {
         let Some(actor) = self.actor else {
             return;
         };
-        let items = items(t, actor);
+        let items = pim::eligible_items(t, actor);
         if items.is_empty() {
             self.info(
                 StatusKind::Error,

@@ -240,14 +240,28 @@ fn helpers(t: &Tenant, actor: UserId, u: UserId, action: Action) -> Vec<UserId> 
     out
 }
 
+/// For one action on the profile's user: whether the engine refuses it to the actor, and who
+/// else may do it ([`helpers`]). Worked out once per frame, for the actions' "Ask …" and for
+/// "Who can help".
+struct Help {
+    action: Action,
+    refused: bool,
+    helpers: Vec<UserId>,
+}
+
+fn help_for(t: &Tenant, actor: UserId, u: UserId) -> [Help; 2] {
+    [Action::ResetPassword, Action::ManagePhone].map(|action| Help {
+        action,
+        refused: !permissions::decide(t, Principal::User(actor), action, Target::User(u)).allowed,
+        helpers: helpers(t, actor, u, action),
+    })
+}
+
 /// "Who can help": whom to ask for what the actor may not do themselves.
-fn who_can_help(t: &Tenant, actor: UserId, u: UserId) -> Vec<VLine> {
+fn who_can_help(t: &Tenant, help: &[Help; 2]) -> Vec<VLine> {
     let mut lines = vec![VLine::text("Who can help", Tone::Title)];
-    for (label, action) in [
-        ("Passwords", Action::ResetPassword),
-        ("Phones", Action::ManagePhone),
-    ] {
-        let hs = helpers(t, actor, u, action);
+    for (label, h) in ["Passwords", "Phones"].iter().zip(help) {
+        let hs = &h.helpers;
         let names: Vec<&str> = hs
             .iter()
             .take(HELPERS_SHOWN)
@@ -271,7 +285,13 @@ fn who_can_help(t: &Tenant, actor: UserId, u: UserId) -> Vec<VLine> {
     lines
 }
 
-fn actions(keys: &crate::tui::keymap::Keymap, t: &Tenant, actor: UserId, u: UserId) -> Vec<VLine> {
+fn actions(
+    keys: &crate::tui::keymap::Keymap,
+    t: &Tenant,
+    actor: UserId,
+    u: UserId,
+    help: &[Help; 2],
+) -> Vec<VLine> {
     let mut lines = vec![VLine::text("Actions", Tone::Title)];
     let actions = profile_actions(t, actor, u);
     if !actions.iter().any(|a| a.allowed && a.cmd != Cmd::UserAudit) {
@@ -325,10 +345,8 @@ fn actions(keys: &crate::tui::keymap::Keymap, t: &Tenant, actor: UserId, u: User
             _ => None,
         };
         let ask = action
-            .filter(|&act| {
-                !permissions::decide(t, Principal::User(actor), act, Target::User(u)).allowed
-            })
-            .and_then(|act| helpers(t, actor, u, act).first().copied())
+            .and_then(|act| help.iter().find(|h| h.action == act && h.refused))
+            .and_then(|h| h.helpers.first().copied())
             .map(|h| {
                 let h = t.user(h);
                 format!(" Ask {} ({}).", h.display_name(), h.upn())
@@ -362,11 +380,13 @@ fn lines(s: &State, t: &Tenant, a: &Areas) -> Vec<VLine> {
         VLine::text(user.upn(), Tone::Dim),
         VLine::blank(),
     ];
+    let help = help_for(t, actor, u);
+    let refused = help.iter().any(|h| h.refused);
     let (details, phones, actions, help) = (
         details(s, t, u),
         phones(t, actor, u),
-        actions(&s.keys, t, actor, u),
-        who_can_help(t, actor, u),
+        actions(&s.keys, t, actor, u, &help),
+        who_can_help(t, &help),
     );
     let width = a.panes.profile_text.width as usize;
     let join = |parts: [&Vec<VLine>; 4]| {
@@ -381,12 +401,8 @@ fn lines(s: &State, t: &Tenant, a: &Areas) -> Vec<VLine> {
     };
     let natural = join([&details, &phones, &actions, &help]);
     // By the pane's height, not by this user's lines, so the actions stay where they were as
-    // the selection moves.
-    // Whom to ask matters most when the person may not do something themselves: then it comes
-    // right after the actions; otherwise last.
-    let refused = [Action::ResetPassword, Action::ManagePhone]
-        .iter()
-        .any(|&act| !permissions::decide(t, Principal::User(actor), act, Target::User(u)).allowed);
+    // the selection moves. Whom to ask matters most when the person may not do something
+    // themselves: then it comes right after the actions; otherwise last.
     if a.panes.profile_text.height >= TALL_PROFILE {
         natural
     } else if refused {

@@ -105,6 +105,13 @@ pub fn who_can(
         return print_json(out, &v).map(|()| 0);
     }
     let upn = t.user(u).upn();
+    let helper_line = |h: &Helper, tail: &str| {
+        format!(
+            "  {:<44} {}{tail}",
+            t.user(h.user).upn(),
+            role_text(t, h.role, h.scope, h.via)
+        )
+    };
     let (now, later): (Vec<&Helper>, Vec<&Helper>) = helpers.iter().partition(|h| !h.eligible);
     if now.is_empty() {
         print(out, format!("No one may {} {upn} now.", verb(action)))?;
@@ -114,14 +121,7 @@ pub fn who_can(
             format!("{} may {} {upn}:", count_people(&now), verb(action)),
         )?;
         for h in &now {
-            print(
-                out,
-                format!(
-                    "  {:<44} {}",
-                    t.user(h.user).upn(),
-                    role_text(t, h.role, h.scope, h.via)
-                ),
-            )?;
+            print(out, helper_line(h, ""))?;
         }
     }
     let sps = delegation::service_principals_covering(t, action, u);
@@ -150,14 +150,7 @@ pub fn who_can(
         } else {
             print(out, "After activating a PIM eligibility:")?;
             for h in &later {
-                print(
-                    out,
-                    format!(
-                        "  {:<44} {} (eligible)",
-                        t.user(h.user).upn(),
-                        role_text(t, h.role, h.scope, h.via)
-                    ),
-                )?;
+                print(out, helper_line(h, " (eligible)"))?;
             }
         }
     }

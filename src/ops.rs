@@ -43,14 +43,24 @@ pub enum OpError {
     PasswordRules { policy: String, failed: Vec<String> },
     #[error("{0}")]
     Storage(String),
+    /// Live mode: Microsoft Graph refused the change the engine allowed (nothing changed).
+    #[error("{0}")]
+    Graph(String),
+    /// Live mode: the change may or may not have been made (no answer, or a 5xx); it is not
+    /// tried again.
+    #[error("the outcome is unknown: {0}")]
+    Unknown(String),
 }
 
 impl OpError {
     pub fn exit_code(&self) -> i32 {
         match self {
-            OpError::Refused(_) | OpError::Policy(_) | OpError::PasswordRules { .. } => 1,
+            OpError::Refused(_)
+            | OpError::Policy(_)
+            | OpError::PasswordRules { .. }
+            | OpError::Graph(_) => 1,
             OpError::Invalid(_) => 2,
-            OpError::Storage(_) => 3,
+            OpError::Storage(_) | OpError::Unknown(_) => 3,
         }
     }
 }

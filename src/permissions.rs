@@ -332,6 +332,19 @@ pub fn grants_of(t: &Tenant, p: Principal) -> Vec<Grant> {
     out
 }
 
+/// Whether `actor` holds one of `roles` at a scope that covers `target` (tenant-wide, or a unit
+/// `target` is in), directly or through a group: live mode's test for Graph's `passwordProfile`
+/// fallback, which Microsoft documents for some roles and not others.
+pub fn holds_role_over(t: &Tenant, actor: UserId, target: UserId, roles: &[Role]) -> bool {
+    grants_of(t, Principal::User(actor)).iter().any(|g| {
+        roles.contains(&g.role)
+            && match g.scope {
+                Scope::Tenant => true,
+                Scope::Au(a) => t.user_aus(target).contains(&a),
+            }
+    })
+}
+
 /// [`grants_of`], with one more that activation would add.
 fn grants_with(t: &Tenant, p: Principal, extra: Option<Grant>) -> Vec<Grant> {
     let mut grants = grants_of(t, p);

@@ -12,7 +12,7 @@ use serde_json::{Value, json};
 use crate::audit::AuditRecord;
 use crate::fixture::{self, FixtureError};
 use crate::model::{MyStaffAccess, Principal, Tenant};
-use crate::ops::{self, Ctx, OpError, PhoneMode, Planned};
+use crate::ops::{self, Change, Ctx, OpError, PhoneMode, Planned};
 use crate::phone::PhoneType;
 use crate::pim;
 use crate::replay;
@@ -112,6 +112,46 @@ pub struct Session {
     poisoned: Option<(PathBuf, usize, String)>,
     /// Things the user should know about the loaded state (torn journal tail, rebase, …).
     pub warnings: Vec<String>,
+    /// Live mode: where changes are made (Microsoft Graph), after the engine allowed them.
+    remote: Option<Box<dyn Remote>>,
+    /// Live mode: the local audit file of what was done from this machine.
+    audit_file: Option<PathBuf>,
+    /// Live mode: a change whose outcome is unknown; no other change is made until what it
+    /// touched was read again.
+    unknown: Option<String>,
+}
+
+/// Where a change is made in live mode. The session asks the engine first; a refusal never
+/// reaches the remote.
+pub trait Remote {
+    /// Makes `change`. `password`: the password to set (a synced user's typed one, or the
+    /// temporary one the plan generated, for the `passwordProfile` fallback); `fallback_patch`:
+    /// whether the actor holds a role documented for that fallback.
+    fn make(
+        &mut self,
+        tenant: &Tenant,
+        change: &Change,
+        password: Option<&crate::secret::Secret>,
+        fallback_patch: bool,
+    ) -> Result<Made, RemoteError>;
+    /// The tenant as now read (after a change, or after an unknown outcome was read again).
+    fn reread(&mut self) -> Result<Tenant, String>;
+}
+
+/// What the remote did.
+#[derive(Default)]
+pub struct Made {
+    /// The temporary password Graph generated (or set), shown once.
+    pub temporary_password: Option<crate::secret::Secret>,
+    /// Something worth saying about how it was done.
+    pub note: Option<String>,
+}
+
+pub enum RemoteError {
+    /// Graph said no: nothing changed.
+    Refused(String),
+    /// No answer, or a 5xx: the change may have been made.
+    Unknown(String),
 }
 
 /// The environment variable that fixes the clock (RFC 3339), for demos and tests.
@@ -272,7 +312,112 @@ impl Session {
             clock: now_utc,
             prefs: Default::default(),
             warnings: Vec::new(),
+            remote: None,
+            audit_file: None,
+            unknown: None,
         }
+    }
+
+    /// A live session: the tenant as read from Graph, changes made through `remote`, and the
+    /// local audit kept in `audit_file` (appended and fsynced; never a password or a token).
+    pub fn live(
+        tenant: Tenant,
+        remote: Box<dyn Remote>,
+        audit_file: Option<PathBuf>,
+        client: &'static str,
+    ) -> Session {
+        let mut s = Session::in_memory(tenant, client);
+        s.remote = Some(remote);
+        s.audit_file = audit_file;
+        s.tick();
+        s
+    }
+
+    /// A change in live mode: decided by the engine on what was read, then made in Graph, then
+    /// recorded in the local audit (a refusal, Graph's too, as a failed record).
+    fn run_live<T>(
+        &mut self,
+        plan: impl FnOnce(&Tenant, &mut Ctx) -> Planned<T>,
+        password: impl FnOnce(&T) -> Option<crate::secret::Secret>,
+        merge: impl FnOnce(&mut T, Made),
+    ) -> Result<T, OpError> {
+        if let Some(what) = &self.unknown {
+            return Err(OpError::Unknown(format!(
+                "an earlier change's outcome is unknown ({what}); check it in the Entra admin center before making another"
+            )));
+        }
+        self.ctx.now = (self.clock)();
+        set_clock(&mut self.tenant, &self.ctx.now);
+        let planned = plan(&self.tenant, &mut self.ctx);
+        let (Some(change), Ok(value)) = (planned.change.clone(), planned.result.as_ref()) else {
+            if let Some(a) = planned.audit {
+                self.record(a);
+            }
+            return planned.result;
+        };
+        let secret = password(value);
+        let fallback = patch_fallback_allowed(&self.tenant, &self.audit_actor(&planned), &change);
+        let change = &change;
+        let remote = self.remote.as_mut().expect("a live session has a remote");
+        let made = remote.make(&self.tenant, change, secret.as_ref(), fallback);
+        let result = match made {
+            Ok(m) => {
+                let note = m.note.clone();
+                let mut v = planned.result.expect("checked above");
+                merge(&mut v, m);
+                match remote.reread() {
+                    Ok(t) => self.tenant = t,
+                    Err(e) => self.warnings.push(e),
+                }
+                if let Some(n) = note {
+                    self.warnings.push(n);
+                }
+                Ok(v)
+            }
+            Err(RemoteError::Refused(why)) => Err(OpError::Graph(why)),
+            Err(RemoteError::Unknown(why)) => {
+                if let Ok(t) = remote.reread() {
+                    self.tenant = t;
+                }
+                self.unknown = Some(why.clone());
+                Err(OpError::Unknown(format!(
+                    "{why}. mystaff did not try again; check in the Entra admin center whether it was made"
+                )))
+            }
+        };
+        if let Some(mut a) = planned.audit {
+            if let Err(e) = &result {
+                a.result = crate::audit::AuditResult::Failure;
+                a.result_reason = e.to_string();
+                for t in &mut a.target_resources {
+                    t.modified_properties.clear();
+                }
+            }
+            self.record(a);
+        }
+        result
+    }
+
+    fn audit_actor(&self, planned: &Planned<impl Sized>) -> Option<UserId> {
+        planned
+            .audit
+            .as_ref()
+            .and_then(|a| self.tenant.find_user(&a.initiated_by.user.id))
+    }
+
+    /// Keeps an audit record, in the local audit file too in live mode.
+    fn record(&mut self, a: AuditRecord) {
+        if let Some(path) = &self.audit_file
+            && let Err(e) = storage::append_audit(path, &a)
+        {
+            self.warnings.push(e.to_string());
+        }
+        self.audit.push(a);
+    }
+
+    /// Live mode: the signed-in user's session is poisoned by an unknown outcome.
+    pub fn is_live(&self) -> bool {
+        self.remote.is_some()
     }
 
     /// Now, from the session's clock (RFC 3339 UTC).
@@ -330,6 +475,11 @@ impl Session {
     /// Runs one planned operation: under the journal lock, catch up, plan against the fresh state,
     /// append + fsync, then apply in memory.
     fn run<T>(&mut self, plan: impl FnOnce(&Tenant, &mut Ctx) -> Planned<T>) -> Result<T, OpError> {
+        if self.remote.is_some() {
+            return Err(OpError::Invalid(
+                "live mode makes password resets and phone changes; this change is made on a fixture (graph pull makes one)".to_string(),
+            ));
+        }
         self.ctx.now = (self.clock)();
         if let Some((path, line, reason)) = &self.poisoned {
             let e = running_journal_error(path.clone(), *line, reason.clone());
@@ -390,6 +540,19 @@ impl Session {
         target: UserId,
         password: Option<&str>,
     ) -> Result<ResetOutcome, OpError> {
+        if self.remote.is_some() {
+            let typed = password.map(crate::secret::Secret::copy_of);
+            return self.run_live(
+                |t, c| ops::reset_password(t, c, actor, target, password),
+                |o: &ResetOutcome| typed.clone().or_else(|| o.temporary_password.clone()),
+                |o, m| {
+                    if !o.force_change_next_sign_in {
+                        return;
+                    }
+                    o.temporary_password = m.temporary_password;
+                },
+            );
+        }
         self.run(|t, c| ops::reset_password(t, c, actor, target, password))
     }
 
@@ -401,6 +564,13 @@ impl Session {
         number: &str,
         mode: PhoneMode,
     ) -> Result<(), OpError> {
+        if self.remote.is_some() {
+            return self.run_live(
+                |t, c| ops::set_phone(t, c, actor, target, kind, number, mode),
+                |_| None,
+                |_, _| {},
+            );
+        }
         self.run(|t, c| ops::set_phone(t, c, actor, target, kind, number, mode))
     }
 
@@ -421,6 +591,13 @@ impl Session {
         target: UserId,
         kind: PhoneType,
     ) -> Result<(), OpError> {
+        if self.remote.is_some() {
+            return self.run_live(
+                |t, c| ops::remove_phone(t, c, actor, target, kind),
+                |_| None,
+                |_, _| {},
+            );
+        }
         self.run(|t, c| ops::remove_phone(t, c, actor, target, kind))
     }
 
@@ -541,6 +718,28 @@ impl Session {
             self.warnings.push(e.to_string());
         }
     }
+}
+
+/// Whether the `passwordProfile` fallback may be used: a cloud-only user, and an actor holding
+/// Helpdesk, Password or User Administrator over them (the roles documented for that call).
+fn patch_fallback_allowed(t: &Tenant, actor: &Option<UserId>, change: &Change) -> bool {
+    let (Some(actor), Change::PasswordReset { user_id, .. }) = (actor, change) else {
+        return false;
+    };
+    let Some(target) = t.find_user(user_id) else {
+        return false;
+    };
+    !t.user(target).synced
+        && crate::permissions::holds_role_over(
+            t,
+            *actor,
+            target,
+            &[
+                Role::HELPDESK_ADMINISTRATOR,
+                Role::PASSWORD_ADMINISTRATOR,
+                Role::USER_ADMINISTRATOR,
+            ],
+        )
 }
 
 fn plural<'a>(n: usize, one: &'a str, many: &'a str) -> &'a str {

@@ -1625,6 +1625,29 @@ pub fn save_prefs(dir: &Path, prefs: &Map<String, Value>) -> Result<(), StorageE
     sync_dir(dir)
 }
 
+/// The local audit of live mode: what was done from this machine in a real tenant.
+pub const LIVE_AUDIT_FILE: &str = "live-audit.jsonl";
+
+/// Appends one audit record (a JSON line) to live mode's local audit and fsyncs it. The record
+/// holds no password and no token: audit records never do.
+pub fn append_audit(path: &Path, record: &crate::audit::AuditRecord) -> Result<(), StorageError> {
+    if let Some(dir) = path.parent() {
+        create_state_dir(dir)?;
+    }
+    let mut line = serde_json::to_vec(record).map_err(|e| StorageError::CorruptPrefs {
+        path: path.to_path_buf(),
+        reason: e.to_string(),
+    })?;
+    line.push(b'\n');
+    let written = (|| {
+        let mut f = open_private(path, false)?;
+        f.seek(io::SeekFrom::End(0))?;
+        f.write_all(&line)?;
+        f.sync_all()
+    })();
+    written.map_err(io_err("cannot write the local audit", path))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -34,7 +34,8 @@ pub struct Global {
     /// Tenant fixture (JSON); default: the embedded Contoso demo tenant.
     #[arg(long, global = true, value_name = "FILE")]
     pub tenant: Option<PathBuf>,
-    /// State directory (journal, preferences); default: the per-user data directory.
+    /// State directory (journal, preferences; with --live, the local audit); default: the
+    /// per-user data directory.
     #[arg(long, global = true, value_name = "DIR", conflicts_with = "ephemeral")]
     pub state: Option<PathBuf>,
     /// Keep nothing: changes last only for this run.
@@ -56,6 +57,61 @@ pub struct Global {
     /// List every problem of an invalid fixture, not only the first 20.
     #[arg(long, global = true)]
     pub all_errors: bool,
+    /// Work in a real tenant over Microsoft Graph (with --tenant-id), signed in with a device
+    /// code: changes are decided here first, then made in Graph. You act as yourself (no --as).
+    #[arg(long, global = true, conflicts_with_all = ["tenant", "ephemeral", "rebase", "repair"], help_heading = "Live mode")]
+    pub live: bool,
+    #[command(flatten)]
+    pub connect: Connect,
+}
+
+/// Where and how live mode signs in.
+#[derive(Args, Debug, Clone, Default)]
+#[command(next_help_heading = "Live mode")]
+pub struct Connect {
+    /// With --live: the tenant, its id (GUID) or a verified domain.
+    #[arg(
+        long = "tenant-id",
+        id = "live_tenant_id",
+        value_name = "ID",
+        requires = "live"
+    )]
+    pub tenant_id: Option<String>,
+    /// With --live: read an access token for Graph from standard input instead of signing in.
+    #[arg(long = "token-stdin", id = "live_token_stdin", requires = "live")]
+    pub token_stdin: bool,
+    /// With --live: the app registration to sign in with; default: Microsoft Graph Command
+    /// Line Tools.
+    #[arg(
+        long = "client-id",
+        id = "live_client_id",
+        value_name = "ID",
+        requires = "live"
+    )]
+    pub client_id: Option<String>,
+    /// With --live: global, usgov, usgov-dod or china.
+    #[arg(long = "cloud", id = "live_cloud", requires = "live")]
+    pub cloud: Option<crate::graph::signin::Cloud>,
+    /// With --live: override the cloud's sign-in authority (plain http:// only for loopback).
+    #[arg(
+        long = "authority-url",
+        id = "live_authority_url",
+        value_name = "URL",
+        requires = "live"
+    )]
+    pub authority_url: Option<String>,
+    /// With --live: override the cloud's Graph base URL, version included (plain http:// only
+    /// for loopback).
+    #[arg(
+        long = "graph-url",
+        id = "live_graph_url",
+        value_name = "URL",
+        requires = "live"
+    )]
+    pub graph_url: Option<String>,
+    /// With --live: password writeback is off in this tenant (Graph does not say).
+    #[arg(long = "no-writeback", id = "live_no_writeback", requires = "live")]
+    pub no_writeback: bool,
 }
 
 /// `--max-fixture-size`: `123`, `500M`, `4G`, … between 1 KiB and 1 TiB.
@@ -87,9 +143,16 @@ fn parse_size(s: &str) -> Result<u64, String> {
 /// `--as`, for commands that change something: who is acting.
 #[derive(Args, Debug, Clone)]
 pub struct Actor {
-    /// Who is acting: a user's UPN or object id.
+    /// Who is acting: a user's UPN or object id (not with --live: there you act as yourself).
     #[arg(long = "as", value_name = "UPN")]
-    pub actor: String,
+    pub actor: Option<String>,
+}
+
+impl Actor {
+    /// The actor's UPN or id (with --live, set to the signed-in user's id before use).
+    pub fn name(&self) -> &str {
+        self.actor.as_deref().unwrap_or("")
+    }
 }
 
 /// `--as` where it is optional: reading is not scoped, so it only checks that the person may

@@ -88,7 +88,7 @@ pub fn run(s: &mut Session, op: AuOp, out: Out) -> Result<i32, CliError> {
             restricted,
             json,
         } => {
-            let act = resolve::actor(s.tenant(), &actor.actor)?;
+            let act = resolve::actor(s.tenant(), actor.name())?;
             let id = s.create_au(act, &name, description.as_deref(), restricted)?;
             if json.json {
                 print_json(
@@ -108,15 +108,15 @@ pub fn run(s: &mut Session, op: AuOp, out: Out) -> Result<i32, CliError> {
         }
         AuOp::Delete { actor, au } => {
             let t = s.tenant();
-            let (act, x) = (resolve::actor(t, &actor.actor)?, resolve::au(t, &au)?);
+            let (act, x) = (resolve::actor(t, actor.name())?, resolve::au(t, &au)?);
             let name = t.au(x).display_name.clone();
             s.delete_au(act, x)?;
             print(out, format!("Deleted administrative unit {name}."))?;
             Ok(0)
         }
-        AuOp::AddMember { actor, au, member } => members(s, &actor.actor, &au, &member, true, out),
+        AuOp::AddMember { actor, au, member } => members(s, actor.name(), &au, &member, true, out),
         AuOp::RemoveMember { actor, au, member } => {
-            members(s, &actor.actor, &au, &member, false, out)
+            members(s, actor.name(), &au, &member, false, out)
         }
         AuOp::Assign {
             actor,
@@ -126,7 +126,7 @@ pub fn run(s: &mut Session, op: AuOp, out: Out) -> Result<i32, CliError> {
         } => {
             let t = s.tenant();
             let (act, x, r) = (
-                resolve::actor(t, &actor.actor)?,
+                resolve::actor(t, actor.name())?,
                 resolve::au(t, &au)?,
                 resolve::role(&role)?,
             );
@@ -155,7 +155,7 @@ pub fn run(s: &mut Session, op: AuOp, out: Out) -> Result<i32, CliError> {
         } => {
             let t = s.tenant();
             let (act, x, r) = (
-                resolve::actor(t, &actor.actor)?,
+                resolve::actor(t, actor.name())?,
                 resolve::au(t, &au)?,
                 resolve::role(&role)?,
             );

@@ -105,7 +105,7 @@ pub fn run(op: GraphOp, out: Out) -> Result<i32, CliError> {
 }
 
 /// The device-code sign-in: Microsoft's sentence (URL and code) on stderr, then wait for it.
-fn sign_in(
+pub(super) fn sign_in(
     tenant: &str,
     client_id: &str,
     authority: &str,
@@ -132,11 +132,10 @@ fn progress_line(p: &Progress) -> String {
 }
 
 /// One line from standard input, at most 16 KiB (Graph's tokens are a few KiB).
-fn read_token() -> Result<Secret, CliError> {
+pub(super) fn read_token() -> Result<Secret, CliError> {
     let mut buf = String::new();
-    std::io::stdin()
-        .take(16 * 1024)
-        .read_to_string(&mut buf)
+    // One line only, from the shared buffered stdin: a password for --password-stdin may follow.
+    std::io::BufRead::read_line(&mut std::io::stdin().lock().take(16 * 1024), &mut buf)
         .map_err(|e| CliError::usage(format!("cannot read the token from standard input: {e}")))?;
     let token = buf.lines().next().unwrap_or("").trim().to_string();
     buf.clear();

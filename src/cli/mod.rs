@@ -12,6 +12,7 @@ mod check;
 mod config;
 mod delegation;
 mod graph;
+mod live;
 mod output;
 mod phone;
 mod pim;
@@ -119,6 +120,7 @@ pub fn run(cmd: Command, g: &Global, out: Out) -> Result<i32, CliError> {
         } => return check::generate(locations, users_per_location, seed, file, out),
         Command::Check => return check::check(g, out),
         Command::Graph { op } => return graph::run(op, out),
+        cmd if g.live => return live::run(cmd, g, out),
         Command::Config { op } => return config::run(g, op, out),
         Command::Search { query, .. } if query.trim().is_empty() => {
             return Err(CliError::usage(
@@ -143,7 +145,7 @@ pub fn run(cmd: Command, g: &Global, out: Out) -> Result<i32, CliError> {
             json,
         } => can::run(
             &s,
-            &actor.actor,
+            actor.name(),
             action,
             target.as_deref(),
             au.as_deref(),
@@ -157,7 +159,7 @@ pub fn run(cmd: Command, g: &Global, out: Out) -> Result<i32, CliError> {
             json,
         } => reset::run(
             &mut s,
-            &actor.actor,
+            actor.name(),
             &target,
             password_stdin,
             json.json,
@@ -204,7 +206,7 @@ pub fn run(cmd: Command, g: &Global, out: Out) -> Result<i32, CliError> {
             action,
             count,
             json,
-        } => delegation::reach(&s, &actor.actor, action, count, json.json, out),
+        } => delegation::reach(&s, actor.name(), action, count, json.json, out),
         Command::Delegation {
             op: DelegationOp::Report { json },
         } => delegation::report(&s, json.json, out),
@@ -216,6 +218,13 @@ pub fn run(cmd: Command, g: &Global, out: Out) -> Result<i32, CliError> {
 
 /// `mystaff` with no subcommand: the terminal UI.
 pub fn run_tui(c: &Cli) -> i32 {
+    if c.global.live {
+        output::report(
+            "",
+            "the terminal UI does not have live mode yet; in a real tenant use the CLI's operations with --live (reset-password, phone add|update|remove, can), or `mystaff graph pull` and open the fixture",
+        );
+        return 2;
+    }
     let s = match open_session(&c.global, "tui") {
         Ok(s) => s,
         Err(e) => {

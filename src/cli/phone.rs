@@ -15,7 +15,7 @@ pub fn run(s: &mut Session, op: PhoneOp, out: Out) -> Result<i32, CliError> {
     };
     let t = s.tenant();
     let (act, u) = (
-        resolve::actor(t, &a.actor.actor)?,
+        resolve::actor(t, a.actor.name())?,
         resolve::user(t, &a.target)?,
     );
     let upn = t.user(u).upn().to_string();

@@ -16,7 +16,7 @@ pub fn run(s: &mut Session, op: PimOp, out: Out) -> Result<i32, CliError> {
     match op {
         PimOp::List { actor, json } => {
             let t = s.tenant();
-            let u = resolve::actor(t, &actor.actor)?;
+            let u = resolve::actor(t, actor.name())?;
             let items = pim::eligible_items(t, u);
             let active = active(t, u);
             if json.json {
@@ -40,7 +40,7 @@ pub fn run(s: &mut Session, op: PimOp, out: Out) -> Result<i32, CliError> {
             json,
         } => {
             let t = s.tenant();
-            let u = resolve::actor(t, &actor.actor)?;
+            let u = resolve::actor(t, actor.name())?;
             let req = request(t, &what)?;
             let seconds = pim::parse_duration(&duration).map_err(CliError::usage)?;
             let name = pim::request_name(t, req);
@@ -73,7 +73,7 @@ pub fn run(s: &mut Session, op: PimOp, out: Out) -> Result<i32, CliError> {
         }
         PimOp::Deactivate { actor, what, json } => {
             let t = s.tenant();
-            let u = resolve::actor(t, &actor.actor)?;
+            let u = resolve::actor(t, actor.name())?;
             let req = request(t, &what)?;
             let name = pim::request_name(t, req);
             s.pim_deactivate(u, req)?;

@@ -15,6 +15,12 @@ pub fn user(t: &Tenant, key: &str) -> Result<UserId, CliError> {
 
 /// `--as`: a user, or (for `can`) a service principal, which the engine then refuses.
 pub fn actor_principal(t: &Tenant, key: &str) -> Result<Principal, CliError> {
+    // clap cannot require --as only without --live, so its absence is caught here.
+    if key.is_empty() {
+        return Err(CliError::usage(
+            "this command needs --as UPN: who is acting (or --live, to act as yourself in a real tenant)",
+        ));
+    }
     match t.find_principal(key) {
         Ok(p @ (Principal::User(_) | Principal::ServicePrincipal(_))) => Ok(p),
         Ok(Principal::Group(_)) => Err(CliError::usage(format!(

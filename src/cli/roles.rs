@@ -39,7 +39,7 @@ pub fn run(s: &mut Session, op: RoleOp, out: Out) -> Result<i32, CliError> {
             principal,
         } => {
             let t = s.tenant();
-            let (act, r) = (resolve::actor(t, &actor.actor)?, resolve::role(&role)?);
+            let (act, r) = (resolve::actor(t, actor.name())?, resolve::role(&role)?);
             for p in resolve::principals(t, &principal)? {
                 let name = s.tenant().principal_name(p).to_string();
                 s.assign_tenant_role(act, r, p)?;
@@ -53,7 +53,7 @@ pub fn run(s: &mut Session, op: RoleOp, out: Out) -> Result<i32, CliError> {
             principal,
         } => {
             let t = s.tenant();
-            let (act, r) = (resolve::actor(t, &actor.actor)?, resolve::role(&role)?);
+            let (act, r) = (resolve::actor(t, actor.name())?, resolve::role(&role)?);
             for p in resolve::principals(t, &principal)? {
                 let t = s.tenant();
                 let found =

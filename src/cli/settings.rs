@@ -66,7 +66,7 @@ pub fn run(s: &mut Session, g: &Global, op: SettingsOp, out: Out) -> Result<i32,
             json,
         } => {
             let t = s.tenant();
-            let act = resolve::actor(t, &actor.actor)?;
+            let act = resolve::actor(t, actor.name())?;
             let ps = resolve::principals(t, &principal)?;
             let before = t.settings.my_staff.clone();
             let undo = access::undo_command(

@@ -34,7 +34,7 @@ pub fn run(s: &mut Session, op: UserOp, out: Out) -> Result<i32, CliError> {
             sam,
             json,
         } => {
-            let act = resolve::actor(s.tenant(), &actor.actor)?;
+            let act = resolve::actor(s.tenant(), actor.name())?;
             let req = UserRequest {
                 upn,
                 display_name,
@@ -66,7 +66,7 @@ pub fn run(s: &mut Session, op: UserOp, out: Out) -> Result<i32, CliError> {
         }
         UserOp::Delete { actor, target } => {
             let t = s.tenant();
-            let act = resolve::actor(t, &actor.actor)?;
+            let act = resolve::actor(t, actor.name())?;
             // Resolve every name first so a typo in the fifth target changes nothing.
             let targets = resolve::users(t, &target)?;
             for u in targets {

@@ -139,6 +139,21 @@ impl Client {
         body: Option<&Value>,
         what: &str,
     ) -> Result<(u16, Value, Option<String>), GraphError> {
+        self.send_with(method, path, headers, body, what, true)
+    }
+
+    /// `retry_unavailable`: whether a 5xx is asked again. A write is not: Graph may have made
+    /// the change before it failed to answer, so its outcome is unknown (429 is safe to repeat:
+    /// a throttled request was not carried out).
+    fn send_with(
+        &mut self,
+        method: &str,
+        path: &str,
+        headers: &[(&str, &str)],
+        body: Option<&Value>,
+        what: &str,
+        retry_unavailable: bool,
+    ) -> Result<(u16, Value, Option<String>), GraphError> {
         let url = self.url(path)?;
         let mut backoff = Duration::from_secs(1);
         for attempt in 1..=MAX_TRIES {
@@ -196,7 +211,8 @@ impl Client {
                     what: what.to_string(),
                     reason: e.to_string(),
                 })?;
-            let retryable = status == 429 || matches!(status, 500 | 502 | 503 | 504);
+            let retryable =
+                status == 429 || (retry_unavailable && matches!(status, 500 | 502 | 503 | 504));
             if retryable && attempt < MAX_TRIES {
                 let pause = wait.unwrap_or(backoff).min(MAX_WAIT);
                 backoff = (backoff * 2).min(MAX_WAIT);
@@ -286,6 +302,18 @@ impl Client {
             }
         }
         Ok(pages)
+    }
+
+    /// A change (`POST`, `PATCH`, `DELETE`): tried again only after 429. Returns the status, the
+    /// body (Null when empty) and the `Location` header.
+    pub fn write(
+        &mut self,
+        method: &str,
+        path: &str,
+        body: Option<&Value>,
+        what: &str,
+    ) -> Result<(u16, Value, Option<String>), GraphError> {
+        self.send_with(method, path, &[], body, what, false)
     }
 
     /// `POST /$batch` of up to 20 GETs (`(id, url)`); the batch's body as received.

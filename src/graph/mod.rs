@@ -4,5 +4,6 @@
 
 pub mod client;
 pub mod import;
+pub mod live;
 pub mod pull;
 pub mod signin;

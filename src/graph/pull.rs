@@ -16,7 +16,7 @@ pub struct PullOptions {
     pub phone_methods: bool,
 }
 
-const USER_FIELDS: &str = "id,userPrincipalName,displayName,userType,jobTitle,department,officeLocation,accountEnabled,onPremisesSyncEnabled,onPremisesSamAccountName,assignedLicenses,lastPasswordChangeDateTime";
+pub(super) const USER_FIELDS: &str = "id,userPrincipalName,displayName,userType,jobTitle,department,officeLocation,accountEnabled,onPremisesSyncEnabled,onPremisesSamAccountName,assignedLicenses,lastPasswordChangeDateTime";
 
 /// Spaces and quotes in a query, as a URL carries them.
 fn q(s: &str) -> String {
@@ -101,92 +101,10 @@ pub fn pull(
         add(Resource::AuMembers(a.clone()), pages, &mut out)?;
     }
 
-    let defs = c
-        .get_pages(
-            "/roleManagement/directory/roleDefinitions?$select=id,templateId,displayName,isBuiltIn",
-            &[],
-            "the role definitions",
-        )
-        .map_err(e)?;
-    add(Resource::RoleDefinitions, defs, &mut out)?;
-    let assignments = c
-        .get_pages(
-            "/roleManagement/directory/roleAssignments",
-            &[],
-            "the role assignments",
-        )
-        .map_err(e)?;
-    let eligibilities = c
-        .get_pages(
-            "/roleManagement/directory/roleEligibilityScheduleInstances",
-            &[],
-            "the PIM eligibilities",
-        )
-        .map_err(e)?;
-    let principals: BTreeSet<String> = assignments
-        .iter()
-        .chain(&eligibilities)
-        .flat_map(|p| {
-            p.get("value")
-                .and_then(Value::as_array)
-                .into_iter()
-                .flatten()
-        })
-        .filter_map(|o| {
-            o.get("principalId")
-                .and_then(Value::as_str)
-                .map(str::to_string)
-        })
-        .collect();
-    add(Resource::RoleAssignments, assignments, &mut out)?;
-    add(Resource::RoleEligibilities, eligibilities, &mut out)?;
-
-    // Role-assignable groups; the filter needs an advanced query in some tenants.
-    let filter = q(
-        "/groups?$filter=isAssignableToRole eq true&$select=id,displayName,isAssignableToRole&$top=999",
-    );
-    let groups = match c.get_pages(&filter, &[], "the role-assignable groups") {
-        Err(GraphError::Status {
-            status: 400, code, ..
-        }) if code == "Request_UnsupportedQuery" => c
-            .get_pages(
-                &format!("{filter}&$count=true"),
-                &[("ConsistencyLevel", "eventual")],
-                "the role-assignable groups",
-            )
-            .map_err(e)?,
-        r => r.map_err(e)?,
+    let (principals, group_ids) = {
+        let mut put = |r: Resource, pages: Vec<Value>| add(r, pages, &mut out);
+        roles_and_groups(c, &mut put)?
     };
-    let group_ids = ids(&groups);
-    add(Resource::Groups, groups, &mut out)?;
-    for g in &group_ids {
-        let m = c
-            .get_pages(
-                &format!("/groups/{g}/members?$select=id&$top=999"),
-                &[],
-                "a group's members",
-            )
-            .map_err(e)?;
-        add(Resource::GroupMembers(g.clone()), m, &mut out)?;
-        let o = c
-            .get_pages(
-                &format!("/groups/{g}/owners?$select=id&$top=999"),
-                &[],
-                "a group's owners",
-            )
-            .map_err(e)?;
-        add(Resource::GroupOwners(g.clone()), o, &mut out)?;
-        let el = c
-            .get_pages(
-                &q(&format!(
-                    "/identityGovernance/privilegedAccess/group/eligibilityScheduleInstances?$filter=groupId eq '{g}'"
-                )),
-                &[],
-                "a group's PIM eligibilities",
-            )
-            .map_err(e)?;
-        add(Resource::GroupEligibilities(g.clone()), el, &mut out)?;
-    }
 
     // The service principals that hold roles: principals that are neither users nor groups.
     let known: BTreeSet<&String> = user_ids.iter().chain(&group_ids).collect();
@@ -225,6 +143,105 @@ pub fn pull(
         }
     }
     Ok(out)
+}
+
+/// The role definitions, assignments and eligibilities, and the role-assignable groups with their
+/// members, owners and PIM for Groups eligibilities: what deciding protection needs, read by
+/// `graph pull` and by live mode alike. Returns the principals that hold or may activate a role,
+/// and the groups' ids.
+pub(super) fn roles_and_groups(
+    c: &mut Client,
+    add: &mut dyn FnMut(Resource, Vec<Value>) -> Result<(), String>,
+) -> Result<(BTreeSet<String>, Vec<String>), String> {
+    let e = |e: GraphError| e.to_string();
+    let defs = c
+        .get_pages(
+            "/roleManagement/directory/roleDefinitions?$select=id,templateId,displayName,isBuiltIn",
+            &[],
+            "the role definitions",
+        )
+        .map_err(e)?;
+    add(Resource::RoleDefinitions, defs)?;
+    let assignments = c
+        .get_pages(
+            "/roleManagement/directory/roleAssignments",
+            &[],
+            "the role assignments",
+        )
+        .map_err(e)?;
+    let eligibilities = c
+        .get_pages(
+            "/roleManagement/directory/roleEligibilityScheduleInstances",
+            &[],
+            "the PIM eligibilities",
+        )
+        .map_err(e)?;
+    let principals: BTreeSet<String> = assignments
+        .iter()
+        .chain(&eligibilities)
+        .flat_map(|p| {
+            p.get("value")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+        })
+        .filter_map(|o| {
+            o.get("principalId")
+                .and_then(Value::as_str)
+                .map(str::to_string)
+        })
+        .collect();
+    add(Resource::RoleAssignments, assignments)?;
+    add(Resource::RoleEligibilities, eligibilities)?;
+
+    // Role-assignable groups; the filter needs an advanced query in some tenants.
+    let filter = q(
+        "/groups?$filter=isAssignableToRole eq true&$select=id,displayName,isAssignableToRole&$top=999",
+    );
+    let groups = match c.get_pages(&filter, &[], "the role-assignable groups") {
+        Err(GraphError::Status {
+            status: 400, code, ..
+        }) if code == "Request_UnsupportedQuery" => c
+            .get_pages(
+                &format!("{filter}&$count=true"),
+                &[("ConsistencyLevel", "eventual")],
+                "the role-assignable groups",
+            )
+            .map_err(e)?,
+        r => r.map_err(e)?,
+    };
+    let group_ids = ids(&groups);
+    add(Resource::Groups, groups)?;
+    for g in &group_ids {
+        let m = c
+            .get_pages(
+                &format!("/groups/{g}/members?$select=id&$top=999"),
+                &[],
+                "a group's members",
+            )
+            .map_err(e)?;
+        add(Resource::GroupMembers(g.clone()), m)?;
+        let o = c
+            .get_pages(
+                &format!("/groups/{g}/owners?$select=id&$top=999"),
+                &[],
+                "a group's owners",
+            )
+            .map_err(e)?;
+        add(Resource::GroupOwners(g.clone()), o)?;
+        let el = c
+            .get_pages(
+                &q(&format!(
+                    "/identityGovernance/privilegedAccess/group/eligibilityScheduleInstances?$filter=groupId eq '{g}'"
+                )),
+                &[],
+                "a group's PIM eligibilities",
+            )
+            .map_err(e)?;
+        add(Resource::GroupEligibilities(g.clone()), el)?;
+    }
+
+    Ok((principals, group_ids))
 }
 
 /// The ids of a `$batch` answer's throttled sub-requests, with their `Retry-After`.

@@ -60,6 +60,25 @@ pub fn pull_scopes(graph: &str) -> String {
     v.join(" ")
 }
 
+/// What live mode needs: the reads of a manager's work, and the two write scopes its changes
+/// take (authentication methods, and the password profile for the documented fallback).
+pub fn live_scopes(graph: &str) -> String {
+    const SCOPES: [&str; 9] = [
+        "User.Read.All",
+        "Organization.Read.All",
+        "AdministrativeUnit.Read.All",
+        "RoleManagement.Read.Directory",
+        "RoleEligibilitySchedule.Read.Directory",
+        "GroupMember.Read.All",
+        "PrivilegedEligibilitySchedule.Read.AzureADGroup",
+        "UserAuthenticationMethod.ReadWrite.All",
+        "User-PasswordProfile.ReadWrite.All",
+    ];
+    let mut v: Vec<String> = SCOPES.iter().map(|s| format!("{graph}/{s}")).collect();
+    v.push("offline_access".to_string());
+    v.join(" ")
+}
+
 /// The device code the person types at the verification page.
 #[derive(Debug, Clone)]
 pub struct DeviceCode {

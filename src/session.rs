@@ -337,6 +337,7 @@ impl Session {
     /// recorded in the local audit (a refusal, Graph's too, as a failed record).
     fn run_live<T>(
         &mut self,
+        actor: UserId,
         plan: impl FnOnce(&Tenant, &mut Ctx) -> Planned<T>,
         password: impl FnOnce(&T) -> Option<crate::secret::Secret>,
         merge: impl FnOnce(&mut T, Made),
@@ -356,10 +357,9 @@ impl Session {
             return planned.result;
         };
         let secret = password(value);
-        let fallback = patch_fallback_allowed(&self.tenant, &self.audit_actor(&planned), &change);
-        let change = &change;
+        let fallback = patch_fallback_allowed(&self.tenant, actor, &change);
         let remote = self.remote.as_mut().expect("a live session has a remote");
-        let made = remote.make(&self.tenant, change, secret.as_ref(), fallback);
+        let made = remote.make(&self.tenant, &change, secret.as_ref(), fallback);
         let result = match made {
             Ok(m) => {
                 let note = m.note.clone();
@@ -398,13 +398,6 @@ impl Session {
         result
     }
 
-    fn audit_actor(&self, planned: &Planned<impl Sized>) -> Option<UserId> {
-        planned
-            .audit
-            .as_ref()
-            .and_then(|a| self.tenant.find_user(&a.initiated_by.user.id))
-    }
-
     /// Keeps an audit record, in the local audit file too in live mode.
     fn record(&mut self, a: AuditRecord) {
         if let Some(path) = &self.audit_file
@@ -413,11 +406,6 @@ impl Session {
             self.warnings.push(e.to_string());
         }
         self.audit.push(a);
-    }
-
-    /// Live mode: the signed-in user's session is poisoned by an unknown outcome.
-    pub fn is_live(&self) -> bool {
-        self.remote.is_some()
     }
 
     /// Now, from the session's clock (RFC 3339 UTC).
@@ -543,6 +531,7 @@ impl Session {
         if self.remote.is_some() {
             let typed = password.map(crate::secret::Secret::copy_of);
             return self.run_live(
+                actor,
                 |t, c| ops::reset_password(t, c, actor, target, password),
                 |o: &ResetOutcome| typed.clone().or_else(|| o.temporary_password.clone()),
                 |o, m| {
@@ -566,6 +555,7 @@ impl Session {
     ) -> Result<(), OpError> {
         if self.remote.is_some() {
             return self.run_live(
+                actor,
                 |t, c| ops::set_phone(t, c, actor, target, kind, number, mode),
                 |_| None,
                 |_, _| {},
@@ -593,6 +583,7 @@ impl Session {
     ) -> Result<(), OpError> {
         if self.remote.is_some() {
             return self.run_live(
+                actor,
                 |t, c| ops::remove_phone(t, c, actor, target, kind),
                 |_| None,
                 |_, _| {},
@@ -722,8 +713,8 @@ impl Session {
 
 /// Whether the `passwordProfile` fallback may be used: a cloud-only user, and an actor holding
 /// Helpdesk, Password or User Administrator over them (the roles documented for that call).
-fn patch_fallback_allowed(t: &Tenant, actor: &Option<UserId>, change: &Change) -> bool {
-    let (Some(actor), Change::PasswordReset { user_id, .. }) = (actor, change) else {
+fn patch_fallback_allowed(t: &Tenant, actor: UserId, change: &Change) -> bool {
+    let Change::PasswordReset { user_id, .. } = change else {
         return false;
     };
     let Some(target) = t.find_user(user_id) else {
@@ -732,7 +723,7 @@ fn patch_fallback_allowed(t: &Tenant, actor: &Option<UserId>, change: &Change) -
     !t.user(target).synced
         && crate::permissions::holds_role_over(
             t,
-            *actor,
+            actor,
             target,
             &[
                 Role::HELPDESK_ADMINISTRATOR,

@@ -12,7 +12,7 @@ use crate::storage;
 
 use super::args::{Command, Global, PhoneOp};
 use super::output::Out;
-use super::{CliError, can, graph, phone, reset};
+use super::{CliError, graph};
 
 const WHICH: &str = "--live works with reset-password, phone add|update|remove and can; the other commands work on a fixture (`mystaff graph pull` makes one)";
 
@@ -76,38 +76,7 @@ pub fn run(mut cmd: Command, g: &Global, out: Out) -> Result<i32, CliError> {
     };
     let audit = dir.map(|d| d.join(storage::LIVE_AUDIT_FILE));
     let mut s = Session::live(tenant, Box::new(live), audit, "cli");
-    let result = match cmd {
-        Command::ResetPassword {
-            actor,
-            target,
-            password_stdin,
-            json,
-        } => reset::run(
-            &mut s,
-            actor.name(),
-            &target,
-            password_stdin,
-            json.json,
-            out,
-        ),
-        Command::Phone { op } => phone::run(&mut s, op, out),
-        Command::Can {
-            actor,
-            action,
-            target,
-            au,
-            json,
-        } => can::run(
-            &s,
-            actor.name(),
-            action,
-            target.as_deref(),
-            au.as_deref(),
-            json.json,
-            out,
-        ),
-        _ => Err(CliError::usage(WHICH)),
-    };
+    let result = super::dispatch(cmd, &mut s, g, out);
     for w in s.warnings.drain(..) {
         super::output::report("note: ", &w);
     }

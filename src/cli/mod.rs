@@ -130,12 +130,25 @@ pub fn run(cmd: Command, g: &Global, out: Out) -> Result<i32, CliError> {
         _ => {}
     }
     let mut s = open_session(g, "cli")?;
-    let result = match cmd {
+    let result = dispatch(cmd, &mut s, g, out);
+    // Warnings found while the command ran (another writer's torn line) come after its output.
+    print_warnings(&mut s);
+    result
+}
+
+/// Runs a command on an open session (a fixture's, or live mode's).
+pub(super) fn dispatch(
+    cmd: Command,
+    s: &mut Session,
+    g: &Global,
+    out: Out,
+) -> Result<i32, CliError> {
+    match cmd {
         Command::Check
         | Command::Generate { .. }
         | Command::Config { .. }
         | Command::Graph { .. } => {
-            unreachable!("handled above")
+            unreachable!("handled before a session is opened")
         }
         Command::Can {
             actor,
@@ -144,7 +157,7 @@ pub fn run(cmd: Command, g: &Global, out: Out) -> Result<i32, CliError> {
             au,
             json,
         } => can::run(
-            &s,
+            s,
             actor.name(),
             action,
             target.as_deref(),
@@ -157,23 +170,16 @@ pub fn run(cmd: Command, g: &Global, out: Out) -> Result<i32, CliError> {
             target,
             password_stdin,
             json,
-        } => reset::run(
-            &mut s,
-            actor.name(),
-            &target,
-            password_stdin,
-            json.json,
-            out,
-        ),
-        Command::Phone { op } => phone::run(&mut s, op, out),
-        Command::Au { op } => au::run(&mut s, op, out),
+        } => reset::run(s, actor.name(), &target, password_stdin, json.json, out),
+        Command::Phone { op } => phone::run(s, op, out),
+        Command::Au { op } => au::run(s, op, out),
         Command::Search {
             viewer,
             query,
             limit,
             json,
         } => search::run(
-            &s,
+            s,
             viewer.actor.as_deref(),
             &query,
             limit as usize,
@@ -185,35 +191,32 @@ pub fn run(cmd: Command, g: &Global, out: Out) -> Result<i32, CliError> {
             limit,
             target,
         } => audit::run(
-            &s,
+            s,
             json.json,
             limit.map(|l| l as usize),
             target.as_deref(),
             out,
         ),
-        Command::User { op } => users::run(&mut s, op, out),
-        Command::Settings { op } => settings::run(&mut s, g, op, out),
-        Command::Role { op } => roles::run(&mut s, op, out),
-        Command::Pim { op } => pim::run(&mut s, op, out),
+        Command::User { op } => users::run(s, op, out),
+        Command::Settings { op } => settings::run(s, g, op, out),
+        Command::Role { op } => roles::run(s, op, out),
+        Command::Pim { op } => pim::run(s, op, out),
         Command::WhoCan {
             action,
             target,
             include_eligible,
             json,
-        } => delegation::who_can(&s, action, &target, include_eligible, json.json, out),
+        } => delegation::who_can(s, action, &target, include_eligible, json.json, out),
         Command::Reach {
             actor,
             action,
             count,
             json,
-        } => delegation::reach(&s, actor.name(), action, count, json.json, out),
+        } => delegation::reach(s, actor.name(), action, count, json.json, out),
         Command::Delegation {
             op: DelegationOp::Report { json },
-        } => delegation::report(&s, json.json, out),
-    };
-    // Warnings found while the command ran (another writer's torn line) come after its output.
-    print_warnings(&mut s);
-    result
+        } => delegation::report(s, json.json, out),
+    }
 }
 
 /// `mystaff` with no subcommand: the terminal UI.

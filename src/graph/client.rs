@@ -131,21 +131,10 @@ impl Client {
     }
 
     /// One request with its retries; the body of a 2xx answer (Null when empty).
-    fn send(
-        &mut self,
-        method: &str,
-        path: &str,
-        headers: &[(&str, &str)],
-        body: Option<&Value>,
-        what: &str,
-    ) -> Result<(u16, Value, Option<String>), GraphError> {
-        self.send_with(method, path, headers, body, what, true)
-    }
-
     /// `retry_unavailable`: whether a 5xx is asked again. A write is not: Graph may have made
     /// the change before it failed to answer, so its outcome is unknown (429 is safe to repeat:
     /// a throttled request was not carried out).
-    fn send_with(
+    fn send(
         &mut self,
         method: &str,
         path: &str,
@@ -266,7 +255,8 @@ impl Client {
 
     /// `GET` one object.
     pub fn get(&mut self, path: &str, what: &str) -> Result<Value, GraphError> {
-        self.send("GET", path, &[], None, what).map(|(_, v, _)| v)
+        self.send("GET", path, &[], None, what, true)
+            .map(|(_, v, _)| v)
     }
 
     /// `GET` a collection, page by page (`@odata.nextLink`, followed whole, with `headers` sent
@@ -281,7 +271,7 @@ impl Client {
         let mut next = Some(path.to_string());
         let started = Instant::now();
         while let Some(p) = next.take() {
-            let (_, body, _) = self.send("GET", &p, headers, None, what)?;
+            let (_, body, _) = self.send("GET", &p, headers, None, what, true)?;
             next = body
                 .get("@odata.nextLink")
                 .and_then(Value::as_str)
@@ -313,7 +303,7 @@ impl Client {
         body: Option<&Value>,
         what: &str,
     ) -> Result<(u16, Value, Option<String>), GraphError> {
-        self.send_with(method, path, &[], body, what, false)
+        self.send(method, path, &[], body, what, false)
     }
 
     /// `POST /$batch` of up to 20 GETs (`(id, url)`); the batch's body as received.
@@ -328,7 +318,7 @@ impl Client {
                 .map(|(id, url)| serde_json::json!({"id": id, "method": "GET", "url": url}))
                 .collect::<Vec<_>>()
         });
-        self.send("POST", "/$batch", &[], Some(&body), what)
+        self.send("POST", "/$batch", &[], Some(&body), what, true)
             .map(|(_, v, _)| v)
     }
 }

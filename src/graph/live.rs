@@ -12,7 +12,7 @@ use serde_json::{Value, json};
 
 use super::client::{Client, GraphError};
 use super::import::{self, ImportSettings, Resource, Response};
-use super::pull::{USER_FIELDS, roles_and_groups};
+use super::pull::{USER_FIELDS, ids, objects, q, roles_and_groups};
 use crate::model::Tenant;
 use crate::ops::Change;
 use crate::phone::PhoneType;
@@ -66,32 +66,6 @@ impl Live {
             .ok_or("Graph's answer to /me has no id")?
             .to_string();
         let mut base = Vec::new();
-        let mut get = |c: &mut Client, r: Resource, path: &str, what: &str| {
-            let pages = c.get_pages(path, &[], what).map_err(sentence)?;
-            base.extend(pages.into_iter().map(|body| Response {
-                resource: r.clone(),
-                body,
-            }));
-            Ok::<(), String>(())
-        };
-        get(
-            &mut client,
-            Resource::Organization,
-            "/organization?$select=id,displayName,verifiedDomains",
-            "the organization",
-        )?;
-        get(
-            &mut client,
-            Resource::SubscribedSkus,
-            "/subscribedSkus?$select=skuId,skuPartNumber",
-            "the licences",
-        )?;
-        get(
-            &mut client,
-            Resource::AdministrativeUnits,
-            "/directory/administrativeUnits?$select=id,displayName,description,isMemberManagementRestricted",
-            "the administrative units",
-        )?;
         let mut put = |r: Resource, pages: Vec<Value>| {
             base.extend(pages.into_iter().map(|body| Response {
                 resource: r.clone(),
@@ -99,6 +73,25 @@ impl Live {
             }));
             Ok(())
         };
+        for (r, path, what) in [
+            (
+                Resource::Organization,
+                "/organization?$select=id,displayName,verifiedDomains",
+                "the organization",
+            ),
+            (
+                Resource::SubscribedSkus,
+                "/subscribedSkus?$select=skuId,skuPartNumber",
+                "the licences",
+            ),
+            (
+                Resource::AdministrativeUnits,
+                "/directory/administrativeUnits?$select=id,displayName,description,isMemberManagementRestricted",
+                "the administrative units",
+            ),
+        ] {
+            put(r, client.get_pages(path, &[], what).map_err(sentence)?)?;
+        }
         roles_and_groups(&mut client, &mut put)?;
         let mut live = Live {
             client,
@@ -136,17 +129,7 @@ impl Live {
                 "the user's administrative units",
             )
             .map_err(sentence)?;
-        let ids = units
-            .iter()
-            .flat_map(|p| {
-                p.get("value")
-                    .and_then(Value::as_array)
-                    .into_iter()
-                    .flatten()
-            })
-            .filter_map(|u| u.get("id").and_then(Value::as_str).map(str::to_string))
-            .collect();
-        self.units_of.insert(id.clone(), ids);
+        self.units_of.insert(id.clone(), ids(&units));
         self.users.insert(id.clone(), user);
         Ok(id)
     }
@@ -166,7 +149,7 @@ impl Live {
             return Ok(None);
         }
         match self.client.get(
-            &format!("/users/{}?$select={USER_FIELDS}", key.replace('\'', "%27")),
+            &format!("/users/{}?$select={USER_FIELDS}", q(key)),
             "the user",
         ) {
             Ok(user) => self.add_user(user).map(Some),
@@ -185,16 +168,7 @@ impl Live {
                 "the user's phone methods",
             )
             .map_err(sentence)?;
-        let list = pages
-            .iter()
-            .flat_map(|p| {
-                p.get("value")
-                    .and_then(Value::as_array)
-                    .into_iter()
-                    .flatten()
-            })
-            .cloned()
-            .collect();
+        let list = objects(&pages).cloned().collect();
         self.phones.insert(user.to_string(), list);
         Ok(())
     }

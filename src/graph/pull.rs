@@ -19,19 +19,22 @@ pub struct PullOptions {
 pub(super) const USER_FIELDS: &str = "id,userPrincipalName,displayName,userType,jobTitle,department,officeLocation,accountEnabled,onPremisesSyncEnabled,onPremisesSamAccountName,assignedLicenses,lastPasswordChangeDateTime";
 
 /// Spaces and quotes in a query, as a URL carries them.
-fn q(s: &str) -> String {
+pub(super) fn q(s: &str) -> String {
     s.replace(' ', "%20").replace('\'', "%27")
 }
 
-fn ids(pages: &[Value]) -> Vec<String> {
-    pages
-        .iter()
-        .flat_map(|p| {
-            p.get("value")
-                .and_then(Value::as_array)
-                .into_iter()
-                .flatten()
-        })
+/// The objects of every page (`value`), in order.
+pub(super) fn objects(pages: &[Value]) -> impl Iterator<Item = &Value> {
+    pages.iter().flat_map(|p| {
+        p.get("value")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+    })
+}
+
+pub(super) fn ids(pages: &[Value]) -> Vec<String> {
+    objects(pages)
         .filter_map(|o| o.get("id").and_then(Value::as_str).map(str::to_string))
         .collect()
 }
@@ -176,15 +179,8 @@ pub(super) fn roles_and_groups(
             "the PIM eligibilities",
         )
         .map_err(e)?;
-    let principals: BTreeSet<String> = assignments
-        .iter()
-        .chain(&eligibilities)
-        .flat_map(|p| {
-            p.get("value")
-                .and_then(Value::as_array)
-                .into_iter()
-                .flatten()
-        })
+    let principals: BTreeSet<String> = objects(&assignments)
+        .chain(objects(&eligibilities))
         .filter_map(|o| {
             o.get("principalId")
                 .and_then(Value::as_str)

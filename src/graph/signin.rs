@@ -55,9 +55,7 @@ pub fn pull_scopes(graph: &str) -> String {
         "Application.Read.All",
         "UserAuthenticationMethod.Read.All",
     ];
-    let mut v: Vec<String> = SCOPES.iter().map(|s| format!("{graph}/{s}")).collect();
-    v.push("offline_access".to_string());
-    v.join(" ")
+    on_graph(graph, &SCOPES)
 }
 
 /// What live mode needs: the reads of a manager's work, and the two write scopes its changes
@@ -74,7 +72,13 @@ pub fn live_scopes(graph: &str) -> String {
         "UserAuthenticationMethod.ReadWrite.All",
         "User-PasswordProfile.ReadWrite.All",
     ];
-    let mut v: Vec<String> = SCOPES.iter().map(|s| format!("{graph}/{s}")).collect();
+    on_graph(graph, &SCOPES)
+}
+
+/// Scopes on `graph` (a cloud's Graph root), space-separated, with `offline_access` for a
+/// refresh token.
+fn on_graph(graph: &str, scopes: &[&str]) -> String {
+    let mut v: Vec<String> = scopes.iter().map(|s| format!("{graph}/{s}")).collect();
     v.push("offline_access".to_string());
     v.join(" ")
 }
